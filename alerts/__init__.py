@@ -1,0 +1,1 @@
+"""Findings become alert documents in the contract's shape, indexed and mailed."""

@@ -1,0 +1,45 @@
+"""The alerts index: its name, and the template that gives it the contract's field types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ALERTS_INDEX_PATTERN = "tapwatch-alerts*"
+ALERTS_TEMPLATE_NAME = "tapwatch-alerts"
+
+ALERT_MAPPINGS: dict[str, Any] = {
+    "dynamic": "true",
+    "properties": {
+        "alert_id": {"type": "keyword"},
+        "district_id": {"type": "keyword"},
+        "rule": {"type": "keyword"},
+        "severity": {"type": "keyword"},
+        "status": {"type": "keyword"},
+        "platform": {"type": "keyword"},
+        "post_id": {"type": "keyword"},
+        "staff_id": {"type": "keyword"},
+        "student_ids": {"type": "keyword"},
+        "building_id": {"type": "keyword"},
+        "event_time": {"type": "date"},
+        "detected_at": {"type": "date"},
+        "summary": {"type": "text"},
+        # Evidence differs per rule; it is stored and shown, not searched field by field.
+        "evidence": {"type": "object", "enabled": False},
+        "post_url": {"type": "keyword", "index": False},
+        "thread_id": {"type": "keyword"},
+    },
+}
+
+
+def alerts_index_template() -> dict[str, Any]:
+    """The composable index template body for `tapwatch-alerts*`."""
+    return {
+        "index_patterns": [ALERTS_INDEX_PATTERN],
+        "priority": 200,
+        "template": {
+            "settings": {"number_of_shards": 1, "number_of_replicas": 0,
+                         "auto_expand_replicas": "0-1"},
+            "mappings": ALERT_MAPPINGS,
+        },
+        "_meta": {"description": "tapwatch policy alerts (district-data contract, section 3)"},
+    }

@@ -1,0 +1,1 @@
+"""Pure detection logic: a post and its district context in, findings out."""

@@ -1,0 +1,107 @@
+"""Rule two_way_dialogue: staff exchanging messages with a student or parent outside a session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from classifiers.finding import Finding, Severity
+from classifiers.participants import (
+    Counterpart,
+    Relation,
+    display_name,
+    involved_student_ids,
+    staff_author,
+    student_counterparts,
+)
+from ingest.post import Post, PostKind
+from policy.context import DistrictContext
+
+RULE = "two_way_dialogue"
+POLICY_LINE = (
+    "social media with students is one-way (to, not with, students); two-way dialogue "
+    "belongs on the phone or district email, except in a registered classroom session"
+)
+# Evidence quotes at most this much of the staff member's own post (characters).
+EXCERPT_CHARS = 280
+
+
+def _exchange(post: Post, counterparts: tuple[Counterpart, ...]) -> str | None:
+    """How the post talks with the counterparts, or None when it only talks to them."""
+    if post.kind is PostKind.DIRECT_MESSAGE:
+        return "direct_message"
+    ids = {c.account_id for c in counterparts}
+    if post.in_reply_to_account_id in ids:
+        return "reply"
+    return None
+
+
+def _in_registered_session(post: Post, context: DistrictContext, staff_id: str) -> dict[str, str]:
+    """The registered session covering this post's thread and time, or an empty dict."""
+    for session in context.sessions_for(post.platform, post.thread_id):
+        if session.staff_id == staff_id and session.starts_at <= post.created_at <= session.ends_at:
+            return {
+                "thread_id": session.thread_id,
+                "starts_at": session.starts_at.isoformat(),
+                "ends_at": session.ends_at.isoformat(),
+            }
+    return {}
+
+
+def _severity(exchange: str, counterparts: tuple[Counterpart, ...]) -> Severity:
+    with_student = any(c.relation is Relation.STUDENT for c in counterparts)
+    if exchange == "direct_message" and with_student:
+        return Severity.HIGH
+    return Severity.MEDIUM if with_student else Severity.LOW
+
+
+def _summary(staff_name: str, exchange: str, platform: str, counterparts: tuple[Counterpart, ...]) -> str:
+    relations = sorted({c.relation.value for c in counterparts})
+    whom = " and a ".join(relations)
+    verb = "sent a direct message to" if exchange == "direct_message" else "replied to"
+    return (
+        f"{staff_name} {verb} a {whom} on {platform} outside a registered classroom session, "
+        f"breaking the policy line: {POLICY_LINE}."
+    )
+
+
+def detect_two_way_dialogue(post: Post, context: DistrictContext) -> Sequence[Finding]:
+    """Raise when a staff member replies to or directly messages a student or a student's parent."""
+    staff = staff_author(post, context)
+    if staff is None:
+        return ()
+    counterparts = student_counterparts(post, context)
+    if not counterparts:
+        return ()
+    exchange = _exchange(post, counterparts)
+    if exchange is None:
+        return ()
+    if exchange == "reply":
+        counterparts = tuple(c for c in counterparts if c.account_id == post.in_reply_to_account_id)
+    if _in_registered_session(post, context, staff.sourced_id):
+        return ()
+    sessions = context.sessions_for(post.platform, post.thread_id)
+    evidence = {
+        "policy": POLICY_LINE,
+        "exchange": exchange,
+        "counterparts": [
+            {"account_id": c.account_id, "relation": c.relation.value} for c in counterparts
+        ],
+        "thread_id": post.thread_id,
+        "in_reply_to_post_id": post.in_reply_to_post_id,
+        "staff_post_excerpt": post.text[:EXCERPT_CHARS],
+        "sessions_on_thread": [
+            {"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}
+            for s in sessions
+        ],
+    }
+    return (
+        Finding(
+            rule=RULE,
+            severity=_severity(exchange, counterparts),
+            staff_id=staff.sourced_id,
+            summary=_summary(display_name(staff), exchange, post.platform, counterparts),
+            student_ids=involved_student_ids(counterparts),
+            building_id=context.building_of(staff.sourced_id),
+            evidence=evidence,
+        ),
+    )

@@ -1,0 +1,1 @@
+"""The local stack: fetches, starts and stops Kafka, Elasticsearch and an SMTP sink."""

@@ -1,0 +1,1 @@
+"""Platform payloads in, normalized posts out (parsers, file ingest, Kafka publishing)."""

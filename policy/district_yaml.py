@@ -1,0 +1,182 @@
+"""district.yaml into DistrictSettings, with every problem placed at its YAML node's line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import yaml
+
+from policy.errors import InvalidValue
+from policy.model import BuildingSettings, DistrictSettings, SchoolDay
+from policy.source import Problems
+from policy.values import parse_district_id, parse_email, parse_hhmm, parse_timezone, parse_token
+
+DISTRICT_YAML = "district.yaml"
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+_TOP_KEYS = ("id", "name", "timezone", "approved_platforms", "school_day", "buildings")
+_TOP_REQUIRED = ("id", "name", "timezone", "approved_platforms", "school_day")
+_DAY_KEYS = ("start", "end")
+_BUILDING_KEYS = ("school_day", "principal_emails")
+
+_T = TypeVar("_T")
+# PyYAML ships no type hints; its nodes are handled through these aliases.
+Node = Any
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDistrict:
+    """The settings, and the line of each `buildings` key for checks against orgs.csv."""
+
+    settings: DistrictSettings
+    building_lines: Mapping[str, int]
+
+
+def read_district_yaml(text: str, problems: Problems) -> YamlDistrict | None:
+    """The settings, or None when any problem was found (all of them added to `problems`)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        problems.add(DISTRICT_YAML, _error_line(exc, text), "(syntax)", _error_text(exc))
+        return None
+    if root is None:
+        problems.add(DISTRICT_YAML, 1, "(syntax)", "the file is empty")
+        return None
+    return _Reader(problems).district(root)
+
+
+def _error_line(exc: yaml.YAMLError, text: str) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return int(mark.line) + 1
+    position = getattr(exc, "position", None)
+    return text[: int(position)].count("\n") + 1 if position is not None else 1
+
+
+def _error_text(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None)
+    return f"not valid YAML: {problem or exc}"
+
+
+class _Reader:
+    """Walks the composed node tree along the schema; every check adds to `problems`."""
+
+    def __init__(self, problems: Problems) -> None:
+        self._problems = problems
+        self.ok = True
+
+    def fail(self, node: Node, path: str, message: str) -> None:
+        self._problems.add(DISTRICT_YAML, int(node.start_mark.line) + 1, path, message)
+        self.ok = False
+
+    def district(self, root: Node) -> YamlDistrict | None:
+        top = self.mapping(root, "", _TOP_KEYS, _TOP_REQUIRED)
+        if top is None:
+            return None
+        district_id = self.parse(top.get("id"), "id", parse_district_id)
+        name = self.parse(top.get("name"), "name", str)
+        timezone = self.parse(top.get("timezone"), "timezone", parse_timezone)
+        platforms = self.scalar_list(
+            top.get("approved_platforms"), "approved_platforms", parse_token
+        )
+        school_day = self.school_day(top.get("school_day"), "school_day")
+        buildings, lines = self.buildings(top.get("buildings"))
+        if not self.ok or district_id is None or name is None or timezone is None:
+            return None
+        if platforms is None or school_day is None:
+            return None
+        settings = DistrictSettings(district_id, name, timezone, platforms, school_day, buildings)
+        return YamlDistrict(settings, lines)
+
+    def mapping(
+        self, node: Node, path: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+    ) -> dict[str, Node] | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, path or "(syntax)", "expected a mapping of keys")
+            return None
+        found: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            where = f"{path}.{key}" if path else key
+            if allowed and key not in allowed:
+                self.fail(key_node, where, f"unknown key (expected one of {', '.join(allowed)})")
+            elif key in found:
+                self.fail(key_node, where, "key appears twice")
+            else:
+                found[key] = value_node
+        for key in required:
+            if key not in found:
+                self.fail(node, f"{path}.{key}" if path else key, "required key is missing")
+        return found
+
+    def parse(self, node: Node | None, path: str, parser: Callable[[str], _T]) -> _T | None:
+        """A required scalar through `parser`; a missing node was reported by `mapping`."""
+        if node is None:
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(node, path, "expected a single value")
+            return None
+        if node.tag == _NULL_TAG or not str(node.value).strip():
+            self.fail(node, path, "is empty")
+            return None
+        try:
+            return parser(str(node.value).strip())
+        except InvalidValue as exc:
+            self.fail(node, path, exc.reason)
+            return None
+
+    def scalar_list(
+        self, node: Node | None, path: str, parser: Callable[[str], _T]
+    ) -> tuple[_T, ...] | None:
+        if node is None:
+            return None
+        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
+            return ()
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, path, "expected a list")
+            return None
+        items = [self.parse(item, f"{path}[{i}]", parser) for i, item in enumerate(node.value)]
+        values = [item for item in items if item is not None]
+        return tuple(dict.fromkeys(values)) if len(values) == len(items) else None
+
+    def school_day(self, node: Node | None, path: str) -> SchoolDay | None:
+        if node is None:
+            return None
+        keys = self.mapping(node, path, _DAY_KEYS, _DAY_KEYS)
+        if keys is None:
+            return None
+        start = self.parse(keys.get("start"), f"{path}.start", parse_hhmm)
+        end = self.parse(keys.get("end"), f"{path}.end", parse_hhmm)
+        if start is None or end is None:
+            return None
+        if start >= end:
+            self.fail(keys["end"], f"{path}.end", f"{end:%H:%M} is not after start {start:%H:%M}")
+            return None
+        return SchoolDay(start, end)
+
+    def buildings(self, node: Node | None) -> tuple[dict[str, BuildingSettings], dict[str, int]]:
+        settings: dict[str, BuildingSettings] = {}
+        lines: dict[str, int] = {}
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
+            return settings, lines
+        entries = self.mapping(node, "buildings", ())
+        if entries:
+            lines = {str(key.value): int(key.start_mark.line) + 1 for key, _ in node.value}
+        for building_id, value in (entries or {}).items():
+            path = f"buildings.{building_id}"
+            if isinstance(value, yaml.ScalarNode) and value.tag == _NULL_TAG:
+                settings[building_id] = BuildingSettings()
+                continue
+            keys = self.mapping(value, path, _BUILDING_KEYS)
+            if keys is None:
+                continue
+            day = keys.get("school_day")
+            emails = keys.get("principal_emails")
+            settings[building_id] = BuildingSettings(
+                school_day=self.school_day(day, f"{path}.school_day") if day else None,
+                principal_emails=self.scalar_list(emails, f"{path}.principal_emails", parse_email)
+                or (),
+            )
+        return settings, lines

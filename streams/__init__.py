@@ -1,0 +1,1 @@
+"""The Faust app, its topics and records, and the agents that run detection."""

@@ -1,0 +1,201 @@
+"""The Faust app: topics, the detect agent and the Elasticsearch sink agent, wired in one place.
+
+Flow: tapwatch-posts --detect--> tapwatch-alerts --index_alerts--> Elasticsearch.
+Every agent reads batches with `take_events`, which acks a batch only after the
+loop body finished with it; Faust flushes the producer before it commits, so an
+input offset is committed only after its alerts (or dead letters) are in Kafka,
+and an alert offset only after the alert is in Elasticsearch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from faust.types import EventT
+
+from alerts.es_writer import AlertIndexWriter
+from streams.topics import PipelineNames
+from streams.alert_codec import alert_from_json, alert_to_json
+from ingest.dead_letter import DeadLetter
+from streams.kafka_reference_cache import DistrictReferenceCache
+from streams.pipeline import RawRecord, detect_batch
+from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+
+log = logging.getLogger(__name__)
+
+# Batch sizes and the longest a partial batch waits (seconds).
+DETECT_BATCH = 1_000
+INDEX_BATCH = 1_000
+BATCH_WAIT_S = 0.2
+# Backoff while Elasticsearch is unavailable (seconds): first wait, and the cap.
+RETRY_FIRST_S = 0.5
+RETRY_MAX_S = 30.0
+
+
+class WorkerResources:
+    """The reference cache and the Elasticsearch writer, started once per worker."""
+
+    def __init__(
+        self, kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNames
+    ) -> None:
+        self.cache = DistrictReferenceCache(kafka, names.district_reference)
+        self.writer = AlertIndexWriter.from_settings(es, names.alerts_index)
+        self._starting: asyncio.Future[None] | None = None
+
+    async def ensure_started(self) -> None:
+        """Start once per worker; agents restarted on a rebalance wait for the same start."""
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._start())
+        await asyncio.shield(self._starting)
+
+    async def _start(self) -> None:
+        await _until_done(self.cache.start, "reference.start")
+        await _until_done(self.writer.ensure_template, "es.template")
+
+    async def close(self) -> None:
+        if self._starting is not None and not self._starting.done():
+            self._starting.cancel()
+        await self.cache.stop()
+        await self.writer.close()
+
+
+async def _until_done(action: Any, what: str) -> None:
+    """Run `action()` until it succeeds, retrying any failure with capped backoff.
+
+    A batch is acked when its work returns, so that work must not return (or
+    raise) before it is done: a failure is retried, never skipped.
+    """
+    delay = RETRY_FIRST_S
+    while True:
+        try:
+            await action()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s.failed retry_in=%.1fs", what, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX_S)
+
+
+def _raw(event: EventT) -> RawRecord:
+    message = event.message
+    return RawRecord(
+        value=message.value,
+        key=message.key,
+        topic=message.topic,
+        partition=message.partition,
+        offset=message.offset,
+    )
+
+
+def build_app(
+    kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNames
+) -> faust.App:
+    """A Faust app whose workers share one consumer group and the partitions between them."""
+    app = faust.App(
+        names.group_id,
+        broker=[f"kafka://{server}" for server in kafka.bootstrap_servers],
+        broker_credentials=_credentials(kafka),
+        store="memory://",
+        value_serializer="raw",
+        key_serializer="raw",
+        topic_partitions=kafka.partitions,
+        topic_allow_declare=False,  # `tapwatch` creates its topics with their own settings
+        consumer_auto_offset_reset="earliest",
+        broker_commit_interval=1.0,
+        producer_acks=-1,
+        web_enabled=False,
+    )
+    resources = WorkerResources(kafka, es, names)
+    posts = app.topic(names.posts, key_type=bytes, value_type=bytes)
+    alerts = app.topic(names.alerts, key_type=bytes, value_type=bytes)
+    deadletter = app.topic(names.posts_deadletter, key_type=bytes, value_type=bytes)
+
+    async def send_dead_letters(letters: Sequence[DeadLetter]) -> list[Any]:
+        now = datetime.now(UTC)
+        futures = []
+        for letter in letters:
+            log.warning("post.dead_lettered stage=%s partition=%s offset=%s reason=%s",
+                        letter.stage, letter.partition, letter.offset, letter.reason[:200])
+            futures.append(await deadletter.send(key=letter.key, value=letter.to_json(now)))
+        return futures
+
+    async def detect_and_publish(records: Sequence[RawRecord]) -> None:
+        await resources.cache.refresh()
+        outcome = detect_batch(records, resources.cache.context, datetime.now(UTC))
+        pending = await send_dead_letters(outcome.dead_letters)
+        for alert in outcome.alerts:
+            pending.append(
+                await alerts.send(key=alert["alert_id"].encode(), value=alert_to_json(alert))
+            )
+        await asyncio.gather(*pending)
+
+    @app.agent(posts)
+    async def detect(stream: faust.StreamT[bytes]) -> None:
+        await resources.ensure_started()
+        async for events in stream.take_events(DETECT_BATCH, within=BATCH_WAIT_S):
+            records = [_raw(event) for event in events]
+            await _until_done(lambda: detect_and_publish(records), "detect.batch")
+
+    async def index_batch(records: Sequence[RawRecord]) -> None:
+        documents: list[dict[str, Any]] = []
+        letters: list[DeadLetter] = []
+        for record in records:
+            try:
+                documents.append(alert_from_json(record.value))
+            except ValueError as exc:
+                letters.append(DeadLetter("index", f"invalid alert: {exc}", record.value,
+                                          record.topic, record.partition, record.offset,
+                                          record.key))
+        result = await resources.writer.write(documents)
+        for rejected in result.rejected:
+            letters.append(DeadLetter("index", rejected.reason,
+                                      alert_to_json(_find(documents, rejected.alert_id)),
+                                      names.alerts))
+        await asyncio.gather(*await send_dead_letters(letters))
+
+    @app.agent(alerts)
+    async def index_alerts(stream: faust.StreamT[bytes]) -> None:
+        await resources.ensure_started()
+        async for events in stream.take_events(INDEX_BATCH, within=BATCH_WAIT_S):
+            records = [_raw(event) for event in events]
+            await _until_done(lambda: index_batch(records), "index.batch")
+
+    @app.on_before_shutdown.connect
+    async def close_resources(app: faust.App, **kwargs: Any) -> None:
+        await resources.close()
+
+    app.tapwatch_resources = resources  # type: ignore[attr-defined]
+    return app
+
+
+def _find(documents: Sequence[dict[str, Any]], alert_id: str) -> dict[str, Any]:
+    for document in documents:
+        if document.get("alert_id") == alert_id:
+            return document
+    return {"alert_id": alert_id}
+
+
+def _credentials(kafka: KafkaSettings) -> Any:
+    if not kafka.sasl_mechanism:
+        if kafka.ssl_cafile:
+            return faust.SSLCredentials(cafile=str(kafka.ssl_cafile))
+        return None
+    password = kafka.password.get_secret_value() if kafka.password else ""
+    ssl_context = None
+    if kafka.security_protocol == "SASL_SSL":
+        from aiokafka.helpers import create_ssl_context
+
+        ssl_context = create_ssl_context(cafile=str(kafka.ssl_cafile) if kafka.ssl_cafile else None)
+    return faust.SASLCredentials(
+        username=kafka.username or "",
+        password=password,
+        mechanism=kafka.sasl_mechanism,
+        ssl_context=ssl_context,
+    )

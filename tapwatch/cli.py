@@ -1,0 +1,84 @@
+"""The `tapwatch` command line: parses arguments and hands each command its inputs."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+# Default of `ingest file --wait`: how long to wait for the workers (seconds).
+DEFAULT_WAIT_TIMEOUT_S = 300.0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tapwatch", description="District social-media policy monitoring."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    stack = commands.add_parser("stack", help="the local Kafka, Elasticsearch and SMTP servers")
+    stack.add_argument("action", choices=["up", "down", "status"])
+
+    district = commands.add_parser("district", help="check or load a district folder")
+    district.add_argument("action", choices=["check", "load"])
+    district.add_argument("folder", type=Path, metavar="DIR")
+
+    worker = commands.add_parser("worker", help="run one pipeline worker (Faust)")
+    worker.add_argument("--loglevel", default="info")
+
+    ingest = commands.add_parser("ingest", help="ingest platform posts")
+    ingest_kinds = ingest.add_subparsers(dest="ingest_kind", required=True)
+    from_file = ingest_kinds.add_parser("file", help="platform API responses saved as JSON")
+    from_file.add_argument("--district", type=Path, required=True, metavar="DIR")
+    from_file.add_argument("--platform", required=True)
+    from_file.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    from_file.add_argument("--wait", action="store_true",
+                           help="return when every post went through the pipeline")
+    from_file.add_argument("--timeout", type=float, default=DEFAULT_WAIT_TIMEOUT_S,
+                           help="seconds --wait may take (default %(default)s)")
+
+    incidents = commands.add_parser("incidents", help="review the alerts index")
+    incident_actions = incidents.add_subparsers(dest="incident_action", required=True)
+    listing = incident_actions.add_parser("list", help="list alerts")
+    listing.add_argument("--district-id")
+    listing.add_argument("--rule")
+    listing.add_argument("--size", type=int, default=100)
+    listing.add_argument("--json", action="store_true", help="one JSON object per line")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Client libraries log every refused connection; commands report failures themselves.
+    for noisy in ("kafka", "elastic_transport", "aiokafka"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
+    # Imports are per command so that `tapwatch stack up` works before Kafka clients load.
+    if args.command == "stack":
+        from deploy import stack
+
+        actions = {"up": stack.stack_up, "down": stack.stack_down, "status": stack.stack_status}
+        return actions[args.action]()
+    if args.command == "district":
+        from tapwatch.commands import district
+
+        return district.check(args.folder) if args.action == "check" else district.load(args.folder)
+    if args.command == "worker":
+        from tapwatch.commands.worker import run_worker
+
+        return run_worker(args.loglevel)
+    if args.command == "ingest":
+        from tapwatch.commands.ingest import ingest_file_command
+
+        return ingest_file_command(args.district, args.platform, args.files, args.wait,
+                                   args.timeout)
+    if args.command == "incidents":
+        from tapwatch.commands.incidents import list_incidents
+
+        return list_incidents(args.district_id, args.rule, args.json, args.size)
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

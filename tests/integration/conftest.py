@@ -1,0 +1,134 @@
+"""Integration fixtures: the real local stack once per session, a namespace per test."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+from kafka import KafkaAdminClient
+
+from streams.topics import PipelineNames
+from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+
+REPO = Path(__file__).resolve().parents[2]
+TAPWATCH = [sys.executable, "-m", "tapwatch.cli"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/integration" in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def stack() -> None:
+    """Start the local stack (or reuse a running one); a stack that will not start fails loudly."""
+    from deploy.stack import stack_up
+
+    assert stack_up() == 0, "the local stack did not start; see the logs named above"
+
+
+@pytest.fixture(scope="module")
+def names(stack: None) -> Iterator[PipelineNames]:
+    """A namespace of its own for one test: topics, consumer group and alerts index."""
+    pipeline = PipelineNames(f"t{uuid.uuid4().hex[:12]}")
+    yield pipeline
+    _delete_namespace(pipeline)
+
+
+def _delete_namespace(pipeline: PipelineNames) -> None:
+    kafka = KafkaSettings()
+    admin = KafkaAdminClient(**kafka.kafka_python_options())
+    try:
+        mine = [t for t in admin.list_topics() if t.endswith(f"-{pipeline.namespace}")]
+        if mine:
+            admin.delete_topics(mine)
+    finally:
+        admin.close()
+    es = Elasticsearch(**ElasticsearchSettings().client_options())
+    try:
+        es.indices.delete(index=pipeline.alerts_index, ignore_unavailable=True)
+    finally:
+        es.close()
+
+
+def env_for(pipeline: PipelineNames) -> dict[str, str]:
+    return {**os.environ, "TAPWATCH_NAMESPACE": pipeline.namespace}
+
+
+def run_tapwatch(pipeline: PipelineNames, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*TAPWATCH, *args], cwd=REPO, env=env_for(pipeline), text=True,
+                          capture_output=True, timeout=timeout, check=False)
+
+
+class WorkerProcess:
+    """A `tapwatch worker` subprocess in the test's namespace; its log is kept for failures."""
+
+    def __init__(self, pipeline: PipelineNames, log_path: Path) -> None:
+        self.log_path = log_path
+        self._log = log_path.open("w")
+        self.process = subprocess.Popen(
+            [*TAPWATCH, "worker", "--loglevel", "info"], cwd=REPO, env=env_for(pipeline),
+            stdout=self._log, stderr=subprocess.STDOUT,
+        )
+
+    def stop(self, timeout: float = 60) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def worker_factory(
+    names: PipelineNames, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[object]:
+    """Starts `tapwatch worker` processes in the module's namespace; stops them afterwards."""
+    started: list[WorkerProcess] = []
+    logs = tmp_path_factory.mktemp("workers")
+
+    def start() -> WorkerProcess:
+        worker = WorkerProcess(names, logs / f"worker-{len(started)}.log")
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+def search_alerts(pipeline: PipelineNames, **term: str) -> list[dict[str, object]]:
+    es = Elasticsearch(**ElasticsearchSettings().client_options())
+    try:
+        es.indices.refresh(index=pipeline.alerts_index, ignore_unavailable=True)
+        filters = [{"term": {k: v}} for k, v in term.items()]
+        response = es.search(index=pipeline.alerts_index, query={"bool": {"filter": filters}},
+                             size=1000, ignore_unavailable=True)
+        return [hit["_source"] for hit in response["hits"]["hits"]]
+    finally:
+        es.close()
+
+
+def wait_for(condition: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")

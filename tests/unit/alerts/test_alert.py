@@ -1,0 +1,47 @@
+from datetime import UTC, datetime
+
+from alerts.alert import alert_id, build_alert
+from classifiers.two_way_dialogue import detect_two_way_dialogue
+from tests.builders import STUDENT_JORDAN, make_reply, sample_context
+
+CONTRACT_FIELDS = {
+    "alert_id", "district_id", "rule", "severity", "status", "platform", "post_id",
+    "staff_id", "student_ids", "building_id", "event_time", "detected_at", "summary", "evidence",
+}
+
+
+class TestAlertId:
+    def test_same_district_rule_and_post_give_same_id(self):
+        """The id is a pure function of district, rule, platform and post."""
+        assert alert_id("d", "two_way_dialogue", "twitter", "1") == alert_id(
+            "d", "two_way_dialogue", "twitter", "1"
+        )
+
+    def test_each_part_changes_the_id(self):
+        """Changing any of district, rule, platform or post gives a different id."""
+        base = ("d", "r", "twitter", "1")
+        ids = {alert_id(*base)}
+        for index, other in enumerate(("e", "s", "facebook", "2")):
+            parts = list(base)
+            parts[index] = other
+            ids.add(alert_id(*parts))
+        assert len(ids) == 5
+
+    def test_separator_prevents_ambiguous_concatenation(self):
+        """Ids of ('ab','c') and ('a','bc') differ."""
+        assert alert_id("ab", "c", "p", "1") != alert_id("a", "bc", "p", "1")
+
+
+class TestBuildAlert:
+    def test_alert_carries_every_contract_field(self):
+        """A built alert has all the contract's fields, status open, UTC times."""
+        post = make_reply(STUDENT_JORDAN)
+        [finding] = detect_two_way_dialogue(post, sample_context())
+        alert = build_alert(post, finding, datetime(2026, 10, 5, 19, 1, tzinfo=UTC))
+        assert CONTRACT_FIELDS <= alert.keys()
+        assert alert["status"] == "open"
+        assert alert["event_time"] == "2026-10-05T19:00:00Z"
+        assert alert["detected_at"] == "2026-10-05T19:01:00Z"
+        assert alert["student_ids"] == ["s-001"]
+        assert alert["alert_id"] == alert_id("wilmington-209u", "two_way_dialogue", "twitter",
+                                             post.post_id)
