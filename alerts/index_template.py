@@ -37,8 +37,11 @@ def alerts_index_template() -> dict[str, Any]:
         "index_patterns": [ALERTS_INDEX_PATTERN],
         "priority": 200,
         "template": {
-            "settings": {"number_of_shards": 1, "number_of_replicas": 0,
-                         "auto_expand_replicas": "0-1"},
+            "settings": {
+                "number_of_shards": 1,
+                "number_of_replicas": 0,
+                "auto_expand_replicas": "0-1",
+            },
             "mappings": ALERT_MAPPINGS,
         },
         "_meta": {"description": "tapwatch policy alerts (district-data contract, section 3)"},

@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from ingest.post import Post
 from policy.context import DistrictContext
-from policy.model import Person
+from policy.roster import Person
 
 
 class Relation(StrEnum):

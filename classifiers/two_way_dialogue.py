@@ -21,17 +21,30 @@ POLICY_LINE = (
     "social media with students is one-way (to, not with, students); two-way dialogue "
     "belongs on the phone or district email, except in a registered classroom session"
 )
+_THREAD_KINDS = frozenset({PostKind.REPLY, PostKind.COMMENT})
+_VERBS = {
+    "direct_message": "sent a direct message to",
+    "reply": "replied to",
+    "mention_answer": "answered, by mention in a thread,",
+}
 # Evidence quotes at most this much of the staff member's own post (characters).
 EXCERPT_CHARS = 280
 
 
 def _exchange(post: Post, counterparts: tuple[Counterpart, ...]) -> str | None:
-    """How the post talks with the counterparts, or None when it only talks to them."""
+    """How the post talks with the counterparts, or None when it only talks to them.
+
+    A direct message, a reply to them, or a reply in a thread that @mentions them
+    (answering them in the conversation) is dialogue; a top-level post that
+    mentions them is one-way communication, which the policy allows.
+    """
     if post.kind is PostKind.DIRECT_MESSAGE:
         return "direct_message"
     ids = {c.account_id for c in counterparts}
     if post.in_reply_to_account_id in ids:
         return "reply"
+    if post.kind in _THREAD_KINDS and ids & set(post.mentioned_account_ids):
+        return "mention_answer"
     return None
 
 
@@ -54,10 +67,12 @@ def _severity(exchange: str, counterparts: tuple[Counterpart, ...]) -> Severity:
     return Severity.MEDIUM if with_student else Severity.LOW
 
 
-def _summary(staff_name: str, exchange: str, platform: str, counterparts: tuple[Counterpart, ...]) -> str:
+def _summary(
+    staff_name: str, exchange: str, platform: str, counterparts: tuple[Counterpart, ...]
+) -> str:
     relations = sorted({c.relation.value for c in counterparts})
     whom = " and a ".join(relations)
-    verb = "sent a direct message to" if exchange == "direct_message" else "replied to"
+    verb = _VERBS[exchange]
     return (
         f"{staff_name} {verb} a {whom} on {platform} outside a registered classroom session, "
         f"breaking the policy line: {POLICY_LINE}."
@@ -77,6 +92,9 @@ def detect_two_way_dialogue(post: Post, context: DistrictContext) -> Sequence[Fi
         return ()
     if exchange == "reply":
         counterparts = tuple(c for c in counterparts if c.account_id == post.in_reply_to_account_id)
+    elif exchange == "mention_answer":
+        mentioned = set(post.mentioned_account_ids)
+        counterparts = tuple(c for c in counterparts if c.account_id in mentioned)
     if _in_registered_session(post, context, staff.sourced_id):
         return ()
     sessions = context.sessions_for(post.platform, post.thread_id)

@@ -46,8 +46,14 @@ def _encode_value(value: bytes | None) -> dict[str, object]:
     kept = value[:MAX_KEPT_VALUE_BYTES]
     truncated = len(value) > MAX_KEPT_VALUE_BYTES
     try:
-        return {"value": kept.decode("utf-8"), "value_encoding": "utf-8",
-                "value_truncated": truncated}
+        return {
+            "value": kept.decode("utf-8"),
+            "value_encoding": "utf-8",
+            "value_truncated": truncated,
+        }
     except UnicodeDecodeError:
-        return {"value": base64.b64encode(kept).decode(), "value_encoding": "base64",
-                "value_truncated": truncated}
+        return {
+            "value": base64.b64encode(kept).decode(),
+            "value_encoding": "base64",
+            "value_truncated": truncated,
+        }

@@ -37,8 +37,9 @@ def ingest_file(
         if line.error is not None:
             report.refusals.append(f"{source}: {line.error}")
             publisher.publish_dead_letter(
-                DeadLetter("ingest", line.error, line.raw_text.encode("utf-8", "replace"),
-                           source=source)
+                DeadLetter(
+                    "ingest", line.error, line.raw_text.encode("utf-8", "replace"), source=source
+                )
             )
             continue
         publisher.publish_raw(district_id, platform, source, line.raw_text)

@@ -11,9 +11,9 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from ingest.dead_letter import DeadLetter
 from ingest.post import Post, post_to_json
 from streams.topics import PipelineNames
-from ingest.dead_letter import DeadLetter
 from tapwatch.errors import TransientError
 from tapwatch.settings import KafkaSettings
 
@@ -65,8 +65,11 @@ class PostPublisher:
             "received_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
             "response": raw_text,
         }
-        self._send(self._names.raw_posts, f"{district_id}:{platform}".encode(),
-                   json.dumps(envelope, ensure_ascii=False).encode())
+        self._send(
+            self._names.raw_posts,
+            f"{district_id}:{platform}".encode(),
+            json.dumps(envelope, ensure_ascii=False).encode(),
+        )
 
     def publish_posts(self, posts: Iterable[Post]) -> None:
         for post in posts:

@@ -6,10 +6,23 @@ import json
 from typing import Any
 
 # Fields an alert must carry to be indexed (district-data contract, section 3).
-REQUIRED_FIELDS = frozenset({
-    "alert_id", "district_id", "rule", "severity", "status", "platform", "post_id",
-    "staff_id", "student_ids", "event_time", "detected_at", "summary", "evidence",
-})
+REQUIRED_FIELDS = frozenset(
+    {
+        "alert_id",
+        "district_id",
+        "rule",
+        "severity",
+        "status",
+        "platform",
+        "post_id",
+        "staff_id",
+        "student_ids",
+        "event_time",
+        "detected_at",
+        "summary",
+        "evidence",
+    }
+)
 
 
 def alert_to_json(alert: dict[str, Any]) -> bytes:

@@ -10,6 +10,7 @@ and an alert offset only after the alert is in Elasticsearch.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -19,11 +20,11 @@ import faust
 from faust.types import EventT
 
 from alerts.es_writer import AlertIndexWriter
-from streams.topics import PipelineNames
-from streams.alert_codec import alert_from_json, alert_to_json
 from ingest.dead_letter import DeadLetter
+from streams.alert_codec import alert_from_json, alert_to_json
 from streams.kafka_reference_cache import DistrictReferenceCache
 from streams.pipeline import RawRecord, detect_batch
+from streams.topics import PipelineNames
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ async def _until_done(action: Any, what: str) -> None:
             delay = min(delay * 2, RETRY_MAX_S)
 
 
-def _raw(event: EventT) -> RawRecord:
+def _raw(event: EventT[bytes]) -> RawRecord:
     message = event.message
     return RawRecord(
         value=message.value,
@@ -94,9 +95,7 @@ def _raw(event: EventT) -> RawRecord:
     )
 
 
-def build_app(
-    kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNames
-) -> faust.App:
+def build_app(kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNames) -> faust.App:
     """A Faust app whose workers share one consumer group and the partitions between them."""
     app = faust.App(
         names.group_id,
@@ -121,8 +120,13 @@ def build_app(
         now = datetime.now(UTC)
         futures = []
         for letter in letters:
-            log.warning("post.dead_lettered stage=%s partition=%s offset=%s reason=%s",
-                        letter.stage, letter.partition, letter.offset, letter.reason[:200])
+            log.warning(
+                "post.dead_lettered stage=%s partition=%s offset=%s reason=%s",
+                letter.stage,
+                letter.partition,
+                letter.offset,
+                letter.reason[:200],
+            )
             futures.append(await deadletter.send(key=letter.key, value=letter.to_json(now)))
         return futures
 
@@ -139,9 +143,11 @@ def build_app(
     @app.agent(posts)
     async def detect(stream: faust.StreamT[bytes]) -> None:
         await resources.ensure_started()
-        async for events in stream.take_events(DETECT_BATCH, within=BATCH_WAIT_S):
+        async for events in stream.take_events(  # type: ignore[attr-defined]
+            DETECT_BATCH, within=BATCH_WAIT_S
+        ):
             records = [_raw(event) for event in events]
-            await _until_done(lambda: detect_and_publish(records), "detect.batch")
+            await _until_done(functools.partial(detect_and_publish, records), "detect.batch")
 
     async def index_batch(records: Sequence[RawRecord]) -> None:
         documents: list[dict[str, Any]] = []
@@ -150,24 +156,39 @@ def build_app(
             try:
                 documents.append(alert_from_json(record.value))
             except ValueError as exc:
-                letters.append(DeadLetter("index", f"invalid alert: {exc}", record.value,
-                                          record.topic, record.partition, record.offset,
-                                          record.key))
+                letters.append(
+                    DeadLetter(
+                        "index",
+                        f"invalid alert: {exc}",
+                        record.value,
+                        record.topic,
+                        record.partition,
+                        record.offset,
+                        record.key,
+                    )
+                )
         result = await resources.writer.write(documents)
         for rejected in result.rejected:
-            letters.append(DeadLetter("index", rejected.reason,
-                                      alert_to_json(_find(documents, rejected.alert_id)),
-                                      names.alerts))
+            letters.append(
+                DeadLetter(
+                    "index",
+                    rejected.reason,
+                    alert_to_json(_find(documents, rejected.alert_id)),
+                    names.alerts,
+                )
+            )
         await asyncio.gather(*await send_dead_letters(letters))
 
     @app.agent(alerts)
     async def index_alerts(stream: faust.StreamT[bytes]) -> None:
         await resources.ensure_started()
-        async for events in stream.take_events(INDEX_BATCH, within=BATCH_WAIT_S):
+        async for events in stream.take_events(  # type: ignore[attr-defined]
+            INDEX_BATCH, within=BATCH_WAIT_S
+        ):
             records = [_raw(event) for event in events]
-            await _until_done(lambda: index_batch(records), "index.batch")
+            await _until_done(functools.partial(index_batch, records), "index.batch")
 
-    @app.on_before_shutdown.connect
+    @app.on_before_shutdown.connect  # type: ignore[arg-type]
     async def close_resources(app: faust.App, **kwargs: Any) -> None:
         await resources.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -45,18 +46,18 @@ def ensure_topics(settings: KafkaSettings, names: PipelineNames) -> list[str]:
     try:
         existing = set(admin.list_topics())
         missing = [
-            NewTopic(spec.name, spec.partitions, settings.replication_factor, topic_configs=spec.config)
+            NewTopic(
+                spec.name, spec.partitions, settings.replication_factor, topic_configs=spec.config
+            )
             for spec in topic_specs(settings, names)
             if spec.name not in existing
         ]
         if not missing:
             return []
-        try:
+        with contextlib.suppress(TopicAlreadyExistsError):  # another process was first
             admin.create_topics(missing)
-        except TopicAlreadyExistsError:
-            pass  # another process created them first
-        names = [topic.name for topic in missing]
-        log.info("kafka.topics_created topics=%s", ",".join(names))
-        return names
+        created = [topic.name for topic in missing]
+        log.info("kafka.topics_created topics=%s", ",".join(created))
+        return created
     finally:
         admin.close()

@@ -85,7 +85,7 @@ class DistrictReferenceCache:
             raise RuntimeError("reference cache used before start()")
         async with self._lock:
             end = await consumer.end_offsets(self._assigned)
-            while any(await consumer.position(tp) < end[tp] for tp in self._assigned):
+            while await _behind(consumer, end):
                 batches = await consumer.getmany(*self._assigned, timeout_ms=_FETCH_WAIT_MS)
                 for messages in batches.values():
                     for message in messages:
@@ -122,7 +122,9 @@ class DistrictReferenceCache:
         if len(records) != manifest.get("records"):
             log.error(
                 "reference.incomplete_load district_id=%s have=%d manifest=%s",
-                district_id, len(records), manifest.get("records"),
+                district_id,
+                len(records),
+                manifest.get("records"),
             )
             return
         try:
@@ -132,5 +134,16 @@ class DistrictReferenceCache:
             return
         self._contexts[district_id] = context
         self._generations[district_id] = str(manifest.get("generation"))
-        log.info("reference.district_loaded district_id=%s generation=%s",
-                 district_id, manifest.get("generation"))
+        log.info(
+            "reference.district_loaded district_id=%s generation=%s",
+            district_id,
+            manifest.get("generation"),
+        )
+
+
+async def _behind(consumer: AIOKafkaConsumer, end: dict[TopicPartition, int]) -> bool:
+    """True while any assigned partition's position is short of its end offset."""
+    for tp, end_offset in end.items():
+        if await consumer.position(tp) < end_offset:
+            return True
+    return False

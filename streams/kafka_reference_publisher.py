@@ -98,8 +98,12 @@ def publish_district(
         raise TransientError(f"publishing district {district_id} failed: {exc}") from exc
     finally:
         producer.close()
-    log.info("district.published district_id=%s records=%d removed=%d",
-             district_id, len(records), len(stale))
+    log.info(
+        "district.published district_id=%s records=%d removed=%d",
+        district_id,
+        len(records),
+        len(stale),
+    )
     return PublishReport(district_id, len(records), len(stale), str(manifest["generation"]))
 
 

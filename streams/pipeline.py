@@ -11,10 +11,10 @@ from typing import Any
 from alerts.alert import build_alert
 from classifiers.detector import Detector
 from classifiers.registry import DETECTORS
+from ingest.dead_letter import DeadLetter
 from ingest.errors import InvalidEvent
 from ingest.post import Post, post_from_json
 from policy.context import DistrictContext
-from ingest.dead_letter import DeadLetter
 
 log = logging.getLogger(__name__)
 

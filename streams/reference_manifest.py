@@ -18,7 +18,9 @@ def district_of_key(key: str) -> str:
     return key.split("/", 1)[0]
 
 
-def build_manifest(district_id: str, records: Sequence[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def build_manifest(
+    district_id: str, records: Sequence[tuple[str, dict[str, Any]]]
+) -> dict[str, Any]:
     """A manifest naming how many records the load has and a hash of their content."""
     digest = hashlib.sha256()
     for key, value in sorted(records, key=lambda item: item[0]):

@@ -33,10 +33,15 @@ def _parser() -> argparse.ArgumentParser:
     from_file.add_argument("--district", type=Path, required=True, metavar="DIR")
     from_file.add_argument("--platform", required=True)
     from_file.add_argument("files", type=Path, nargs="+", metavar="FILE")
-    from_file.add_argument("--wait", action="store_true",
-                           help="return when every post went through the pipeline")
-    from_file.add_argument("--timeout", type=float, default=DEFAULT_WAIT_TIMEOUT_S,
-                           help="seconds --wait may take (default %(default)s)")
+    from_file.add_argument(
+        "--wait", action="store_true", help="return when every post went through the pipeline"
+    )
+    from_file.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_WAIT_TIMEOUT_S,
+        help="seconds --wait may take (default %(default)s)",
+    )
 
     incidents = commands.add_parser("incidents", help="review the alerts index")
     incident_actions = incidents.add_subparsers(dest="incident_action", required=True)
@@ -50,7 +55,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     # Client libraries log every refused connection; commands report failures themselves.
     for noisy in ("kafka", "elastic_transport", "aiokafka"):
         logging.getLogger(noisy).setLevel(logging.CRITICAL)
@@ -71,8 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ingest":
         from tapwatch.commands.ingest import ingest_file_command
 
-        return ingest_file_command(args.district, args.platform, args.files, args.wait,
-                                   args.timeout)
+        return ingest_file_command(
+            args.district, args.platform, args.files, args.wait, args.timeout
+        )
     if args.command == "incidents":
         from tapwatch.commands.incidents import list_incidents
 

@@ -12,8 +12,16 @@ from elasticsearch import ApiError, TransportError
 from alerts.es_reader import search_alerts
 from tapwatch.settings import ElasticsearchSettings
 
-_COLUMNS = ("event_time", "rule", "severity", "status", "platform", "post_id", "staff_id",
-            "building_id")
+_COLUMNS = (
+    "event_time",
+    "rule",
+    "severity",
+    "status",
+    "platform",
+    "post_id",
+    "staff_id",
+    "building_id",
+)
 
 
 def list_incidents(district_id: str | None, rule: str | None, as_json: bool, size: int) -> int:
@@ -38,5 +46,7 @@ def render_table(alerts: list[dict[str, Any]]) -> str:
     lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in rows]
     counts = Counter(str(alert.get("rule")) for alert in alerts)
     lines.append("")
-    lines.append(f"{len(alerts)} alert(s): " + ", ".join(f"{r} {n}" for r, n in sorted(counts.items())))
+    lines.append(
+        f"{len(alerts)} alert(s): " + ", ".join(f"{r} {n}" for r, n in sorted(counts.items()))
+    )
     return "\n".join(lines)

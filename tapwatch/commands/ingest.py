@@ -47,8 +47,10 @@ def ingest_file_command(
         finally:
             publisher.close()
         for report in reports:
-            print(f"{report.path}: {report.posts} posts, {report.refused} refused, "
-                  f"{report.skipped} skipped")
+            print(
+                f"{report.path}: {report.posts} posts, {report.refused} refused, "
+                f"{report.skipped} skipped"
+            )
             for refusal in report.refusals:
                 print(f"  refused {refusal}")
         if wait:

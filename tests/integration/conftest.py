@@ -63,9 +63,18 @@ def env_for(pipeline: PipelineNames) -> dict[str, str]:
     return {**os.environ, "TAPWATCH_NAMESPACE": pipeline.namespace}
 
 
-def run_tapwatch(pipeline: PipelineNames, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*TAPWATCH, *args], cwd=REPO, env=env_for(pipeline), text=True,
-                          capture_output=True, timeout=timeout, check=False)
+def run_tapwatch(
+    pipeline: PipelineNames, *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*TAPWATCH, *args],
+        cwd=REPO,
+        env=env_for(pipeline),
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 class WorkerProcess:
@@ -75,8 +84,11 @@ class WorkerProcess:
         self.log_path = log_path
         self._log = log_path.open("w")
         self.process = subprocess.Popen(
-            [*TAPWATCH, "worker", "--loglevel", "info"], cwd=REPO, env=env_for(pipeline),
-            stdout=self._log, stderr=subprocess.STDOUT,
+            [*TAPWATCH, "worker", "--loglevel", "info"],
+            cwd=REPO,
+            env=env_for(pipeline),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
 
     def stop(self, timeout: float = 60) -> None:
@@ -118,8 +130,12 @@ def search_alerts(pipeline: PipelineNames, **term: str) -> list[dict[str, object
     try:
         es.indices.refresh(index=pipeline.alerts_index, ignore_unavailable=True)
         filters = [{"term": {k: v}} for k, v in term.items()]
-        response = es.search(index=pipeline.alerts_index, query={"bool": {"filter": filters}},
-                             size=1000, ignore_unavailable=True)
+        response = es.search(
+            index=pipeline.alerts_index,
+            query={"bool": {"filter": filters}},
+            size=1000,
+            ignore_unavailable=True,
+        )
         return [hit["_source"] for hit in response["hits"]["hits"]]
     finally:
         es.close()

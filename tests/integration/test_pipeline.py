@@ -34,8 +34,9 @@ def _ingest(names, *files, wait=True):
 
 
 def _dead_letters(names):
-    consumer = KafkaConsumer(enable_auto_commit=False, consumer_timeout_ms=3000,
-                             **KafkaSettings().kafka_python_options())
+    consumer = KafkaConsumer(
+        enable_auto_commit=False, consumer_timeout_ms=3000, **KafkaSettings().kafka_python_options()
+    )
     try:
         tp = TopicPartition(names.posts_deadletter, 0)
         consumer.assign([tp])
@@ -63,7 +64,11 @@ class TestSamplePipeline:
         assert {a["post_id"] for a in alerts} == EXPECTED_TWO_WAY
         assert {a["rule"] for a in alerts} == {"two_way_dialogue"}
         dm = next(a for a in alerts if a["post_id"] == "1700000000000000001")
-        assert (dm["staff_id"], dm["student_ids"], dm["severity"]) == ("t-okafor", ["s-002"], "high")
+        assert (dm["staff_id"], dm["student_ids"], dm["severity"]) == (
+            "t-okafor",
+            ["s-002"],
+            "high",
+        )
 
     def test_ingesting_the_same_files_again_adds_no_alert(self, pipeline):
         """A second ingest of the same files leaves one alert per (rule, post)."""
@@ -81,21 +86,29 @@ class TestSamplePipeline:
 
     def test_malformed_message_is_dead_lettered_and_the_next_is_processed(self, pipeline):
         """A broken record on the posts topic is dead-lettered; the post after it still alerts."""
-        post = make_reply(STUDENT_JORDAN, post_id="1600000000000077001",
-                          created_at=datetime(2026, 10, 8, 20, 0, tzinfo=UTC))
+        post = make_reply(
+            STUDENT_JORDAN,
+            post_id="1600000000000077001",
+            created_at=datetime(2026, 10, 8, 20, 0, tzinfo=UTC),
+        )
         producer = KafkaProducer(acks="all", **KafkaSettings().kafka_python_options())
         try:
             producer.send(pipeline.posts, key=post.conversation_key.encode(), value=b"{broken")
-            producer.send(pipeline.posts, key=post.conversation_key.encode(),
-                          value=post_to_json(post))
+            producer.send(
+                pipeline.posts, key=post.conversation_key.encode(), value=post_to_json(post)
+            )
             producer.flush()
         finally:
             producer.close()
-        wait_for(lambda: search_alerts(pipeline, post_id="1600000000000077001"), 90,
-                 "the alert of the post after the broken record")
+        wait_for(
+            lambda: search_alerts(pipeline, post_id="1600000000000077001"),
+            90,
+            "the alert of the post after the broken record",
+        )
         detect_letters = [d for d in _dead_letters(pipeline) if d["stage"] == "detect"]
-        assert any(d["value"] == "{broken" and "not valid JSON" in d["reason"]
-                   for d in detect_letters)
+        assert any(
+            d["value"] == "{broken" and "not valid JSON" in d["reason"] for d in detect_letters
+        )
 
     def test_reloaded_district_reaches_the_running_worker(self, pipeline, tmp_path):
         """Reloading a changed folder (the session removed) changes decisions without a restart."""
@@ -105,15 +118,24 @@ class TestSamplePipeline:
         sessions.write_text(sessions.read_text().splitlines()[0] + "\n")
         reloaded = run_tapwatch(pipeline, "district", "load", str(changed))
         assert reloaded.returncode == 0, reloaded.stdout + reloaded.stderr
-        in_old_session = make_reply(STUDENT_AVERY, post_id="1600000000000077002",
-                                    thread_id="1600000000000000500",
-                                    created_at=datetime(2026, 10, 6, 23, 20, tzinfo=UTC))
+        in_old_session = make_reply(
+            STUDENT_AVERY,
+            post_id="1600000000000077002",
+            thread_id="1600000000000000500",
+            created_at=datetime(2026, 10, 6, 23, 20, tzinfo=UTC),
+        )
         producer = KafkaProducer(acks="all", **KafkaSettings().kafka_python_options())
         try:
-            producer.send(pipeline.posts, key=in_old_session.conversation_key.encode(),
-                          value=post_to_json(in_old_session))
+            producer.send(
+                pipeline.posts,
+                key=in_old_session.conversation_key.encode(),
+                value=post_to_json(in_old_session),
+            )
             producer.flush()
         finally:
             producer.close()
-        wait_for(lambda: search_alerts(pipeline, post_id="1600000000000077002"), 90,
-                 "an alert for a reply in a session that no longer exists")
+        wait_for(
+            lambda: search_alerts(pipeline, post_id="1600000000000077002"),
+            90,
+            "an alert for a reply in a session that no longer exists",
+        )

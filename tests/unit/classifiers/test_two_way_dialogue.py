@@ -57,14 +57,20 @@ class TestTwoWayDialogue:
 
     def test_reply_inside_registered_session_is_allowed(self):
         """A reply in a registered session's thread during its window raises nothing."""
-        post = make_reply(STUDENT_AVERY, thread_id=SESSION_THREAD,
-                          created_at=datetime(2026, 10, 6, 23, 10, tzinfo=UTC))
+        post = make_reply(
+            STUDENT_AVERY,
+            thread_id=SESSION_THREAD,
+            created_at=datetime(2026, 10, 6, 23, 10, tzinfo=UTC),
+        )
         assert detect_two_way_dialogue(post, sample_context()) == ()
 
     def test_reply_a_minute_after_session_ends_is_flagged(self):
         """The same reply one minute after the session's end is two-way dialogue."""
-        post = make_reply(STUDENT_AVERY, thread_id=SESSION_THREAD,
-                          created_at=datetime(2026, 10, 7, 0, 31, tzinfo=UTC))
+        post = make_reply(
+            STUDENT_AVERY,
+            thread_id=SESSION_THREAD,
+            created_at=datetime(2026, 10, 7, 0, 31, tzinfo=UTC),
+        )
         [finding] = detect_two_way_dialogue(post, sample_context())
         assert finding.evidence["sessions_on_thread"]
 
@@ -83,3 +89,21 @@ class TestTwoWayDialogue:
         assert "Morgan Ayers replied to a student on twitter" in finding.summary
         assert "one-way" in finding.summary
         assert "Jordan" not in finding.summary and "Quill" not in finding.summary
+
+    def test_mention_of_student_in_a_thread_reply_is_flagged(self):
+        """A reply in a thread that @mentions a student answers them: two-way dialogue."""
+        post = make_reply(COMMUNITY, mentioned_account_ids=(STUDENT_JORDAN,))
+        [finding] = detect_two_way_dialogue(post, sample_context())
+        assert finding.evidence["exchange"] == "mention_answer"
+        assert finding.student_ids == ("s-001",)
+        assert "answered, by mention in a thread, a student" in finding.summary
+
+    def test_direct_message_from_student_to_staff_is_not_flagged(self):
+        """A student's message to a staff member is not the staff member's exchange yet."""
+        post = make_post(
+            author_account_id=STUDENT_AVERY,
+            kind=PostKind.DIRECT_MESSAGE,
+            visibility=Visibility.PRIVATE,
+            recipient_account_ids=(OKAFOR,),
+        )
+        assert detect_two_way_dialogue(post, sample_context()) == ()

@@ -312,9 +312,8 @@ class TestRefusals:
 
     def test_created_at_out_of_range_is_refused(self):
         """A time that leaves the calendar once converted to UTC is refused by name."""
-        assert reasons(parse(make_tweet(created_at="0001-01-01T00:00:00+05:00"))) == [
-            "tweet 1600000000000000100: created_at is out of range"
-        ]
+        [reason] = reasons(parse(make_tweet(created_at="0001-01-01T00:00:00+05:00")))
+        assert reason.startswith("tweet 1600000000000000100: field 'created_at' is out of range")
 
     def test_missing_text_is_refused(self):
         """A tweet without text is refused."""

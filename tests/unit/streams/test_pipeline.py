@@ -45,11 +45,13 @@ class TestDetectBatch:
 
     def test_failing_detector_is_dead_lettered_not_raised(self):
         """A detector that raises costs one dead letter; the batch carries on."""
+
         def broken(post, context):
             raise RuntimeError("boom")
 
-        outcome = detect_batch([_record(post_to_json(make_post()))], _contexts, NOW,
-                               detectors={"broken": broken})
+        outcome = detect_batch(
+            [_record(post_to_json(make_post()))], _contexts, NOW, detectors={"broken": broken}
+        )
         [letter] = outcome.dead_letters
         assert "detector broken failed" in letter.reason
 

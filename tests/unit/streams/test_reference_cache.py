@@ -51,12 +51,16 @@ class TestDistrictReferenceCache:
         cache = _cache()
         records = district_to_records(load_district(SAMPLE_DISTRICT))
         _load(cache, records)
-        account_key = next(key for key, value in records if value.get("kind") == "account"
-                           and "1500000000000000011" in json.dumps(value))
+        account_key = next(
+            key
+            for key, value in records
+            if value.get("kind") == "account" and "1500000000000000011" in json.dumps(value)
+        )
         cache.apply(account_key, None)
         remaining = [(k, v) for k, v in records if k != account_key]
-        cache.apply(manifest_key(DISTRICT),
-                    json.dumps(build_manifest(DISTRICT, remaining)).encode())
+        cache.apply(
+            manifest_key(DISTRICT), json.dumps(build_manifest(DISTRICT, remaining)).encode()
+        )
         assert cache.context(DISTRICT).owner_of("twitter", "1500000000000000011") is None
 
     def test_garbage_record_is_ignored_not_raised(self):

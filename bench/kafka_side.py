@@ -1,0 +1,179 @@
+"""The benchmark's Kafka clients: the producer, the group's progress, the bare consumer, cleanup."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer
+from aiokafka import TopicPartition as AioTopicPartition
+from kafka import KafkaAdminClient, KafkaProducer, TopicPartition
+from kafka.errors import KafkaError
+
+from bench.deadline import BenchError, Deadline
+from bench.synthetic import SyntheticPost
+from streams.kafka_progress import PipelineProgress
+from streams.topics import PipelineNames
+from tapwatch.settings import KafkaSettings, aiokafka_options
+
+# Producer batching: wait up to this long to fill a batch (ms), batches up to this size (bytes).
+LINGER_MS = 20
+BATCH_BYTES = 512 * 1024
+# The longest `send` may block (metadata, full queue) and `flush` may wait (ms).
+MAX_BLOCK_MS = 120_000
+# How long one fetch of the bare consumer waits for data (ms).
+BARE_FETCH_WAIT_MS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ProduceResult:
+    """When the first record was handed to the producer and when all were acknowledged (wall, s)."""
+
+    first_send_at: float
+    all_acked_at: float
+    records: int
+    value_bytes: int
+
+
+class BenchProducer:
+    """kafka-python producer, acks=all, batching for throughput."""
+
+    def __init__(self, settings: KafkaSettings) -> None:
+        try:
+            self._producer = KafkaProducer(
+                acks="all", linger_ms=LINGER_MS, batch_size=BATCH_BYTES,
+                max_block_ms=MAX_BLOCK_MS,
+                **settings.kafka_python_options(),
+            )
+        except KafkaError as exc:
+            raise BenchError(f"Kafka at {settings.bootstrap} is unreachable: {exc}") from exc
+
+    def close(self) -> None:
+        self._producer.close(timeout=30)
+
+    def produce(self, topic: str, posts: Sequence[SyntheticPost],
+                produced_at: dict[str, float], partition: int | None = None) -> ProduceResult:
+        """Send every post, stamping alert-raising ones in `produced_at`; wait for all acks."""
+        futures = []
+        send = self._producer.send
+        first = time.time()
+        for post in posts:
+            if post.raises_alert:
+                produced_at[post.post_id] = time.time()
+            futures.append(send(topic, key=post.key, value=post.value, partition=partition))
+        self._producer.flush(timeout=MAX_BLOCK_MS / 1000)
+        acked = time.time()
+        failed = [f for f in futures if not f.is_done or f.failed()]
+        if failed:
+            first_error = failed[0].exception if failed[0].is_done else "not sent in time"
+            raise BenchError(f"{len(failed)} of {len(posts)} records were not acknowledged by "
+                             f"Kafka; first error: {first_error}")
+        return ProduceResult(first, acked, len(posts), sum(len(p.value) for p in posts))
+
+
+class GroupWatch:
+    """The workers' consumer group: its members, and its committed offsets against topic ends."""
+
+    def __init__(self, settings: KafkaSettings, names: PipelineNames) -> None:
+        self._names = names
+        options = settings.kafka_python_options()
+        try:
+            self._admin = KafkaAdminClient(client_id="tapwatch-bench", **options)
+            self.progress = PipelineProgress(settings, names.group_id)
+        except KafkaError as exc:
+            raise BenchError(f"Kafka at {settings.bootstrap} is unreachable: {exc}") from exc
+
+    def close(self) -> None:
+        self._admin.close()
+        self.progress.close()
+
+    def __enter__(self) -> GroupWatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def members(self) -> tuple[str, int]:
+        """(state, members with a partition assigned) of the group."""
+        group = self._admin.describe_groups([self._names.group_id]).get(self._names.group_id, {})
+        assigned = 0
+        for member in group.get("members", []):
+            assignment = member.get("member_assignment")
+            if assignment and _assigned_partitions(assignment):
+                assigned += 1
+        return str(group.get("group_state", "?")), assigned
+
+    def end_offsets(self, topic: str) -> dict[TopicPartition, int]:
+        return self.progress.end_offsets(topic)
+
+    def behind(self, targets: Mapping[TopicPartition, int]) -> int:
+        """Records of `targets` the group has not committed yet (0 when caught up)."""
+        committed = self.progress.committed()
+        return sum(max(0, end - committed.get(tp, 0)) for tp, end in targets.items())
+
+
+def _assigned_partitions(assignment: Any) -> int:
+    """Partitions in a decoded ConsumerProtocolAssignment (an object or its dict form)."""
+    if isinstance(assignment, dict):
+        topics = assignment.get("assigned_partitions") or assignment.get("assignment") or []
+        return sum(len(t.get("partitions", [])) for t in topics if isinstance(t, dict))
+    topics = getattr(assignment, "assigned_partitions", None) or []
+    return sum(len(getattr(t, "partitions", []) or []) for t in topics) or 1
+
+
+@dataclass(frozen=True, slots=True)
+class BareResult:
+    messages: int
+    seconds: float
+
+    @property
+    def per_s(self) -> float:
+        return self.messages / self.seconds if self.seconds > 0 else 0.0
+
+
+async def _bare_consume(settings: KafkaSettings, ends: Mapping[TopicPartition, int],
+                        deadline: Deadline) -> BareResult:
+    targets = {AioTopicPartition(tp.topic, tp.partition): end for tp, end in ends.items() if end}
+    consumer = AIOKafkaConsumer(enable_auto_commit=False, group_id=None,
+                                **aiokafka_options(settings))
+    await consumer.start()
+    try:
+        consumer.assign(list(targets))
+        await consumer.seek_to_beginning(*targets)
+        pending = dict(targets)
+        count = 0
+        started = time.perf_counter()
+        while pending:
+            batches = await consumer.getmany(timeout_ms=BARE_FETCH_WAIT_MS)
+            for tp, messages in batches.items():
+                count += len(messages)
+                if messages and messages[-1].offset + 1 >= pending.get(tp, 0):
+                    pending.pop(tp, None)
+            deadline.check(f"{count} of {sum(targets.values())} messages read")
+        return BareResult(count, time.perf_counter() - started)
+    finally:
+        await consumer.stop()
+
+
+def bare_consume(settings: KafkaSettings, ends: Mapping[TopicPartition, int],
+                 timeout_s: float) -> BareResult:
+    """Read every partition from the beginning to `ends`, no group, no decoding: messages/s."""
+    deadline = Deadline(timeout_s, "the bare consumer to read the posts topic")
+    return asyncio.run(asyncio.wait_for(_bare_consume(settings, ends, deadline), timeout_s + 30))
+
+
+def delete_namespace_topics(settings: KafkaSettings, names: PipelineNames) -> list[str]:
+    """Delete the namespace's topics (Faust's own included) and its consumer group."""
+    admin = KafkaAdminClient(client_id="tapwatch-bench-cleanup", **settings.kafka_python_options())
+    try:
+        mine = [t for t in admin.list_topics()
+                if t.endswith(f"-{names.namespace}") or f"-{names.namespace}-" in t]
+        if mine:
+            admin.delete_topics(mine)
+        admin.delete_groups([names.group_id])
+        return sorted(mine)
+    finally:
+        admin.close()
