@@ -192,7 +192,6 @@ def build_app(kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNa
     async def close_resources(app: faust.App, **kwargs: Any) -> None:
         await resources.close()
 
-    app.tapwatch_resources = resources  # type: ignore[attr-defined]
     return app
 
 

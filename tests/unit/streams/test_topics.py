@@ -1,0 +1,23 @@
+import pytest
+
+from streams.topics import PipelineNames
+
+
+class TestPipelineNames:
+    def test_default_names_are_the_contract_names(self):
+        """Without a namespace the topics, group and index carry their plain names."""
+        names = PipelineNames()
+        assert (names.posts, names.group_id, names.alerts_index) == (
+            "tapwatch-posts", "tapwatch", "tapwatch-alerts")
+
+    def test_namespace_suffixes_everything_and_keeps_the_alerts_pattern(self):
+        """A namespace suffixes every name; the index still matches tapwatch-alerts*."""
+        names = PipelineNames("t1")
+        assert names.posts_deadletter == "tapwatch-posts-deadletter-t1"
+        assert names.group_id == "tapwatch-t1"
+        assert names.alerts_index.startswith("tapwatch-alerts")
+
+    def test_namespace_with_unsafe_characters_is_refused(self):
+        """A namespace that could not name a Kafka topic and an index is refused."""
+        with pytest.raises(ValueError, match="namespace"):
+            PipelineNames("Bad Name/..")
