@@ -12,6 +12,8 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka import TopicPartition as AioTopicPartition
 from kafka import KafkaAdminClient, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
+from kafka.partitioner.default import murmur2
+from kafka.record import util as kafka_record_util
 
 from bench.deadline import BenchError, Deadline
 from bench.synthetic import SyntheticPost
@@ -26,6 +28,13 @@ BATCH_BYTES = 512 * 1024
 MAX_BLOCK_MS = 120_000
 # How long one fetch of the bare consumer waits for data (ms).
 BARE_FETCH_WAIT_MS = 500
+
+
+def producer_crc_name() -> str:
+    """Which CRC-32C kafka-python's producer uses (the `crc32c` dependency makes it C)."""
+    if kafka_record_util.crc32c_c is not None:
+        return "crc32c package (C)"
+    return "pure Python (kafka-python's fallback): install crc32c"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,14 +65,23 @@ class BenchProducer:
 
     def produce(self, topic: str, posts: Sequence[SyntheticPost],
                 produced_at: dict[str, float], partition: int | None = None) -> ProduceResult:
-        """Send every post, stamping alert-raising ones in `produced_at`; wait for all acks."""
+        """Send every post, stamping alert-raising ones in `produced_at`; wait for all acks.
+
+        Partitions are chosen up front, as kafka-python's default partitioner
+        would (murmur2 of the key), so that pure-Python hash is not timed.
+        """
+        if partition is None:
+            choices = sorted(self._producer.partitions_for(topic))
+            targets = [choices[(murmur2(p.key) & 0x7FFFFFFF) % len(choices)] for p in posts]
+        else:
+            targets = [partition] * len(posts)
         futures = []
         send = self._producer.send
         first = time.time()
-        for post in posts:
+        for post, target in zip(posts, targets, strict=True):
             if post.raises_alert:
                 produced_at[post.post_id] = time.time()
-            futures.append(send(topic, key=post.key, value=post.value, partition=partition))
+            futures.append(send(topic, key=post.key, value=post.value, partition=target))
         self._producer.flush(timeout=MAX_BLOCK_MS / 1000)
         acked = time.time()
         failed = [f for f in futures if not f.is_done or f.failed()]
@@ -116,12 +134,14 @@ class GroupWatch:
 
 
 def _assigned_partitions(assignment: Any) -> int:
-    """Partitions in a decoded ConsumerProtocolAssignment (an object or its dict form)."""
-    if isinstance(assignment, dict):
-        topics = assignment.get("assigned_partitions") or assignment.get("assignment") or []
-        return sum(len(t.get("partitions", [])) for t in topics if isinstance(t, dict))
-    topics = getattr(assignment, "assigned_partitions", None) or []
-    return sum(len(getattr(t, "partitions", []) or []) for t in topics) or 1
+    """Partitions in kafka-python's decoded assignment.
+
+    Its shape: {"assigned_partitions": [{"topic": ..., "partitions": [...]}, ...], ...}.
+    """
+    if not isinstance(assignment, dict):
+        return 0
+    topics = assignment.get("assigned_partitions", [])
+    return sum(len(topic.get("partitions", [])) for topic in topics)
 
 
 @dataclass(frozen=True, slots=True)

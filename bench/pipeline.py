@@ -16,9 +16,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from elasticsearch import Elasticsearch
 from kafka import TopicPartition
@@ -28,14 +26,21 @@ from bench import cpu
 from bench.alert_watch import AlertWatcher
 from bench.deadline import BenchError, Deadline
 from bench.kafka_side import (
-    BareResult,
     BenchProducer,
     GroupWatch,
-    ProduceResult,
     bare_consume,
     delete_namespace_topics,
+    producer_crc_name,
 )
-from bench.report import ms, percentile, rate, table
+from bench.report import summarize
+from bench.run_result import (
+    DRAIN_BASE_S,
+    DRAIN_POSTS_PER_S,
+    OFFSETS_POLL_S,
+    BenchConfig,
+    Drain,
+    RunResult,
+)
 from bench.synthetic import SyntheticPost, measured_posts, probe_post
 from bench.workers import (
     REPO,
@@ -53,80 +58,8 @@ JOIN_TIMEOUT_S = 180.0
 WARM_UP_TIMEOUT_S = 180.0
 # How long one idle probe's alert may take to become searchable (s).
 PROBE_TIMEOUT_S = 30.0
-# Default drain deadline: this much, plus one second per DRAIN_POSTS_PER_S posts (s).
-DRAIN_BASE_S = 120.0
-DRAIN_POSTS_PER_S = 200.0
-# How often the drain loop reads the group's committed offsets (s).
-OFFSETS_POLL_S = 0.1
 # After the group committed everything, alerts still unseen this long are looked up by id (s).
 SWEEP_AFTER_S = 3.0
-
-
-@dataclass(frozen=True, slots=True)
-class BenchConfig:
-    """The options of one run, checked once."""
-
-    posts: int = 100_000
-    workers: int = 1
-    partitions: int = 4
-    alert_ratio: float = 0.1
-    keep: bool = False
-    drain_timeout_s: float | None = None
-    poll_s: float = 0.15
-    idle_probes: int = 10
-
-    def __post_init__(self) -> None:
-        if self.posts < 1 or self.workers < 1 or self.partitions < 1 or self.idle_probes < 0:
-            raise ValueError("--posts, --workers and --partitions must be at least 1")
-        if not 0.0 < self.alert_ratio <= 1.0:
-            raise ValueError("--alert-ratio must be in (0, 1]")
-        if not 0.02 <= self.poll_s <= 2.0:
-            raise ValueError("--poll-ms must be between 20 and 2000")
-
-    @property
-    def drain_s(self) -> float:
-        if self.drain_timeout_s is not None:
-            return self.drain_timeout_s
-        return DRAIN_BASE_S + self.posts / DRAIN_POSTS_PER_S
-
-
-@dataclass(slots=True)
-class Drain:
-    """When (wall clock, s) the group committed the posts, then the alerts; the last sighting."""
-
-    posts_committed_at: float = math.nan
-    alerts_committed_at: float = math.nan
-    last_seen_at: float = math.nan
-
-    @property
-    def end_at(self) -> float:
-        return max(self.alerts_committed_at, self.last_seen_at)
-
-    @property
-    def end_signal(self) -> str:
-        if self.last_seen_at >= self.alerts_committed_at:
-            return "es_alerts_searchable"
-        return "group_committed_offsets"
-
-
-@dataclass(slots=True)
-class RunResult:
-    config: BenchConfig
-    namespace: str
-    produce: ProduceResult | None = None
-    drain: Drain = field(default_factory=Drain)
-    latencies_s: list[float] = field(default_factory=list)
-    to_detect_s: list[float] = field(default_factory=list)
-    detect_to_seen_s: list[float] = field(default_factory=list)
-    idle_s: list[float] = field(default_factory=list)
-    alert_posts: int = 0
-    indexed: int = 0
-    expected_indexed: int = 0
-    swept: int = 0
-    refresh_interval: str = "?"
-    bare: BareResult | None = None
-    cpu_s: dict[str, float] = field(default_factory=dict)
-    worker_exits: list[int | None] = field(default_factory=list)
 
 
 def say(message: str) -> None:
@@ -221,10 +154,14 @@ def drain(group: GroupWatch, watcher: AlertWatcher, names: PipelineNames, alert_
             return done
         if committed and now - done.alerts_committed_at > SWEEP_AFTER_S and now - last_sweep > 1:
             last_sweep = now
-            watcher.sweep(alert_ids)
-        stage = "posts" if alerts_ends is None else "alerts"
-        deadline.check(f"group {behind} {stage} records behind the topic end; "
-                       f"{len(alert_ids) - unseen} of {len(alert_ids)} alerts searchable")
+            try:
+                watcher.sweep(alert_ids)
+            except Exception as exc:  # ES busy: the next sweep, or the deadline, decides
+                say(f"looking up unseen alerts failed, retrying: {exc}")
+        topic = names.posts if alerts_ends is None else names.alerts
+        deadline.check(f"the group's commits are {behind} records short of the end of {topic}; "
+                       f"{len(alert_ids) - unseen} of {len(alert_ids)} alerts searchable; "
+                       "raise --timeout if the workers are just slow")
         time.sleep(OFFSETS_POLL_S)
 
 
@@ -281,11 +218,13 @@ def run(config: BenchConfig) -> RunResult:
     result = RunResult(config, names.namespace)
     say(f"namespace {names.namespace}, worker logs in {workdir}")
     posts = measured_posts(config.posts, config.alert_ratio)
+    result.producer_crc = producer_crc_name()
     workers: list[WorkerProcess] = []
     failed = True
     try:
         say(load_district(env, workdir))
         workers = start_workers(config.workers, env, workdir)
+        say(f"started worker pid(s) {', '.join(str(w.pid) for w in workers)}")
         measure(config, posts, names, kafka, workers, result)
         result.worker_exits = [w.stop() for w in workers]
         say("bare consumer: reading the posts topic from the beginning")
@@ -295,17 +234,24 @@ def run(config: BenchConfig) -> RunResult:
         failed = False
         return result
     finally:
-        for worker in workers:
-            worker.stop()
-        if failed:
-            for worker in workers:
-                say(f"worker {worker.number} log tail ({worker.log_path}):\n{worker.log_tail()}")
+        stop_workers(workers, show_logs=failed)
         if config.keep:
             say(f"--keep: namespace {names.namespace} left in place")
         else:
             cleanup(kafka, names)
         if not failed and not config.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def stop_workers(workers: list[WorkerProcess], show_logs: bool) -> None:
+    """Stop every worker (and show its log tail after a failure); report, never raise."""
+    for worker in workers:
+        try:
+            worker.stop()
+            if show_logs:
+                say(f"worker {worker.number} log tail ({worker.log_path}):\n{worker.log_tail()}")
+        except Exception as exc:
+            say(f"warning: stopping worker {worker.number} (pid {worker.pid}) failed: {exc}")
 
 
 def cleanup(kafka: KafkaSettings, names: PipelineNames) -> None:
@@ -324,92 +270,6 @@ def cleanup(kafka: KafkaSettings, names: PipelineNames) -> None:
         say(f"deleted index {names.alerts_index}")
     except Exception as exc:
         say(f"warning: deleting index {names.alerts_index} failed: {exc}")
-
-
-def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
-    """The table and the JSON line of a finished run."""
-    config, produce, drain_, bare = result.config, result.produce, result.drain, result.bare
-    assert produce is not None and bare is not None
-    start = produce.first_send_at
-    elapsed = drain_.end_at - start
-    posts_per_s = rate(config.posts, elapsed)
-    lat = result.latencies_s
-    p50, p90, p99 = (percentile(lat, f) for f in (0.5, 0.9, 0.99))
-    cpu_s = result.cpu_s
-    worker_cpu = cpu_s.get("workers", math.nan)
-    produce_s = produce.all_acked_at - start
-    end_note = ("later of: group committed posts+alerts topic ends (polled every "
-                f"{OFFSETS_POLL_S * 1000:.0f} ms), last alert searchable -> {drain_.end_signal}")
-    rows: list[tuple[str, str, str]] = [
-        ("-- run", "", ""),
-        ("namespace", result.namespace, "deleted at the end" if not config.keep else "kept"),
-        ("workers x partitions", f"{config.workers} x {config.partitions}", ""),
-        ("posts", f"{config.posts:,}", f"avg {produce.value_bytes / produce.records:.0f} B/value"),
-        ("alert-raising posts", f"{result.alert_posts:,}",
-         f"alert ratio {config.alert_ratio}; two_way_dialogue replies"),
-        ("alerts in index", f"{result.indexed:,}",
-         "as expected" if result.indexed == result.expected_indexed
-         else f"EXPECTED {result.expected_indexed:,} (incl. warm-up and probes)"),
-        ("-- throughput", "", ""),
-        ("produce (until all acked)", f"{rate(config.posts, produce_s):,.0f}/s",
-         f"{produce_s:.2f} s, kafka-python acks=all"),
-        ("pipeline", f"{posts_per_s:,.0f} posts/s", f"{elapsed:.1f} s from first produce"),
-        ("  posts topic committed", f"+{drain_.posts_committed_at - start:.1f} s", ""),
-        ("  alerts topic committed", f"+{drain_.alerts_committed_at - start:.1f} s", ""),
-        ("  last alert searchable", f"+{drain_.last_seen_at - start:.1f} s", ""),
-        ("  end signal", drain_.end_signal, end_note),
-        ("-- latency produce -> searchable", "", ""),
-        ("p50", ms(p50), f"{len(lat):,} samples (every alert post)"),
-        ("p90", ms(p90), ""),
-        ("p99", ms(p99), ""),
-        ("max", ms(max(lat) if lat else math.nan), ""),
-        ("  produce -> detected p50/p99",
-         f"{ms(percentile(result.to_detect_s, 0.5))} / {ms(percentile(result.to_detect_s, 0.99))}",
-         "detected_at is the worker's clock at the batch"),
-        ("  detected -> seen p50/p99",
-         f"{ms(percentile(result.detect_to_seen_s, 0.5))} / "
-         f"{ms(percentile(result.detect_to_seen_s, 0.99))}",
-         "alerts topic, index agent, bulk, refresh, poll"),
-        ("idle p50 / max", f"{ms(percentile(result.idle_s, 0.5))} / "
-         f"{ms(max(result.idle_s) if result.idle_s else math.nan)}",
-         f"{len(result.idle_s)} single posts into an idle pipeline"),
-        ("resolution", f"~{config.poll_s * 1000:.0f} ms + refresh",
-         f"ES poll every {config.poll_s * 1000:.0f} ms, index refresh_interval "
-         f"{result.refresh_interval}; {result.swept} alerts found late by id sweep"),
-        ("-- bare consumer (aiokafka, no group, no decoding)", "", ""),
-        ("read posts topic", f"{bare.per_s:,.0f} msg/s",
-         f"{bare.messages:,} messages in {bare.seconds:.2f} s (workers stopped)"),
-        ("pipeline / bare", f"{posts_per_s / bare.per_s:.1%}" if bare.per_s else "n/a", ""),
-        ("-- CPU during the measured phase", "", f"{elapsed:.1f} s x cores"),
-    ]
-    for name in ("workers", "kafka", "elasticsearch", "bench", "other", "idle"):
-        if name in cpu_s:
-            rows.append((f"  {name}", f"{cpu_s[name]:.1f} cpu-s",
-                         f"{cpu_s[name] / elapsed:.0%} of one core" if elapsed > 0 else ""))
-    rows.append(("  worker cpu per 1k posts", f"{worker_cpu / config.posts * 1000 * 1000:,.0f} ms",
-                 "all workers together"))
-    if any(code not in (0, None) for code in result.worker_exits):
-        rows.append(("worker exit codes", ",".join(map(str, result.worker_exits)),
-                     "after SIGTERM"))
-    line = {
-        "posts": config.posts,
-        "posts_per_s": round(posts_per_s, 1),
-        "p50_ms": round(p50 * 1000, 1),
-        "p99_ms": round(p99 * 1000, 1),
-        "bare_consumer_per_s": round(bare.per_s, 1),
-        "workers": config.workers,
-        "partitions": config.partitions,
-        "alerts": result.alert_posts,
-        "alert_ratio": config.alert_ratio,
-        "throughput_end_signal": drain_.end_signal,
-        "produce_per_s": round(rate(config.posts, produce_s), 1),
-        "p90_ms": round(p90 * 1000, 1),
-        "idle_p50_ms": round(percentile(result.idle_s, 0.5) * 1000, 1),
-        "worker_cpu_s": round(worker_cpu, 2),
-        "other_cpu_s": round(cpu_s.get("other", math.nan), 2),
-        "namespace": result.namespace,
-    }
-    return table(rows), line
 
 
 def parse_args(argv: Sequence[str] | None) -> BenchConfig:

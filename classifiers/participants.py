@@ -61,3 +61,18 @@ def display_name(person: Person) -> str:
     """A staff member's name as a principal knows it."""
     name = f"{person.given_name} {person.family_name}".strip()
     return name or person.sourced_id
+
+
+def students_addressed(post: Post, context: DistrictContext) -> tuple[Counterpart, ...]:
+    """Only the current students a post replies to, mentions or messages (parents left out)."""
+    return tuple(c for c in student_counterparts(post, context) if c.relation is Relation.STUDENT)
+
+
+def incident_key(post: Post) -> str:
+    """One key for every finding about one post, whatever the rule.
+
+    Alerts stay one per (district, rule, post); a mailer that groups by this key (the
+    same as grouping by the alert fields district_id, platform and post_id) tells a
+    principal about one post once, listing every rule it breaks.
+    """
+    return f"{post.district_id}:{post.platform}:{post.post_id}"

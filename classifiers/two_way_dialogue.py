@@ -9,6 +9,7 @@ from classifiers.participants import (
     Counterpart,
     Relation,
     display_name,
+    incident_key,
     involved_student_ids,
     staff_author,
     student_counterparts,
@@ -51,7 +52,7 @@ def _exchange(post: Post, counterparts: tuple[Counterpart, ...]) -> str | None:
 def _in_registered_session(post: Post, context: DistrictContext, staff_id: str) -> dict[str, str]:
     """The registered session covering this post's thread and time, or an empty dict."""
     for session in context.sessions_for(post.platform, post.thread_id):
-        if session.staff_id == staff_id and session.starts_at <= post.created_at <= session.ends_at:
+        if session.staff_id == staff_id and session.covers(post.created_at):
             return {
                 "thread_id": session.thread_id,
                 "starts_at": session.starts_at.isoformat(),
@@ -100,6 +101,7 @@ def detect_two_way_dialogue(post: Post, context: DistrictContext) -> Sequence[Fi
     sessions = context.sessions_for(post.platform, post.thread_id)
     evidence = {
         "policy": POLICY_LINE,
+        "incident_key": incident_key(post),
         "exchange": exchange,
         "counterparts": [
             {"account_id": c.account_id, "relation": c.relation.value} for c in counterparts

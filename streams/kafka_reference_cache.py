@@ -17,8 +17,9 @@ from tapwatch.settings import KafkaSettings, aiokafka_options
 
 log = logging.getLogger(__name__)
 
-# How long one fetch waits for reference records known to exist (ms).
-_FETCH_WAIT_MS = 500
+# How long one fetch may wait on the broker, and getmany on the fetcher (ms). Fetches
+# happen only while catching up, when records are known to be there.
+_FETCH_WAIT_MS = 50
 
 
 class DistrictReferenceCache:
@@ -47,13 +48,18 @@ class DistrictReferenceCache:
 
     async def start(self) -> None:
         """Connect, assign every partition of the topic and read it to its end."""
-        consumer = AIOKafkaConsumer(enable_auto_commit=False, **aiokafka_options(self._settings))
+        consumer = AIOKafkaConsumer(
+            enable_auto_commit=False,
+            fetch_max_wait_ms=_FETCH_WAIT_MS,
+            **aiokafka_options(self._settings),
+        )
         await consumer.start()
         try:
             partitions = await self._partitions()
             self._assigned = [TopicPartition(self._topic, p) for p in sorted(partitions)]
             consumer.assign(self._assigned)
             await consumer.seek_to_beginning(*self._assigned)
+            consumer.pause(*self._assigned)
             self._consumer = consumer
             await self.refresh()
         except BaseException:
@@ -78,19 +84,27 @@ class DistrictReferenceCache:
         """Read up to the topic's current end.
 
         Called before each batch of posts: a post produced after `district load`
-        returned is judged against that load, on every worker.
+        returned is judged against that load, on every worker. Between refreshes the
+        partitions stay paused, so no long-polling fetch holds the connection that
+        the end-offsets request needs.
         """
         consumer = self._consumer
         if consumer is None:
             raise RuntimeError("reference cache used before start()")
         async with self._lock:
             end = await consumer.end_offsets(self._assigned)
-            while await _behind(consumer, end):
-                batches = await consumer.getmany(*self._assigned, timeout_ms=_FETCH_WAIT_MS)
-                for messages in batches.values():
-                    for message in messages:
-                        key = message.key.decode("utf-8", "replace") if message.key else ""
-                        self.apply(key, message.value)
+            if not await _behind(consumer, end):
+                return
+            consumer.resume(*self._assigned)
+            try:
+                while await _behind(consumer, end):
+                    batches = await consumer.getmany(*self._assigned, timeout_ms=_FETCH_WAIT_MS)
+                    for messages in batches.values():
+                        for message in messages:
+                            key = message.key.decode("utf-8", "replace") if message.key else ""
+                            self.apply(key, message.value)
+            finally:
+                consumer.pause(*self._assigned)
 
     async def stop(self) -> None:
         if self._consumer is not None:
