@@ -43,6 +43,15 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds --wait may take (default %(default)s)",
     )
 
+    rules = commands.add_parser("rules", help="the policy rules")
+    rule_actions = rules.add_subparsers(dest="rule_action", required=True)
+    explain = rule_actions.add_parser(
+        "explain", help="every rule's decision on each post of a file, and why (no servers)"
+    )
+    explain.add_argument("--district", type=Path, required=True, metavar="DIR")
+    explain.add_argument("--platform", required=True)
+    explain.add_argument("files", type=Path, nargs="+", metavar="FILE")
+
     incidents = commands.add_parser("incidents", help="review the alerts index")
     incident_actions = incidents.add_subparsers(dest="incident_action", required=True)
     listing = incident_actions.add_parser("list", help="list alerts")
@@ -81,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ingest_file_command(
             args.district, args.platform, args.files, args.wait, args.timeout
         )
+    if args.command == "rules":
+        from tapwatch.commands.rules import explain
+
+        return explain(args.district, args.platform, args.files)
     if args.command == "incidents":
         from tapwatch.commands.incidents import list_incidents
 

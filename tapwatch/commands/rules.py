@@ -1,0 +1,70 @@
+"""`tapwatch rules explain`: every rule's decision on every post of a file, without Kafka or ES."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from classifiers.registry import DETECTORS
+from ingest.parsers import parser_for
+from ingest.post import Post
+from ingest.response_files import read_response_file
+from policy.context import DistrictContext
+from policy.errors import DistrictValidationError
+from policy.loader import load_district
+
+
+def _who(context: DistrictContext, platform: str, account_id: str) -> str:
+    account = context.account(platform, account_id)
+    if account is None:
+        return f"{account_id} (not in accounts.csv)"
+    owner = context.person(account.owner_id)
+    role = owner.role.value if owner else "unknown owner"
+    current = "" if owner is None or owner.is_current else ", not current"
+    return f"{account_id} ({account.owner_id}, {role}{current}, {account.kind.value} account)"
+
+
+def explain_post(post: Post, context: DistrictContext) -> list[str]:
+    """Lines describing the post's context and each rule's decision with its reasons."""
+    local = post.created_at.astimezone(context.settings.zone)
+    lines = [
+        f"post {post.post_id} ({post.kind.value}, {post.visibility.value}) on {post.platform}",
+        f"  at {post.created_at.isoformat()} = {local:%a %Y-%m-%d %H:%M %Z} local",
+        f"  author {_who(context, post.platform, post.author_account_id)}",
+    ]
+    lines += [f"  addressed {_who(context, post.platform, a)}" for a in post.addressed_account_ids]
+    for rule, detector in DETECTORS.items():
+        findings = detector(post, context)
+        if not findings:
+            lines.append(f"  {rule}: not raised")
+        for finding in findings:
+            lines.append(f"  {rule}: RAISED ({finding.severity.value}) {finding.summary}")
+            evidence = json.dumps(dict(finding.evidence), ensure_ascii=False, sort_keys=True)
+            lines.append(f"    evidence {evidence}")
+    return lines
+
+
+def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
+    try:
+        context = DistrictContext(load_district(district_dir))
+        parse = parser_for(platform)
+    except DistrictValidationError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 1
+    for path in files:
+        for line in read_response_file(path):
+            where = f"{path.name}:{line.line_no}"
+            if line.error is not None:
+                print(f"{where}: refused: {line.error}")
+                continue
+            result = parse(line.payload, context.district_id)
+            for refusal in result.refused:
+                print(f"{where}: refused: {refusal.reason}")
+            for post in result.posts:
+                print(f"{where}: " + "\n".join(explain_post(post, context)))
+    return 0

@@ -1,0 +1,30 @@
+from tapwatch.cli import main
+from tests.builders import SAMPLE_DISTRICT, SAMPLE_X
+
+
+class TestRulesExplain:
+    def test_each_post_gets_every_rules_decision(self, capsys):
+        """Every post of the file is listed with one decision line per registered rule."""
+        from classifiers.registry import DETECTORS
+
+        assert main(["rules", "explain", "--district", str(SAMPLE_DISTRICT), "--platform",
+                     "twitter", str(SAMPLE_X / "dm_events.jsonl")]) == 0
+        out = capsys.readouterr().out
+        assert out.count("post 17000000000000000") == 2
+        for rule in DETECTORS:
+            assert out.count(f"  {rule}: ") >= 2
+
+    def test_raised_rule_shows_summary_and_evidence(self, capsys):
+        """A raised rule prints its severity, summary and evidence; the student's name never."""
+        main(["rules", "explain", "--district", str(SAMPLE_DISTRICT), "--platform", "twitter",
+              str(SAMPLE_X / "dm_events.jsonl")])
+        out = capsys.readouterr().out
+        assert "two_way_dialogue: RAISED (high) Dana Okafor sent a direct message" in out
+        assert '"exchange": "direct_message"' in out
+        assert "Avery" not in out and "Lund" not in out
+
+    def test_refused_lines_are_reported_not_raised(self, capsys):
+        """Broken lines of the file are reported as refused with their reason."""
+        assert main(["rules", "explain", "--district", str(SAMPLE_DISTRICT), "--platform",
+                     "twitter", str(SAMPLE_X / "malformed.jsonl")]) == 0
+        assert "malformed.jsonl:1: refused: invalid JSON" in capsys.readouterr().out
