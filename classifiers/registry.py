@@ -6,13 +6,24 @@ from collections.abc import Mapping
 
 from classifiers.detector import Detector
 from classifiers.finding import Finding
-from classifiers.two_way_dialogue import RULE as TWO_WAY_DIALOGUE
-from classifiers.two_way_dialogue import detect_two_way_dialogue
+from classifiers import (
+    missing_consent,
+    personal_page,
+    school_hours,
+    two_way_dialogue,
+    unapproved_account,
+    unapproved_venue,
+)
 from ingest.post import Post
 from policy.context import DistrictContext
 
 DETECTORS: Mapping[str, Detector] = {
-    TWO_WAY_DIALOGUE: detect_two_way_dialogue,
+    two_way_dialogue.RULE: two_way_dialogue.detect_two_way_dialogue,
+    school_hours.RULE: school_hours.detect_school_hours,
+    personal_page.RULE: personal_page.detect_personal_page,
+    unapproved_account.RULE: unapproved_account.detect_unapproved_account,
+    unapproved_venue.RULE: unapproved_venue.detect_unapproved_venue,
+    missing_consent.RULE: missing_consent.detect_missing_consent,
 }
 
 

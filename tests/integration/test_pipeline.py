@@ -14,12 +14,13 @@ from tapwatch.settings import KafkaSettings
 from tests.builders import SAMPLE_DISTRICT, SAMPLE_X, STUDENT_AVERY, STUDENT_JORDAN, make_reply
 from tests.integration.conftest import run_tapwatch, search_alerts, wait_for
 
-# Sample items that break two_way_dialogue (samples/x/README.md); nothing else raises it.
-EXPECTED_TWO_WAY = {
-    "1600000000000000102",
-    "1600000000000000104",
-    "1600000000000000502",
-    "1700000000000000001",
+# The (rule, post) pairs the sample items break (samples/x/README.md), and nothing else.
+EXPECTED_ALERTS = {
+    ("two_way_dialogue", "1600000000000000102"),
+    ("two_way_dialogue", "1600000000000000104"),
+    ("two_way_dialogue", "1600000000000000502"),
+    ("two_way_dialogue", "1700000000000000001"),
+    ("school_hours", "1600000000000000100"),
 }
 SAMPLES = [str(SAMPLE_X / "timeline.jsonl"), str(SAMPLE_X / "dm_events.jsonl")]
 
@@ -58,11 +59,10 @@ def pipeline(names, worker_factory):
 
 class TestSamplePipeline:
     def test_sample_posts_raise_exactly_the_expected_alerts(self, pipeline):
-        """The sample X payloads raise two_way_dialogue for exactly the four exchanges."""
+        """The sample X payloads raise exactly the expected (rule, post) alerts, no others."""
         _ingest(pipeline, *SAMPLES)
         alerts = search_alerts(pipeline, district_id="wilmington-209u")
-        assert {a["post_id"] for a in alerts} == EXPECTED_TWO_WAY
-        assert {a["rule"] for a in alerts} == {"two_way_dialogue"}
+        assert sorted((a["rule"], a["post_id"]) for a in alerts) == sorted(EXPECTED_ALERTS)
         dm = next(a for a in alerts if a["post_id"] == "1700000000000000001")
         assert (dm["staff_id"], dm["student_ids"], dm["severity"]) == (
             "t-okafor",
@@ -74,7 +74,7 @@ class TestSamplePipeline:
         """A second ingest of the same files leaves one alert per (rule, post)."""
         _ingest(pipeline, *SAMPLES)
         alerts = search_alerts(pipeline, district_id="wilmington-209u")
-        assert len(alerts) == len(EXPECTED_TWO_WAY)
+        assert len(alerts) == len(EXPECTED_ALERTS)
 
     def test_refused_file_lines_go_to_the_dead_letter_topic(self, pipeline):
         """Unreadable lines and invalid tweets of a file are dead-lettered with their reasons."""

@@ -7,7 +7,7 @@ from kafka import KafkaAdminClient
 from tapwatch.settings import KafkaSettings
 from tests.builders import SAMPLE_DISTRICT, SAMPLE_X
 from tests.integration.conftest import run_tapwatch, search_alerts, wait_for
-from tests.integration.test_pipeline import EXPECTED_TWO_WAY
+from tests.integration.test_pipeline import EXPECTED_ALERTS
 
 
 def _members(group_id):
@@ -30,5 +30,5 @@ def test_two_workers_share_partitions_and_raise_each_alert_once(names, worker_fa
                           str(SAMPLE_X / "timeline.jsonl"), str(SAMPLE_X / "dm_events.jsonl"))
     assert result.returncode == 0, result.stdout + result.stderr
     alerts = search_alerts(names, district_id="wilmington-209u")
-    assert sorted(a["post_id"] for a in alerts) == sorted(EXPECTED_TWO_WAY)
+    assert sorted((a["rule"], a["post_id"]) for a in alerts) == sorted(EXPECTED_ALERTS)
     assert first.process.poll() is None and second.process.poll() is None
