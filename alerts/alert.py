@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from classifiers.finding import Finding
+from classifiers.thread_dialogue import PostRef
 from ingest.post import Post
 
 RULE_IDS = (
@@ -36,7 +37,7 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def build_alert(post: Post, finding: Finding, detected_at: datetime) -> dict[str, Any]:
+def build_alert(post: Post | PostRef, finding: Finding, detected_at: datetime) -> dict[str, Any]:
     """The alert document for a finding about a post, as indexed in `tapwatch-alerts*`."""
     return {
         "alert_id": alert_id(post.district_id, finding.rule, post.platform, post.post_id),

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from classifiers.detector import Detector
-from classifiers.finding import Finding
 from classifiers import (
     missing_consent,
+    off_channel_contact,
     personal_page,
     school_hours,
+    student_confidentiality,
     two_way_dialogue,
     unapproved_account,
     unapproved_venue,
 )
+from classifiers.detector import Detector
+from classifiers.finding import Finding
 from ingest.post import Post
 from policy.context import DistrictContext
 
@@ -24,6 +26,8 @@ DETECTORS: Mapping[str, Detector] = {
     unapproved_account.RULE: unapproved_account.detect_unapproved_account,
     unapproved_venue.RULE: unapproved_venue.detect_unapproved_venue,
     missing_consent.RULE: missing_consent.detect_missing_consent,
+    off_channel_contact.RULE: off_channel_contact.detect_off_channel_contact,
+    student_confidentiality.RULE: student_confidentiality.detect_student_confidentiality,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from classifiers.finding import Finding, Severity
 from classifiers.participants import (
@@ -49,16 +50,24 @@ def _exchange(post: Post, counterparts: tuple[Counterpart, ...]) -> str | None:
     return None
 
 
-def _in_registered_session(post: Post, context: DistrictContext, staff_id: str) -> dict[str, str]:
-    """The registered session covering this post's thread and time, or an empty dict."""
-    for session in context.sessions_for(post.platform, post.thread_id):
-        if session.staff_id == staff_id and session.covers(post.created_at):
-            return {
-                "thread_id": session.thread_id,
-                "starts_at": session.starts_at.isoformat(),
-                "ends_at": session.ends_at.isoformat(),
-            }
-    return {}
+def in_registered_session(
+    context: DistrictContext, platform: str, thread_id: str, staff_id: str, moment: datetime
+) -> bool:
+    """True when the staff member's registered session covers this thread at this moment."""
+    return any(
+        session.staff_id == staff_id and session.covers(moment)
+        for session in context.sessions_for(platform, thread_id)
+    )
+
+
+def sessions_evidence(
+    context: DistrictContext, platform: str, thread_id: str
+) -> list[dict[str, str]]:
+    """The registered sessions of a thread, as compared with, for the evidence."""
+    return [
+        {"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}
+        for s in context.sessions_for(platform, thread_id)
+    ]
 
 
 def _severity(exchange: str, counterparts: tuple[Counterpart, ...]) -> Severity:
@@ -96,9 +105,10 @@ def detect_two_way_dialogue(post: Post, context: DistrictContext) -> Sequence[Fi
     elif exchange == "mention_answer":
         mentioned = set(post.mentioned_account_ids)
         counterparts = tuple(c for c in counterparts if c.account_id in mentioned)
-    if _in_registered_session(post, context, staff.sourced_id):
+    if in_registered_session(
+        context, post.platform, post.thread_id, staff.sourced_id, post.created_at
+    ):
         return ()
-    sessions = context.sessions_for(post.platform, post.thread_id)
     evidence = {
         "policy": POLICY_LINE,
         "incident_key": incident_key(post),
@@ -109,10 +119,7 @@ def detect_two_way_dialogue(post: Post, context: DistrictContext) -> Sequence[Fi
         "thread_id": post.thread_id,
         "in_reply_to_post_id": post.in_reply_to_post_id,
         "staff_post_excerpt": post.text[:EXCERPT_CHARS],
-        "sessions_on_thread": [
-            {"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat()}
-            for s in sessions
-        ],
+        "sessions_on_thread": sessions_evidence(context, post.platform, post.thread_id),
     }
     return (
         Finding(

@@ -32,6 +32,8 @@ def topic_specs(settings: KafkaSettings, names: PipelineNames) -> tuple[TopicSpe
         TopicSpec(names.posts, scaled, {}),
         TopicSpec(names.posts_deadletter, 1, {}),
         TopicSpec(names.alerts, scaled, {}),
+        # Co-partitioned with the posts topic: a conversation's state lives beside its posts.
+        TopicSpec(names.threads_changelog, scaled, {"cleanup.policy": "compact"}),
         # One partition: a district load's records and its closing manifest stay in order.
         TopicSpec(names.district_reference, 1, {"cleanup.policy": "compact"}),
     )

@@ -6,11 +6,13 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from alerts.alert import build_alert
 from classifiers.detector import Detector
 from classifiers.registry import DETECTORS
+from classifiers.thread_dialogue import ThreadFinding, observe_thread
+from classifiers.thread_state import ThreadState, thread_state_from_json, thread_state_to_json
 from ingest.dead_letter import DeadLetter
 from ingest.errors import InvalidEvent
 from ingest.post import Post, post_from_json
@@ -19,6 +21,14 @@ from policy.context import DistrictContext
 log = logging.getLogger(__name__)
 
 ContextLookup = Callable[[str], DistrictContext | None]
+
+
+class ThreadStore(Protocol):
+    """Conversation state by conversation key (a Faust table in the worker, a dict in tests)."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def put(self, key: str, value: bytes) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +72,7 @@ def _decode(record: RawRecord) -> Post:
 def detect_batch(
     records: Sequence[RawRecord],
     contexts: ContextLookup,
+    threads: ThreadStore,
     detected_at: datetime,
     detectors: Mapping[str, Detector] = DETECTORS,
 ) -> DetectionOutcome:
@@ -90,4 +101,29 @@ def detect_batch(
                 )
                 continue
             outcome.alerts.extend(build_alert(post, f, detected_at) for f in findings)
+        try:
+            thread_findings = _observe_thread(post, context, threads)
+        except Exception as exc:  # same as a detector: dead-letter the post, keep going
+            log.exception("thread.failed post_id=%s", post.post_id)
+            outcome.dead_letters.append(
+                _dead_letter(record, f"thread state failed: {type(exc).__name__}: {exc}")
+            )
+            continue
+        outcome.alerts.extend(build_alert(i.post, i.finding, detected_at) for i in thread_findings)
     return outcome
+
+
+def _observe_thread(
+    post: Post, context: DistrictContext, threads: ThreadStore
+) -> list[ThreadFinding]:
+    """Update the post's conversation state; return the thread findings it raises."""
+    key = post.conversation_key
+    try:
+        state = thread_state_from_json(threads.get(key))
+    except InvalidEvent as exc:  # a damaged state must not stop the thread: start it afresh
+        log.error("thread.state_unreadable key=%s reason=%s", key, exc.reason)
+        state = ThreadState()
+    new_state, found = observe_thread(post, context, state)
+    if new_state is not state:
+        threads.put(key, thread_state_to_json(new_state))
+    return found

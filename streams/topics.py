@@ -23,6 +23,8 @@ ALERTS = "tapwatch-alerts"
 DISTRICT_REFERENCE = "tapwatch-district-reference"
 # The consumer group every worker of a pipeline joins (the Faust app id).
 GROUP_ID = "tapwatch"
+# The Faust table of conversation state (its changelog topic is named after it).
+THREADS_TABLE = "threads"
 # Alerts are written here; the contract's readers search `tapwatch-alerts*`.
 ALERTS_INDEX = "tapwatch-alerts"
 
@@ -65,6 +67,11 @@ class PipelineNames:
     @property
     def district_reference(self) -> str:
         return self._named(DISTRICT_REFERENCE)
+
+    @property
+    def threads_changelog(self) -> str:
+        """Faust's changelog of the thread-state table: `<app id>-<table>-changelog`."""
+        return f"{self.group_id}-{THREADS_TABLE}-changelog"
 
     @property
     def group_id(self) -> str:

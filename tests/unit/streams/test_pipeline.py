@@ -5,11 +5,19 @@ from ingest.post import post_to_json
 from streams.pipeline import RawRecord, detect_batch
 from tests.builders import STUDENT_JORDAN, make_post, make_reply, sample_context
 
-NOW = datetime(2026, 10, 5, 19, 1, tzinfo=UTC)
+NOW = datetime(2026, 10, 5, 23, 1, tzinfo=UTC)
+AFTER_SCHOOL = datetime(2026, 10, 5, 23, 0, tzinfo=UTC)  # 18:00 local: no school_hours
 
 
 def _record(value, offset=0):
     return RawRecord(value=value, key=b"k", topic="tapwatch-posts", partition=0, offset=offset)
+
+
+class DictThreads(dict):
+    """A ThreadStore for tests: a plain dict."""
+
+    def put(self, key, value):
+        self[key] = value
 
 
 def _contexts(district_id):
@@ -19,20 +27,27 @@ def _contexts(district_id):
 class TestDetectBatch:
     def test_reply_to_student_becomes_an_alert(self):
         """A valid post that breaks a rule yields one alert document."""
-        outcome = detect_batch([_record(post_to_json(make_reply(STUDENT_JORDAN)))], _contexts, NOW)
+        reply = make_reply(STUDENT_JORDAN, created_at=AFTER_SCHOOL)
+        outcome = detect_batch([_record(post_to_json(reply))], _contexts, DictThreads(), NOW)
         [alert] = outcome.alerts
         assert alert["rule"] == "two_way_dialogue"
         assert outcome.dead_letters == []
 
     def test_clean_post_gives_nothing(self):
-        """A one-way post yields neither alerts nor dead letters."""
-        outcome = detect_batch([_record(post_to_json(make_post()))], _contexts, NOW)
+        """A one-way post after school yields neither alerts nor dead letters."""
+        outcome = detect_batch(
+            [_record(post_to_json(make_post(created_at=AFTER_SCHOOL)))],
+            _contexts,
+            DictThreads(),
+            NOW,
+        )
         assert (outcome.alerts, outcome.dead_letters, outcome.posts) == ([], [], 1)
 
     def test_malformed_record_is_dead_lettered_and_the_next_is_processed(self):
         """Broken JSON goes to the dead letters with its offset; the following post still runs."""
-        records = [_record(b"{not json", 7), _record(post_to_json(make_reply(STUDENT_JORDAN)), 8)]
-        outcome = detect_batch(records, _contexts, NOW)
+        reply = make_reply(STUDENT_JORDAN, created_at=AFTER_SCHOOL)
+        records = [_record(b"{not json", 7), _record(post_to_json(reply), 8)]
+        outcome = detect_batch(records, _contexts, DictThreads(), NOW)
         [letter] = outcome.dead_letters
         assert letter.offset == 7 and "not valid JSON" in letter.reason
         assert len(outcome.alerts) == 1
@@ -40,7 +55,9 @@ class TestDetectBatch:
     def test_unknown_district_is_dead_lettered(self):
         """A post of a district no worker has loaded is dead-lettered, not dropped."""
         post = make_post(district_id="elsewhere")
-        [letter] = detect_batch([_record(post_to_json(post))], _contexts, NOW).dead_letters
+        [letter] = detect_batch(
+            [_record(post_to_json(post))], _contexts, DictThreads(), NOW
+        ).dead_letters
         assert "not loaded" in letter.reason
 
     def test_failing_detector_is_dead_lettered_not_raised(self):
@@ -50,14 +67,20 @@ class TestDetectBatch:
             raise RuntimeError("boom")
 
         outcome = detect_batch(
-            [_record(post_to_json(make_post()))], _contexts, NOW, detectors={"broken": broken}
+            [_record(post_to_json(make_post()))],
+            _contexts,
+            DictThreads(),
+            NOW,
+            detectors={"broken": broken},
         )
         [letter] = outcome.dead_letters
         assert "detector broken failed" in letter.reason
 
     def test_dead_letter_json_keeps_value_and_reason(self):
         """The dead-letter record holds the reason, the source offset and the original value."""
-        [letter] = detect_batch([_record(b"\xff\xfe", 3)], _contexts, NOW).dead_letters
+        [letter] = detect_batch(
+            [_record(b"\xff\xfe", 3)], _contexts, DictThreads(), NOW
+        ).dead_letters
         body = json.loads(letter.to_json(NOW))
         assert body["offset"] == 3 and body["value_encoding"] == "base64"
         assert body["reason"].startswith("invalid post")
