@@ -17,14 +17,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import faust
-from faust.types import EventT, TableT
+from faust.types import EventT
 
 from alerts.es_writer import AlertIndexWriter
 from ingest.dead_letter import DeadLetter
 from streams.alert_codec import alert_from_json, alert_to_json
 from streams.kafka_reference_cache import DistrictReferenceCache
 from streams.pipeline import RawRecord, detect_batch
-from streams.topics import THREADS_TABLE, PipelineNames
+from streams.thread_table import TableThreadStore, conversation_table
+from streams.topics import PipelineNames
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -95,25 +96,6 @@ def _raw(event: EventT[bytes]) -> RawRecord:
     )
 
 
-class TableThreadStore:
-    """The thread-state Faust table seen through the pipeline's ThreadStore protocol.
-
-    Keys are conversation keys, the same bytes as the posts topic's keys, and the
-    table uses the producer's partitioner, so a conversation's state lands in the
-    changelog partition numbered like its posts partition: the worker that owns the
-    posts owns (and on restart recovers) their state.
-    """
-
-    def __init__(self, table: TableT[bytes, bytes]) -> None:
-        self._table = table
-
-    def get(self, key: str) -> bytes | None:
-        return self._table.get(key.encode())
-
-    def put(self, key: str, value: bytes) -> None:
-        self._table[key.encode()] = value
-
-
 def build_app(kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNames) -> faust.App:
     """A Faust app whose workers share one consumer group and the partitions between them."""
     app = faust.App(
@@ -134,15 +116,7 @@ def build_app(kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNa
     posts = app.topic(names.posts, key_type=bytes, value_type=bytes)
     alerts = app.topic(names.alerts, key_type=bytes, value_type=bytes)
     deadletter = app.topic(names.posts_deadletter, key_type=bytes, value_type=bytes)
-    threads = TableThreadStore(
-        app.Table(
-            THREADS_TABLE,
-            key_type=bytes,
-            value_type=bytes,
-            partitions=kafka.partitions,
-            use_partitioner=True,
-        )
-    )
+    threads = TableThreadStore(conversation_table(app, kafka.partitions))
 
     async def send_dead_letters(letters: Sequence[DeadLetter]) -> list[Any]:
         now = datetime.now(UTC)

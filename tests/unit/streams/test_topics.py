@@ -21,3 +21,15 @@ class TestPipelineNames:
         """A namespace that could not name a Kafka topic and an index is refused."""
         with pytest.raises(ValueError, match="namespace"):
             PipelineNames("Bad Name/..")
+
+
+class TestConversationPartitioning:
+    def test_table_partition_matches_the_posts_producers_partitioner(self):
+        """The state partition of a key equals the one aiokafka's default partitioner picks."""
+        from aiokafka.partitioner import DefaultPartitioner
+
+        from streams.thread_table import kafka_default_partition
+
+        for key in (b"wilmington-209u:twitter:1", b"d:facebook:thread-42", b"x" * 300):
+            expected = DefaultPartitioner()(key, list(range(12)), list(range(12)))
+            assert kafka_default_partition(key, 12) == expected
