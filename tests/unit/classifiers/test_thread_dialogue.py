@@ -28,7 +28,11 @@ def _at(hour, minute=0, day=5):
     return datetime(2026, 10, day, hour, minute, tzinfo=UTC)
 
 
-def _student_post(post_id="s1", at=_at(22), author=STUDENT_JORDAN, thread=THREAD):
+STUDENT_AT = datetime(2026, 10, 5, 22, 0, tzinfo=UTC)
+STAFF_AT = datetime(2026, 10, 5, 23, 0, tzinfo=UTC)
+
+
+def _student_post(post_id="s1", at=STUDENT_AT, author=STUDENT_JORDAN, thread=THREAD):
     return make_post(
         post_id=post_id,
         author_account_id=author,
@@ -39,7 +43,7 @@ def _student_post(post_id="s1", at=_at(22), author=STUDENT_JORDAN, thread=THREAD
     )
 
 
-def _staff_comment(post_id="t1", at=_at(23), thread=THREAD, to=COMMUNITY):
+def _staff_comment(post_id="t1", at=STAFF_AT, thread=THREAD, to=COMMUNITY):
     return make_post(
         post_id=post_id,
         kind=PostKind.COMMENT,
