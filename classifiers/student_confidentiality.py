@@ -19,16 +19,29 @@ Decisions:
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
+from classifiers.confidential_terms import (
+    COMPOUND_AFTER,
+    COMPOUND_BEFORE,
+    FAILING_LETTERS,
+    LETTER_GRADE,
+    OWNERS,
+    PRAISE,
+    REFERRING,
+    SPORTS,
+    TERMS,
+    TOPIC_AFTER,
+    TOPIC_BEFORE,
+    WEATHER_STOP,
+    Category,
+)
 from classifiers.finding import Finding, Severity
 from classifiers.participants import Relation, display_name, staff_author, student_counterparts
 from classifiers.student_names import NameMention, StudentNameIndex, student_name_index
-from classifiers.text_match import Sentence, compile_terms, fold, sentences, tokens
+from classifiers.text_match import Sentence, fold, sentences, tokens
 from ingest.post import Post, Visibility
 from policy.context import DistrictContext
 
@@ -42,14 +55,6 @@ POLICY_LINE = (
 ADDRESSED = "addressed_account"
 
 
-class Category(StrEnum):
-    GRADES = "grades"
-    DISCIPLINE = "discipline"
-    HEALTH = "health"
-    SPECIAL_EDUCATION = "special_education"
-    FAMILY = "family"
-
-
 _CATEGORY_WORDS = {
     Category.GRADES: "grades or test results",
     Category.DISCIPLINE: "discipline",
@@ -59,292 +64,10 @@ _CATEGORY_WORDS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class _Terms:
-    category: Category
-    pattern: re.Pattern[str]
-    # Weak terms are results a post may be praising (a score, a GPA, a B).
-    weak: bool = False
-    # Reported in evidence instead of the matched words, when those are the secret itself.
-    label: str | None = None
-
-
-_SUBJECT = (
-    r"(?:test|tests|quiz|quizzes|exam|exams|final|finals|midterm|class|classes|course|semester|"
-    r"grade|year|subject|assessment|math|english|science|history|spanish|french|reading|"
-    r"writing|chemistry|biology|physics|algebra|geometry|calculus)"
-)
-_SPORTS_UNITS = (
-    r"points|pts|goals|runs|touchdowns|tds|baskets|rebounds|assists|strikeouts|yards|saves|"
-    r"laps|kills|aces|blocks|tackles|three-pointers|free throws"
-)
-# A test score: "42", "61%", "2/10".
-_SCORE = r"\d{1,3}(?:\.\d+)?(?:\s*(?:%|percent)|\s*/\s*\d{1,3})?"
-_RELATIVE = r"(?:dad|mom|father|mother|parents?|brother|sister|step(?:dad|mom|father|mother)|uncle)"
-
-_TERMS: tuple[_Terms, ...] = (
-    _Terms(
-        Category.GRADES,
-        compile_terms(
-            [
-                r"failing(?!\s+to\b)",
-                rf"fail(?:ed|s)\s+(?!to\b)(?:[\w'-]+\s+){{0,4}}?{_SUBJECT}",
-                r"flunk\w*",
-                r"did\s*n[o']?t\s+pass",
-                rf"bombed\s+(?:[\w'-]+\s+){{0,2}}?{_SUBJECT}",
-                r"below\s+grade\s+level",
-                r"(?:reads|reading)\s+(?:at|on)\s+(?:an?\s+)?\d+(?:st|nd|rd|th)\s+grade\s+level",
-                r"academic(?:ally)?\s+(?:probation|ineligible)",
-                r"ineligible",
-                r"held\s+back",
-                r"repeat\w*\s+(?:the\s+|a\s+)?(?:\d+(?:st|nd|rd|th)\s+)?grade",
-                r"missing\s+\d+\s+assignments",
-                r"(?:gpa|grades?)\s+(?:is\s+|are\s+|was\s+|were\s+|keeps?\s+|has\s+been\s+)?"
-                r"(?:too\s+|really\s+|so\s+)?(?:low|dropp\w+|slipp\w+|falling|fell|tank\w+|poor)",
-            ]
-        ),
-    ),
-    _Terms(
-        Category.GRADES,
-        compile_terms(
-            [
-                rf"scored\s+(?:an?\s+)?\d{{1,4}}(?:\.\d+)?(?:\s*(?:%|percent))?(?!\s*(?:{_SPORTS_UNITS}))",
-                r"(?:test|quiz|exam|sat|act|psat|final|midterm|assessment)\s+scores?\s+"
-                r"(?:[\w'-]+\s+){0,3}?\d{1,4}",
-                r"\d{2,4}\s+on\s+the\s+(?:sat|act|psat)",
-                rf"(?:got|gets|getting|has|have|had|with|earned|received)\s+an?\s+{_SCORE}\s+"
-                r"(?:on|in)(?=\s)",
-                rf"{_SCORE}\s+on\s+(?:[\w'-]+\s+){{0,3}}?(?:test|quiz|exam|final|midterm|"
-                r"assessment|essay|project|lab|paper|homework)",
-                r"\d{1,3}(?:\.\d+)?\s*(?:%|percent)?\s+average",
-                r"gpa\W+(?:[\w'-]+\W+){0,3}?\d(?:\.\d{1,2})?",
-                r"\d\.\d{1,2}\s+gpa",
-            ]
-        ),
-        weak=True,
-    ),
-    _Terms(
-        Category.DISCIPLINE,
-        compile_terms(
-            [
-                r"detentions?",
-                r"(?:in-school\s+)?suspen(?:ded|sion|sions|d)(?!\s+bridge)",
-                r"iss|oss",
-                r"sent\s+home",
-                r"behaviou?r\s+contract",
-                r"referrals?",
-                r"probation",
-                r"shoplift\w*|stole|stealing|theft",
-                r"court\s+date|juvenile\s+(?:court|detention|hall)",
-                r"kicked\s+(?:off|out\s+of)\s+(?:the\s+)?(?:team|class|school|bus)",
-                r"expel\w*|expulsion",
-                r"(?:discipline|disciplinary|office|behaviou?r)\s+referrals?|referrals?\s+for",
-                r"referred\s+to\s+the\s+(?:office|principal|dean)",
-                r"sent\s+to\s+the\s+(?:office|principal|dean)(?!\s+to\s+(?:pick|get|collect|"
-                r"receive|grab|deliver|help))",
-                r"saturday\s+school",
-                r"written\s+up|write-?ups?",
-                r"caught\s+(?:cheating|vaping|smoking|stealing|fighting|skipping|with)",
-                r"cheat(?:ing|ed)",
-                r"plagiari\w+",
-                r"vandal\w+",
-                r"arrest\w*",
-                r"(?:in|after|into|started)\s+(?:a|the)\s+fight|fighting",
-                r"truan\w+",
-                r"unexcused\s+absences?",
-                r"skipp(?:ing|ed)\s+(?:class|school)",
-                r"vaping",
-                r"banned\s+from\s+(?:the\s+)?(?:dance|prom|bus|field\s+trip|trip|games?|campus|"
-                r"school|events?)",
-            ]
-        ),
-    ),
-    _Terms(
-        Category.HEALTH,
-        compile_terms(
-            [
-                r"diagnos(?:ed|is|es)",
-                r"medications?|meds",
-                r"allerg(?:y|ies|ic)",
-                r"adhd",
-                r"autis(?:m|tic)",
-                r"asperger\w*",
-                r"asthma\w*",
-                r"inhalers?",
-                r"seizures?",
-                r"epilep\w+",
-                r"diabet\w+",
-                r"insulin",
-                r"therap(?:y|ist|ies)",
-                r"(?:seeing|sees|saw|visits?|visiting|meets?\s+with|meeting\s+with|met\s+with)\s+"
-                r"(?:the\s+|a\s+|his\s+|her\s+|their\s+)?(?:school\s+)?counse(?:l)?lor",
-                r"counse(?:l)?ling\s+(?:sessions?|appointments?)",
-                r"(?<!great\s)depress(?:ion|ed)",
-                r"anxiety|panic\s+attacks?",
-                r"ocd|ptsd|bipolar|schizo\w+|psychiatric|baker\s+act\w*",
-                r"(?:anti)?depressants?|adderall|ritalin|prozac|zoloft|lexapro|epi-?pens?",
-                r"blood\s+sugar|dialysis|pneumonia|migraines?|the\s+flu|the\s+er|emergency\s+room",
-                r"sober|sobriety|relaps\w+|addict\w*|overdos\w+",
-                r"cutting\s+(?:again|herself|himself|themselves)",
-                r"eating\s+disorder",
-                r"anorexi\w+|bulimi\w+",
-                r"pregnan\w+",
-                r"in\s+the\s+hospital|hospitali[sz]ed",
-                r"surgery",
-                r"concussion",
-                r"injur(?:y|ies|ed)",
-                r"broke\s+(?:his|her|their|a)\s+(?:arm|leg|wrist|ankle|foot|hand|collarbone)",
-                r"cancer|chemo\w*|leukemia",
-                r"mental\s+health",
-                r"self-harm\w*",
-                r"suicid\w+",
-                r"rehab",
-                r"(?:head\s+)?lice",
-                r"covid(?:-19)?",
-                r"tested\s+positive",
-                r"sent\s+to\s+the\s+nurse",
-                r"fainted|passed\s+out",
-                r"(?:out\s+with|has|had)\s+mono|mononucleosis",
-            ]
-        ),
-    ),
-    _Terms(
-        Category.SPECIAL_EDUCATION,
-        compile_terms(
-            [
-                r"ieps?",
-                r"504\s+(?:plans?|accommodations?|meeting|team)|section\s+504|"
-                r"(?:a|his|her|their|your)\s+504",
-                r"(?<!hotel\s)(?<!travel\s)(?<!lodging\s)accommodations?",
-                r"special\s+ed(?:ucation)?",
-                r"sped\s+(?:teacher|class\w*|services|program|inclusion|room)|in\s+sped",
-                r"resource\s+room",
-                r"learning\s+disabilit(?:y|ies)",
-                r"dyslex\w+",
-                r"speech\s+(?:therapy|services|class|and\s+language)",
-                r"(?:goes|go|went|pulled)\s+(?:out\s+)?(?:to|for)\s+speech",
-                r"extended\s+time",
-                r"modified\s+(?:assignments|tests|work|curriculum|grading)",
-                r"behaviou?r(?:al)?\s+(?:intervention\s+)?plan",
-                r"inclusion\s+class(?:room)?",
-                r"pull-?out\s+services|pulled\s+out\s+for",
-                r"case\s+manager",
-            ]
-        ),
-    ),
-    _Terms(
-        Category.FAMILY,
-        compile_terms(
-            [
-                r"divorc\w+",
-                r"custody",
-                r"foster\s+(?:care|homes?|family|families|parents?|mom|dad|mother|father|"
-                r"placement|kid|child)",
-                r"homeless\w*",
-                r"evict\w+",
-                r"free\s+(?:and\s+reduced(?:-price)?\s+)?lunch|reduced(?:-price)?\s+lunch|frl|"
-                r"free\s+meals",
-                r"home\s+address|address\s+is",
-                r"(?:lives?|living|staying|stays)\s+with\s+(?:his\s+|her\s+|their\s+|an?\s+)?"
-                r"(?:grandma|grandmother|grandpa|grandfather|grandparents|aunt|uncle|cousin|"
-                r"relatives)",
-                r"(?:lives?|living|staying|sleeping|moving|moved)\s+(?:in|at|into)\s+"
-                r"(?:a|the|his|her|their)\s+(?:motel|hotel|car|shelter)",
-                rf"{_RELATIVE}\s+(?:[\w']+\s+){{0,4}}?(?:jail|prison)",
-                rf"{_RELATIVE}\s+(?:[\w']+\s+){{0,2}}?(?:passed\s+away|died)",
-                r"lost\s+(?:everything|(?:their|his|her)\s+(?:home|house))",
-                r"ran\s+away|runaway",
-                r"kicked\s+(?:him|her|them)\s+out",
-                r"(?:can't|cannot|couldn't|can\s+not)\s+afford",
-                r"incarcerat\w+",
-                r"deport\w+",
-                r"undocumented",
-                r"immigration\s+status",
-                r"cps|child\s+protective",
-                r"social\s+worker",
-                r"food\s+stamps|snap\s+benefits",
-                r"welfare",
-                r"lost\s+(?:his|her|their)\s+jobs?|unemployed",
-                r"restraining\s+order",
-                r"(?:parents|mom\s+and\s+dad)\s+(?:are|were|got|have)\s+(?:separated|splitting|"
-                r"split\s+up)",
-            ]
-        ),
-    ),
-    _Terms(
-        Category.FAMILY,
-        compile_terms(
-            [
-                r"(?:lives?|living)\s+(?:at|on)\s+\d+",
-                r"\d{1,5}\s+[a-z]+(?:\s+[a-z]+)?\s+(?:street|st|lane|ln|avenue|ave|road|rd|drive|"
-                r"dr|court|ct|boulevard|blvd|way|place|pl|circle|terrace)",
-            ]
-        ),
-        label="street address",
-    ),
-)
-
-# A letter grade: "an F", "a D-", "two D's"; the letter must be a capital in the post.
-_LETTER_GRADE = re.compile(
-    r"(?<![^\W_])(?:an?|two|three|four|several|multiple|straight)\s+([b-df])(?:[+-]|'?s)?"
-    r"(?![\w+-])(?!\.\w)"
-)
-_FAILING_LETTERS = frozenset("df")
-_PRAISE = compile_terms(
-    [
-        r"congrat\w*",
-        r"proud",
-        r"kudos",
-        r"shout-?out",
-        r"well\s+done",
-        r"great\s+(?:job|work)",
-        r"nice\s+work",
-        r"way\s+to\s+go",
-        r"amazing",
-        r"awesome",
-        r"celebrat\w+",
-        r"perfect",
-        r"highest",
-        r"top\s+score",
-    ]
-)
-_SPORTS = compile_terms(
-    [
-        r"games?|match|meet|tournament|season|team|win|won|victory|crowd|quarter|halftime",
-        r"inning|overtime|varsity|jv|playoffs?|scrimmage",
-        _SPORTS_UNITS,
-    ]
-)
-_WEATHER_STOP = re.compile(
-    r"(?:games?|match|practice|meet|play|tournament)\s+(?:\w+\s+){0,6}?(?:was|were|is|are|got)\s+"
-    r"suspended|suspended\s+(?:due\s+to|because\s+of|for)\s+(?:the\s+)?(?:rain|weather|lightning|"
-    r"heat|storms?|darkness)"
-)
 # A term this close after one of these words is about a topic or other people (words).
 _TOPIC_WINDOW = 5
 # Context looked at around a term, bounded so a huge post stays linear (characters).
 _CONTEXT_CHARS = 80
-_TOPIC_BEFORE = frozenset({
-    "students", "kids", "children", "families", "others", "people", "friends", "classmates",
-    "peers", "anyone", "everyone", "those", "classmate", "teammate", "teammates", "friend",
-    "someone", "somebody", "stranger", "awareness", "research", "project", "paper", "essay",
-    "story", "memoir", "book", "poster", "song", "rap", "film", "movie", "debate", "campaign",
-    "presentation", "workshop", "assembly", "fundraiser", "drive", "against", "played", "plays",
-    "playing", "role", "character", "interviewed", "interviewing", "interview", "shadowing",
-    "shadowed"
-})  # fmt: skip
-# The word right after a term that makes it a topic or about others ("ADHD awareness").
-_TOPIC_AFTER = frozenset({
-    "awareness", "fundraiser", "program", "training", "law", "laws", "policy", "policies",
-    "fair", "drive", "research", "families", "students", "kids", "children", "people", "youth",
-    "advocate", "advocates", "survivors", "campaign", "dog", "dogs"
-})  # fmt: skip
-# A term inside a compound adjective ("allergy-friendly", "anti-vaping") describes a thing.
-_COMPOUND_BEFORE = re.compile(r"(?:anti|pro|non)-$")
-_COMPOUND_AFTER = re.compile(r"-(?:friendly|safe|free|aware|themed|related|proof)\b")
-_OWNERS = frozenset({"his", "her", "their", "your", "my"})
-# Pronouns that carry a student named in one sentence into the next.
-_REFERRING = frozenset({"he", "she", "they", "his", "her", "their", "him", "them", "you", "your"})
 _REFERRING_WINDOW = 4
 # Evidence quotes at most this much of one matched term (characters), and so many terms.
 _TERM_CHARS = 40
@@ -361,17 +84,17 @@ class _Hit:
 
 def _is_topic(folded: str, sentence: Sentence, start: int, end: int) -> bool:
     """Whether the term at [start, end) is about a topic or about other people."""
-    if _COMPOUND_BEFORE.search(folded, max(0, start - 5), start) or _COMPOUND_AFTER.match(
+    if COMPOUND_BEFORE.search(folded, max(0, start - 5), start) or COMPOUND_AFTER.match(
         folded, end
     ):
         return True
     window = folded[max(sentence.start, start - _CONTEXT_CHARS) : start]
     before = [t.text for t in tokens(window)][-_TOPIC_WINDOW:]
     for i, word in enumerate(before):
-        if word in _TOPIC_BEFORE and not _OWNERS.intersection(before[i + 1 :]):
+        if word in TOPIC_BEFORE and not OWNERS.intersection(before[i + 1 :]):
             return True
     after = tokens(folded[end : min(sentence.end, end + _CONTEXT_CHARS)])[:1]
-    return any(token.text in _TOPIC_AFTER for token in after)
+    return any(token.text in TOPIC_AFTER for token in after)
 
 
 def _around(folded: str, sentence: Sentence, start: int, end: int) -> str:
@@ -391,20 +114,20 @@ def _hits(text: str, folded: str, spans: list[Sentence]) -> list[tuple[int, _Hit
         if not _is_topic(folded, spans[index], start, end):
             found.append((index, _Hit(category, term, start, weak)))
 
-    for terms in _TERMS:
+    for terms in TERMS:
         for match in terms.pattern.finditer(folded):
             span = spans[_sentence_of(ends, match.start())]
             around = _around(folded, span, match.start(), match.end())
-            if match.group().startswith("scored") and _SPORTS.search(around):
+            if match.group().startswith("scored") and SPORTS.search(around):
                 continue
-            if "suspen" in match.group() and _WEATHER_STOP.search(around):
+            if "suspen" in match.group() and WEATHER_STOP.search(around):
                 continue
             term = terms.label or " ".join(match.group().split())[:_TERM_CHARS]
             add(terms.category, term, match.start(), match.end(), terms.weak)
-    for match in _LETTER_GRADE.finditer(folded):
+    for match in LETTER_GRADE.finditer(folded):
         letter = match.group(1)
         if text[match.start(1)].isupper():
-            weak = letter not in _FAILING_LETTERS
+            weak = letter not in FAILING_LETTERS
             add(Category.GRADES, f"letter grade {letter.upper()}", match.start(), match.end(), weak)
     return found
 
@@ -417,7 +140,7 @@ def _sentence_of(ends: list[int], offset: int) -> int:
 def _refers_back(folded: str, sentence: Sentence) -> bool:
     window = folded[sentence.start : min(sentence.end, sentence.start + _CONTEXT_CHARS)]
     words = tokens(window)[:_REFERRING_WINDOW]
-    return any(word.text in _REFERRING for word in words)
+    return any(word.text in REFERRING for word in words)
 
 
 def _linked(
@@ -487,7 +210,7 @@ def detect_student_confidentiality(
         return ()
     spans = sentences(folded)
     hits = _hits(post.text, folded, spans)
-    if hits and _PRAISE.search(folded):
+    if hits and PRAISE.search(folded):
         hits = [(index_, hit) for index_, hit in hits if not hit.weak]
     kinds, all_hits = _linked(mentions, addressed, hits, folded, spans)
     if not kinds:
