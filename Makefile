@@ -5,7 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup stack-up stack-down demo test test-unit lint bench clean
+.PHONY: setup model stack-up stack-down demo test test-unit lint bench clean
+
+# The shared, human-labeled datasets (a sibling checkout of shared/).
+DATASETS ?= ../shared/datasets
+MODEL := models/content/metadata.json
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,13 +19,20 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP)
 
+# The content classifier's artifact, trained by the project's own command (~10 s).
+$(MODEL): $(STAMP) $(wildcard classifiers/content/*.py) tests/data/staff_posts.jsonl
+	$(BIN)/tapwatch classifiers train --dataset $(DATASETS)/tweeteval_offensive \
+	    --staff-posts tests/data/staff_posts.jsonl --out models/content --seed 0
+
+model: $(MODEL)
+
 stack-up: setup
 	$(BIN)/tapwatch stack up
 
 stack-down: setup
 	$(BIN)/tapwatch stack down
 
-demo: setup
+demo: setup model
 	$(BIN)/tapwatch stack up
 	bash deploy/demo.sh
 
@@ -32,12 +43,12 @@ lint: setup
 test-unit: setup
 	$(BIN)/pytest -m "not integration" -q
 
-test: setup
+test: setup model
 	$(BIN)/ruff check .
 	$(BIN)/tapwatch stack up
 	$(BIN)/pytest -q
 
-bench: setup
+bench: setup model
 	$(BIN)/tapwatch stack up
 	$(BIN)/python -m bench.pipeline --posts 100000
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from alerts.es_writer import AlertIndexWriter
 from ingest.dead_letter import DeadLetter
 from streams.alert_codec import alert_from_json, alert_to_json
 from streams.kafka_reference_cache import DistrictReferenceCache
-from streams.pipeline import RawRecord, detect_batch
+from streams.pipeline import BatchDetector, RawRecord, detect_batch
 from streams.thread_table import TableThreadStore, conversation_table
 from streams.topics import PipelineNames
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
@@ -96,7 +96,12 @@ def _raw(event: EventT[bytes]) -> RawRecord:
     )
 
 
-def build_app(kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNames) -> faust.App:
+def build_app(
+    kafka: KafkaSettings,
+    es: ElasticsearchSettings,
+    names: PipelineNames,
+    batch_detectors: Mapping[str, BatchDetector] | None = None,
+) -> faust.App:
     """A Faust app whose workers share one consumer group and the partitions between them."""
     app = faust.App(
         names.group_id,
@@ -134,7 +139,13 @@ def build_app(kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNa
 
     async def detect_and_publish(records: Sequence[RawRecord]) -> None:
         await resources.cache.refresh()
-        outcome = detect_batch(records, resources.cache.context, threads, datetime.now(UTC))
+        outcome = detect_batch(
+            records,
+            resources.cache.context,
+            threads,
+            datetime.now(UTC),
+            batch_detectors=batch_detectors,
+        )
         pending = await send_dead_letters(outcome.dead_letters)
         for alert in outcome.alerts:
             pending.append(

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from alerts.alert import build_alert
 from classifiers.detector import Detector
+from classifiers.finding import Finding
 from classifiers.registry import DETECTORS
 from classifiers.thread_dialogue import ThreadFinding, observe_thread
 from classifiers.thread_state import ThreadState, thread_state_from_json, thread_state_to_json
@@ -21,6 +22,14 @@ from policy.context import DistrictContext
 log = logging.getLogger(__name__)
 
 ContextLookup = Callable[[str], DistrictContext | None]
+
+
+class BatchDetector(Protocol):
+    """A rule that classifies a whole batch at once (the content model)."""
+
+    def detect_batch(
+        self, posts: Sequence[Post], contexts: Sequence[DistrictContext]
+    ) -> list[tuple[Finding, ...]]: ...
 
 
 class ThreadStore(Protocol):
@@ -75,9 +84,11 @@ def detect_batch(
     threads: ThreadStore,
     detected_at: datetime,
     detectors: Mapping[str, Detector] = DETECTORS,
+    batch_detectors: Mapping[str, BatchDetector] | None = None,
 ) -> DetectionOutcome:
     """Decode, look up the district, run every detector; never raise for one bad record."""
     outcome = DetectionOutcome()
+    decoded: list[tuple[RawRecord, Post, DistrictContext]] = []
     for record in records:
         try:
             post = _decode(record)
@@ -91,6 +102,7 @@ def detect_batch(
             )
             continue
         outcome.posts += 1
+        decoded.append((record, post, context))
         for rule, detector in detectors.items():
             try:
                 findings = detector(post, context)
@@ -110,7 +122,37 @@ def detect_batch(
             )
             continue
         outcome.alerts.extend(build_alert(i.post, i.finding, detected_at) for i in thread_findings)
+    for rule, batch_detector in (batch_detectors or {}).items():
+        _run_batch_detector(rule, batch_detector, decoded, detected_at, outcome)
     return outcome
+
+
+def _run_batch_detector(
+    rule: str,
+    detector: BatchDetector,
+    decoded: Sequence[tuple[RawRecord, Post, DistrictContext]],
+    detected_at: datetime,
+    outcome: DetectionOutcome,
+) -> None:
+    """One vectorized call for the batch; if it fails, post by post to isolate the culprit."""
+    if not decoded:
+        return
+    posts = [post for _, post, _ in decoded]
+    try:
+        results = detector.detect_batch(posts, [context for _, _, context in decoded])
+    except Exception:
+        log.exception("detector.batch_failed rule=%s posts=%d", rule, len(decoded))
+        results = []
+        for record, post, context in decoded:
+            try:
+                results.extend(detector.detect_batch([post], [context]))
+            except Exception as exc:
+                outcome.dead_letters.append(
+                    _dead_letter(record, f"detector {rule} failed: {type(exc).__name__}: {exc}")
+                )
+                results.append(())
+    for post, findings in zip(posts, results, strict=True):
+        outcome.alerts.extend(build_alert(post, f, detected_at) for f in findings)
 
 
 def _observe_thread(

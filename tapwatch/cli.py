@@ -43,6 +43,39 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds --wait may take (default %(default)s)",
     )
 
+    models = commands.add_parser("classifiers", help="the inappropriate-content classifier")
+    model_actions = models.add_subparsers(dest="classifier_action", required=True)
+    train = model_actions.add_parser("train", help="train and write a versioned model artifact")
+    train.add_argument(
+        "--dataset",
+        type=Path,
+        action="append",
+        required=True,
+        metavar="DIR",
+        help="a labeled dataset folder; the first one's val split tunes",
+    )
+    train.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="artifact folder (default: TAPWATCH_CONTENT_MODEL or models/content)",
+    )
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--staff-posts",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="labeled staff posts that choose the operating threshold",
+    )
+    evaluate = model_actions.add_parser("eval", help="score a model on a dataset split")
+    evaluate.add_argument("--dataset", type=Path, required=True, metavar="DIR")
+    evaluate.add_argument("--split", default="test", choices=["train", "val", "test"])
+    evaluate.add_argument("--model", type=Path, default=None, metavar="DIR")
+    predict = model_actions.add_parser("predict", help="classify one text per stdin line")
+    predict.add_argument("--model", type=Path, default=None, metavar="DIR")
+
     rules = commands.add_parser("rules", help="the policy rules")
     rule_actions = rules.add_subparsers(dest="rule_action", required=True)
     explain = rule_actions.add_parser(
@@ -90,6 +123,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ingest_file_command(
             args.district, args.platform, args.files, args.wait, args.timeout
         )
+    if args.command == "classifiers":
+        from classifiers.content.artifact import DEFAULT_MODEL_DIR
+        from tapwatch.commands import classifiers
+        from tapwatch.settings import ModelSettings
+
+        default_model = ModelSettings().content_model or DEFAULT_MODEL_DIR
+        if args.classifier_action == "train":
+            staff_posts = args.staff_posts or classifiers.DEFAULT_STAFF_POSTS
+            return classifiers.train(
+                args.dataset, args.out or default_model, args.seed, staff_posts
+            )
+        if args.classifier_action == "eval":
+            return classifiers.evaluate(args.dataset, args.split, args.model or default_model)
+        return classifiers.predict(args.model or default_model)
     if args.command == "rules":
         from tapwatch.commands.rules import explain
 

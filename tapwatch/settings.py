@@ -96,6 +96,16 @@ class SmtpSettings(BaseSettings):
     mail_from: str = "tapwatch@localhost"
 
 
+class ModelSettings(BaseSettings):
+    """TAPWATCH_CONTENT_MODEL: the folder of the content classifier's artifact."""
+
+    model_config = SettingsConfigDict(env_prefix="TAPWATCH_", frozen=True)
+
+    # Built by `tapwatch classifiers train` (`make model`); the worker refuses to start
+    # without it. None: the checkout's models/content (classifiers.content.artifact).
+    content_model: Path | None = None
+
+
 class StackSettings(BaseSettings):
     """TAPWATCH_STACK_DIR / TAPWATCH_CACHE_DIR: where the local stack keeps its state."""
 

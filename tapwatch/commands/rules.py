@@ -6,6 +6,11 @@ import json
 import sys
 from pathlib import Path
 
+from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
+from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
+from classifiers.content.detector import ContentDetector
+from classifiers.content.errors import ArtifactError
+from classifiers.detector import Detector
 from classifiers.registry import DETECTORS
 from ingest.parsers import parser_for
 from ingest.post import Post
@@ -13,6 +18,7 @@ from ingest.response_files import read_response_file
 from policy.context import DistrictContext
 from policy.errors import DistrictValidationError
 from policy.loader import load_district
+from tapwatch.settings import ModelSettings
 
 
 def _who(context: DistrictContext, platform: str, account_id: str) -> str:
@@ -25,7 +31,20 @@ def _who(context: DistrictContext, platform: str, account_id: str) -> str:
     return f"{account_id} ({account.owner_id}, {role}{current}, {account.kind.value} account)"
 
 
-def explain_post(post: Post, context: DistrictContext) -> list[str]:
+def _all_detectors() -> tuple[dict[str, Detector], str | None]:
+    """The registry plus the content rule when a model is built (else why it is missing)."""
+    detectors: dict[str, Detector] = dict(DETECTORS)
+    model_dir = ModelSettings().content_model or DEFAULT_MODEL_DIR
+    try:
+        detectors[INAPPROPRIATE_CONTENT] = ContentDetector(load_model(model_dir))
+    except ArtifactError as exc:
+        return detectors, str(exc)
+    return detectors, None
+
+
+def explain_post(
+    post: Post, context: DistrictContext, detectors: dict[str, Detector] | None = None
+) -> list[str]:
     """Lines describing the post's context and each rule's decision with its reasons."""
     local = post.created_at.astimezone(context.settings.zone)
     lines = [
@@ -34,7 +53,7 @@ def explain_post(post: Post, context: DistrictContext) -> list[str]:
         f"  author {_who(context, post.platform, post.author_account_id)}",
     ]
     lines += [f"  addressed {_who(context, post.platform, a)}" for a in post.addressed_account_ids]
-    for rule, detector in DETECTORS.items():
+    for rule, detector in (detectors or dict(DETECTORS)).items():
         findings = detector(post, context)
         if not findings:
             lines.append(f"  {rule}: not raised")
@@ -56,6 +75,9 @@ def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 1
+    detectors, missing_model = _all_detectors()
+    if missing_model:
+        print(f"note: {INAPPROPRIATE_CONTENT} not evaluated: {missing_model}")
     for path in files:
         for line in read_response_file(path):
             where = f"{path.name}:{line.line_no}"
@@ -66,5 +88,5 @@ def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
             for refusal in result.refused:
                 print(f"{where}: refused: {refusal.reason}")
             for post in result.posts:
-                print(f"{where}: " + "\n".join(explain_post(post, context)))
+                print(f"{where}: " + "\n".join(explain_post(post, context, detectors)))
     return 0

@@ -6,14 +6,25 @@ import sys
 
 from faust import Worker
 
+from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
+from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
+from classifiers.content.detector import ContentDetector
+from classifiers.content.errors import ArtifactError
 from streams.app import build_app
 from streams.kafka_admin import ensure_topics
 from streams.topics import PipelineNames
 from tapwatch.errors import TransientError
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+from tapwatch.settings import ElasticsearchSettings, KafkaSettings, ModelSettings
 
 
 def run_worker(loglevel: str) -> int:
+    model_dir = ModelSettings().content_model or DEFAULT_MODEL_DIR
+    try:
+        content = ContentDetector(load_model(model_dir))
+    except ArtifactError as exc:
+        print(f"error: no usable content model: {exc}; build it with `make model`",
+              file=sys.stderr)
+        return 2
     kafka = KafkaSettings()
     names = PipelineNames.from_env()
     try:
@@ -21,7 +32,7 @@ def run_worker(loglevel: str) -> int:
     except TransientError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    app = build_app(kafka, ElasticsearchSettings(), names)
+    app = build_app(kafka, ElasticsearchSettings(), names, {INAPPROPRIATE_CONTENT: content})
     worker = Worker(app, loglevel=loglevel)
     worker.execute_from_commandline()  # returns only at shutdown (SIGTERM / SIGINT)
     return 0

@@ -84,3 +84,55 @@ class TestDetectBatch:
         body = json.loads(letter.to_json(NOW))
         assert body["offset"] == 3 and body["value_encoding"] == "base64"
         assert body["reason"].startswith("invalid post")
+
+
+class FlakyBatchDetector:
+    """Raises for any batch holding the poisoned post; flags every other post."""
+
+    def __init__(self, poisoned_id):
+        self.poisoned_id = poisoned_id
+        self.calls = 0
+
+    def detect_batch(self, posts, contexts):
+        from classifiers.finding import Finding, Severity
+
+        self.calls += 1
+        if any(p.post_id == self.poisoned_id for p in posts):
+            raise RuntimeError("poison")
+        return [(Finding("inappropriate_content", Severity.LOW, "t-ayers", "s"),) for _ in posts]
+
+
+class TestBatchDetectors:
+    def _records(self):
+        posts = [make_post(post_id=f"90{i}", created_at=AFTER_SCHOOL) for i in range(3)]
+        return [_record(post_to_json(p), i) for i, p in enumerate(posts)]
+
+    def test_batch_detector_is_called_once_per_batch(self):
+        """A batch detector classifies the whole batch in one call."""
+        detector = FlakyBatchDetector("none")
+        outcome = detect_batch(
+            self._records(),
+            _contexts,
+            DictThreads(),
+            NOW,
+            batch_detectors={"inappropriate_content": detector},
+        )
+        assert detector.calls == 1
+        assert len([a for a in outcome.alerts if a["rule"] == "inappropriate_content"]) == 3
+
+    def test_failing_batch_falls_back_to_single_posts_and_dead_letters_the_culprit(self):
+        """When the batch call fails, posts are retried one by one; only the bad one is lost."""
+        detector = FlakyBatchDetector("901")
+        outcome = detect_batch(
+            self._records(),
+            _contexts,
+            DictThreads(),
+            NOW,
+            batch_detectors={"inappropriate_content": detector},
+        )
+        flagged = sorted(
+            a["post_id"] for a in outcome.alerts if a["rule"] == "inappropriate_content"
+        )
+        assert flagged == ["900", "902"]
+        [letter] = outcome.dead_letters
+        assert letter.offset == 1 and "inappropriate_content failed" in letter.reason

@@ -1,0 +1,1 @@
+"""The inappropriate-content classifier: features, model, training, artifact and the detector."""

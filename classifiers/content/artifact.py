@@ -1,0 +1,119 @@
+"""The model artifact on disk: `model.npz` (arrays only, no pickle) and `metadata.json`."""
+
+# The only module of the content classifier that writes or reads a model file. Loading
+# checks the format, recomputes the content digest against the metadata, and refuses a
+# model fitted with another lexicon than the one in the code.
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from classifiers.content.categories import LEXICON_DIGEST
+from classifiers.content.errors import ArtifactError
+from classifiers.content.features import FeatureSpace
+from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, model_digest
+
+MODEL_FILE = "model.npz"
+METADATA_FILE = "metadata.json"
+# Where `tapwatch classifiers train` writes and the worker reads by default: the checkout's
+# models/content (the project is installed editable), whatever the working directory.
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "content"
+_SCALAR_KEYS = frozenset({"bias", "threshold", "operating_threshold"})
+
+
+def _terms_array(terms: tuple[str, ...]) -> np.ndarray[Any, np.dtype[np.uint8]]:
+    if any("\n" in term for term in terms):
+        raise ArtifactError("a term holds a newline and cannot be stored")
+    return np.frombuffer("\n".join(terms).encode("utf-8"), dtype=np.uint8)
+
+
+def _terms(array: np.ndarray[Any, Any]) -> tuple[str, ...]:
+    text = array.astype(np.uint8).tobytes().decode("utf-8")
+    return tuple(text.split("\n")) if text else ()
+
+
+def _write(path: Path, payload: bytes) -> None:
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(payload)
+    os.replace(partial, path)
+
+
+def save_model(model: ContentModel, folder: Path) -> None:
+    """Write the model's arrays and metadata into `folder` (created if missing)."""
+    if "digest" not in model.metadata:
+        raise ArtifactError("only a versioned model (training.stamp_version) can be saved")
+    folder.mkdir(parents=True, exist_ok=True)
+    space = model.features
+    arrays: dict[str, np.ndarray[Any, Any]] = {
+        "word_terms": _terms_array(space.word_terms),
+        "char_terms": _terms_array(space.char_terms),
+        "word_idf": space.word_idf,
+        "char_idf": space.char_idf,
+        "word_weights": model.word_weights,
+        "char_weights": model.char_weights,
+        "lexicon_weights": model.lexicon_weights,
+        "scalars": np.array([model.bias, model.threshold, model.operating_threshold]),
+    }
+    partial = folder / f".{MODEL_FILE}.partial"
+    with partial.open("wb") as handle:
+        np.savez_compressed(handle, allow_pickle=False, **arrays)
+    os.replace(partial, folder / MODEL_FILE)
+    metadata = {
+        **model.metadata,
+        "bias": model.bias,
+        "threshold": model.threshold,
+        "operating_threshold": model.operating_threshold,
+    }
+    text = json.dumps(metadata, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _write(folder / METADATA_FILE, text.encode("utf-8"))
+
+
+def read_metadata(folder: Path) -> dict[str, Any]:
+    """The metadata of the artifact in `folder`."""
+    path = folder / METADATA_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ArtifactError(f"{path}: no model here; run `tapwatch classifiers train`") from None
+    except (OSError, ValueError) as exc:
+        raise ArtifactError(f"{path}: unreadable metadata: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != ARTIFACT_FORMAT:
+        raise ArtifactError(f"{path}: not a format {ARTIFACT_FORMAT} content model")
+    return data
+
+
+def load_model(folder: Path) -> ContentModel:
+    """Load and verify the artifact in `folder`."""
+    metadata = read_metadata(folder)
+    if metadata.get("features", {}).get("lexicon_digest") != LEXICON_DIGEST:
+        raise ArtifactError(f"{folder}: fitted with another lexicon; retrain the model")
+    try:
+        with np.load(folder / MODEL_FILE, allow_pickle=False) as arrays:
+            loaded = {name: arrays[name] for name in arrays.files}
+        space = FeatureSpace(
+            word_terms=_terms(loaded["word_terms"]),
+            char_terms=_terms(loaded["char_terms"]),
+            word_idf=loaded["word_idf"].astype(np.float64),
+            char_idf=loaded["char_idf"].astype(np.float64),
+        )
+        bias, threshold, operating = (float(v) for v in loaded["scalars"])
+        model = ContentModel(
+            features=space,
+            word_weights=loaded["word_weights"].astype(np.float64),
+            char_weights=loaded["char_weights"].astype(np.float64),
+            lexicon_weights=loaded["lexicon_weights"].astype(np.float64),
+            bias=bias,
+            threshold=threshold,
+            operating_threshold=operating,
+            metadata={k: v for k, v in metadata.items() if k not in _SCALAR_KEYS},
+        )
+    except (OSError, KeyError, ValueError) as exc:
+        raise ArtifactError(f"{folder / MODEL_FILE}: unreadable model: {exc}") from None
+    if model_digest(model) != metadata.get("digest"):
+        raise ArtifactError(f"{folder}: the arrays do not match the metadata's digest")
+    return model

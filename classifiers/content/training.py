@@ -1,0 +1,173 @@
+"""Fitting the content model: NB-weighted logistic regression on train, thresholds after."""
+
+# The model is NB-LR (Wang & Manning 2012): each tf-idf feature is scaled by its
+# log-count ratio between the classes before a class-balanced logistic regression;
+# the lexicon counts join unscaled. The scale folds into the weights, so the fitted
+# model stays one linear scorer.
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from importlib.metadata import version
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+from classifiers.content.categories import COLUMNS as LEXICON_COLUMNS
+from classifiers.content.categories import LEXICON_DIGEST
+from classifiers.content.datasets import LabeledTexts
+from classifiers.content.features import Features, fit_feature_space
+from classifiers.content.metrics import binary_metrics
+from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, stamp_version
+from classifiers.content.thresholds import Cut, best_macro_f1, precision_first
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingParams:
+    """Hyper-parameters, chosen on the TweetEval validation split (see the report in bench/)."""
+
+    c: float = 0.5
+    nb_alpha: float = 2.0
+    min_df: int = 2
+    max_iter: int = 3000
+    # The staff-post operating threshold is the lowest one with at least this precision.
+    min_staff_precision: float = 0.95
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.c <= 0 or self.nb_alpha <= 0:
+            raise ValueError("c and nb_alpha must be positive")
+        if self.min_df < 1 or self.max_iter < 1:
+            raise ValueError("min_df and max_iter must be at least 1")
+        if not 0 < self.min_staff_precision <= 1:
+            raise ValueError("min_staff_precision must be in (0, 1]")
+
+
+def nb_ratios(matrix: sp.csr_matrix, labels: npt.NDArray[np.int64], alpha: float) -> FloatArray:
+    """Log ratio of each feature's smoothed presence rate in offensive vs clean texts."""
+    present = (matrix > 0).astype(np.float64).tocsr()
+    offensive = alpha + np.asarray(present[labels == 1].sum(axis=0)).ravel()
+    clean = alpha + np.asarray(present[labels == 0].sum(axis=0)).ravel()
+    return np.asarray(np.log((offensive / offensive.sum()) / (clean / clean.sum())))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Weights:
+    word: FloatArray
+    char: FloatArray
+    lexicon: FloatArray
+    bias: float
+
+
+def fit_weights(
+    features: Features, labels: npt.NDArray[np.int64], params: TrainingParams
+) -> Weights:
+    """The NB-LR fitted on these rows; the lexicon block is not NB-scaled."""
+    if len(set(labels.tolist())) < 2:
+        raise ValueError("training needs both offensive and clean texts")
+    tfidf = sp.hstack([features.word, features.char]).tocsr()
+    ratios = np.concatenate(
+        [nb_ratios(tfidf, labels, params.nb_alpha), np.ones(features.lexicon.shape[1])]
+    )
+    matrix = sp.hstack([tfidf, sp.csr_matrix(features.lexicon)]).tocsr()
+    classifier = LogisticRegression(
+        C=params.c, class_weight="balanced", max_iter=params.max_iter, random_state=params.seed
+    )
+    classifier.fit(matrix.multiply(ratios).tocsr(), labels)
+    weights = np.asarray(classifier.coef_[0], dtype=np.float64) * ratios
+    words, chars = features.word.shape[1], features.char.shape[1]
+    return Weights(
+        word=weights[:words].copy(),
+        char=weights[words : words + chars].copy(),
+        lexicon=weights[words + chars :].copy(),
+        bias=float(classifier.intercept_[0]),
+    )
+
+
+def library_versions() -> dict[str, str]:
+    return {
+        "python": platform.python_version(),
+        **{name: version(name) for name in ("scikit-learn", "numpy", "scipy")},
+    }
+
+
+def _cut_dict(cut: Cut) -> dict[str, float]:
+    return asdict(cut)
+
+
+def crossfit_precision_first(
+    scores: FloatArray, labels: npt.NDArray[np.int64], min_precision: float, seed: int
+) -> dict[str, float]:
+    """An honest estimate of the precision-first cut: choose on one half, measure on the other."""
+    rng = np.random.default_rng(seed)
+    halves = np.zeros(labels.size, dtype=bool)
+    for value in (0, 1):
+        members = rng.permutation(np.flatnonzero(labels == value))
+        halves[members[: members.size // 2]] = True
+    flagged = np.zeros(labels.size, dtype=bool)
+    for chosen in (halves, ~halves):
+        cut = precision_first(scores[chosen], labels[chosen], min_precision)
+        flagged[~chosen] = scores[~chosen] >= cut.threshold
+    result = binary_metrics(labels, flagged)
+    return {"precision": result.precision, "recall": result.recall, "f1": result.f1}
+
+
+def train_model(
+    train: LabeledTexts,
+    val: LabeledTexts,
+    params: TrainingParams,
+    staff: LabeledTexts | None = None,
+    provenance: Mapping[str, Any] | None = None,
+) -> ContentModel:
+    """Fit on `train`, choose the macro-F1 threshold on `val` and the operating one on `staff`."""
+    space = fit_feature_space(train.texts, params.min_df)
+    weights = fit_weights(space.transform(train.texts), train.labels, params)
+    model = ContentModel(
+        space, weights.word, weights.char, weights.lexicon, weights.bias, 0.5, 0.5, {}
+    )
+    val_scores = model.scores(val.texts)
+    val_cut = best_macro_f1(val_scores, val.labels)
+    metadata: dict[str, Any] = {
+        "format": ARTIFACT_FORMAT,
+        "model": "nb-logistic-regression",
+        "features": {
+            "word_ngrams": [1, 2],
+            "char_wb_ngrams": [2, 5],
+            "word_terms": len(space.word_terms),
+            "char_terms": len(space.char_terms),
+            "lexicon_columns": [category.value for category in LEXICON_COLUMNS],
+            "lexicon_digest": LEXICON_DIGEST,
+        },
+        "params": asdict(params),
+        "seed": params.seed,
+        "libraries": library_versions(),
+        "train_rows": len(train),
+        "val_rows": len(val),
+        "val_threshold": _cut_dict(val_cut),
+        "val_metrics": binary_metrics(val.labels, val_scores >= val_cut.threshold).as_dict(),
+        **(provenance or {}),
+    }
+    operating = val_cut
+    if staff is not None and len(staff):
+        staff_scores = model.scores(staff.texts)
+        operating = precision_first(staff_scores, staff.labels, params.min_staff_precision)
+        flagged = staff_scores >= operating.threshold
+        metadata["staff_threshold"] = _cut_dict(operating)
+        metadata["staff_metrics"] = binary_metrics(staff.labels, flagged).as_dict()
+        metadata["staff_crossfit"] = crossfit_precision_first(
+            staff_scores, staff.labels, params.min_staff_precision, params.seed
+        )
+    tuned = replace(
+        model,
+        threshold=val_cut.threshold,
+        operating_threshold=operating.threshold,
+        metadata=metadata,
+    )
+    return stamp_version(tuned)

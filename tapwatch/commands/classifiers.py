@@ -1,0 +1,140 @@
+"""`tapwatch classifiers train|eval|predict`: the content model's training, benchmark and probe."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from classifiers.content.artifact import load_model, save_model
+from classifiers.content.datasets import (
+    LabeledTexts,
+    load_split,
+    load_staff_posts,
+    sha256_of,
+)
+from classifiers.content.errors import ArtifactError, DatasetError
+from classifiers.content.metrics import binary_metrics
+from classifiers.content.model import ContentModel
+from classifiers.content.training import TrainingParams, train_model
+
+# The labeled staff posts the operating threshold is chosen on (precision first).
+DEFAULT_STAFF_POSTS = Path(__file__).resolve().parents[2] / "tests" / "data" / "staff_posts.jsonl"
+# `predict` classifies stdin in batches of this many lines.
+PREDICT_BATCH = 1024
+# `eval` times the whole split this many times and reports the median.
+EVAL_TIMING_RUNS = 3
+
+
+def _provenance(parts: Iterable[LabeledTexts]) -> dict[str, object]:
+    files = sorted({path.resolve() for part in parts for path in part.files})
+    return {"data_files": {str(path): sha256_of(path) for path in files}}
+
+
+def train(
+    datasets: list[Path], out: Path, seed: int, staff_posts: Path | None = None
+) -> int:
+    """Fit on every dataset's train split; tune on the first one's val split; write `out`."""
+    started = time.perf_counter()
+    try:
+        trains = [load_split(folder, "train") for folder in datasets]
+        val = load_split(datasets[0], "val")
+        staff = load_staff_posts(staff_posts) if staff_posts is not None else None
+    except (DatasetError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    parts = [*trains, val, *([staff] if staff is not None else [])]
+    provenance = {
+        **_provenance(parts),
+        "datasets": [str(folder) for folder in datasets],
+        "tuned_on": f"{datasets[0]}:val",
+    }
+    params = replace(TrainingParams(), seed=seed)
+    model = train_model(LabeledTexts.concat(trains), val, params, staff, provenance)
+    save_model(model, out)
+    meta = model.metadata
+    val_metrics = meta["val_metrics"]
+    print(f"model {model.version} written to {out}")
+    print(f"trained on {meta['train_rows']} rows in {time.perf_counter() - started:.1f} s")
+    print(f"val macro-F1 {val_metrics['macro_f1']:.4f} at threshold {model.threshold:.4f}")
+    if "staff_metrics" in meta:
+        staff_metrics = meta["staff_metrics"]
+        print(
+            f"staff posts: precision {staff_metrics['precision']:.3f}, recall "
+            f"{staff_metrics['recall']:.3f} at operating threshold {model.operating_threshold:.4f}"
+        )
+    return 0
+
+
+def _timed_batch(model: ContentModel, texts: tuple[str, ...]) -> float:
+    """Median seconds to classify all texts in one batch (categories and terms included)."""
+    runs = []
+    for _ in range(EVAL_TIMING_RUNS):
+        started = time.perf_counter()
+        model.classify_batch(texts, threshold=model.threshold)
+        runs.append(time.perf_counter() - started)
+    return sorted(runs)[len(runs) // 2]
+
+
+def evaluate(dataset: Path, split: str, model: Path) -> int:
+    """Print the model's metrics on a split at its validation threshold; the last line is JSON."""
+    try:
+        loaded = load_model(model)
+        data = load_split(dataset, split)
+    except (ArtifactError, DatasetError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    scores = loaded.scores(data.texts)
+    result = binary_metrics(data.labels, scores >= loaded.threshold)
+    seconds = _timed_batch(loaded, data.texts)
+    texts_per_s = len(data) / seconds if seconds > 0 else float("inf")
+    print(f"model      {loaded.version} (threshold {loaded.threshold:.4f})")
+    print(f"data       {dataset} [{split}], {len(data)} texts")
+    print(f"accuracy   {result.accuracy:.4f}")
+    print(f"precision  {result.precision:.4f}  (offensive class)")
+    print(f"recall     {result.recall:.4f}")
+    print(f"f1         {result.f1:.4f}")
+    print(f"macro-F1   {result.macro_f1:.4f}")
+    print(f"texts/s    {texts_per_s:.0f}  (one batch, median of {EVAL_TIMING_RUNS})")
+    summary = {
+        "macro_f1": round(result.macro_f1, 4),
+        "precision": round(result.precision, 4),
+        "recall": round(result.recall, 4),
+        "f1": round(result.f1, 4),
+        "texts_per_s": round(texts_per_s, 1),
+        "accuracy": round(result.accuracy, 4),
+        "n": result.n,
+        "model_version": loaded.version,
+    }
+    print(json.dumps(summary))
+    return 0
+
+
+def _batches(lines: Iterable[str], size: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line.rstrip("\n").removesuffix("\r"))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def predict(model: Path, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """One JSON object per stdin line: score, label, category, top terms."""
+    source, sink = stdin or sys.stdin, stdout or sys.stdout
+    try:
+        loaded = load_model(model)
+    except ArtifactError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for batch in _batches(source, PREDICT_BATCH):
+        for prediction in loaded.classify_batch(batch, explain_clean=True):
+            sink.write(json.dumps(prediction.as_dict(), ensure_ascii=False) + "\n")
+        sink.flush()
+    return 0

@@ -1,0 +1,97 @@
+"""Fixtures for the content classifier: a tiny trained model, a hand-made one, a tiny dataset."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classifiers.content.datasets import LabeledTexts, load_staff_posts
+from classifiers.content.features import FeatureSpace, fit_feature_space
+from classifiers.content.model import ContentModel, stamp_version
+from classifiers.content.training import TrainingParams, train_model
+
+DATA = Path(__file__).resolve().parents[4] / "tests" / "data"
+STAFF_POSTS = DATA / "staff_posts.jsonl"
+IDENTITY_TERMS = DATA / "identity_terms.jsonl"
+# Hand-made model: each lexicon match adds log(1 + n) * LEXICON_WEIGHT to a bias of BIAS.
+LEXICON_WEIGHT = 6.0
+BIAS = -2.0
+
+
+def _split(rows: LabeledTexts, every: int, offset: int) -> LabeledTexts:
+    keep = [i for i in range(len(rows)) if i % every == offset]
+    return LabeledTexts(tuple(rows.texts[i] for i in keep), rows.labels[keep])
+
+
+def _rest(rows: LabeledTexts, every: int) -> LabeledTexts:
+    keep = [i for i in range(len(rows)) if i % every > 1]
+    return LabeledTexts(tuple(rows.texts[i] for i in keep), rows.labels[keep])
+
+
+@pytest.fixture(scope="session")
+def staff_posts() -> Path:
+    return STAFF_POSTS
+
+
+@pytest.fixture(scope="session")
+def staff_rows() -> LabeledTexts:
+    return load_staff_posts(STAFF_POSTS)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(staff_rows: LabeledTexts) -> ContentModel:
+    """NB-LR trained on ~200 staff posts (every 5th is val, the next one the staff set)."""
+    train = _rest(staff_rows, 5)
+    val, staff = _split(staff_rows, 5, 0), _split(staff_rows, 5, 1)
+    return train_model(train, val, TrainingParams(min_df=1, seed=7), staff, {"tiny": True})
+
+
+@pytest.fixture(scope="session")
+def handmade_model() -> ContentModel:
+    """A model that only counts lexicon terms: one match scores 0.897, two 0.99+, none 0.12."""
+    space: FeatureSpace = fit_feature_space(["a tiny vocabulary", "of some words"], min_df=1)
+    return stamp_version(
+        ContentModel(
+            features=space,
+            word_weights=np.zeros(len(space.word_terms)),
+            char_weights=np.zeros(len(space.char_terms)),
+            lexicon_weights=np.full(4, LEXICON_WEIGHT),
+            bias=BIAS,
+            threshold=0.5,
+            operating_threshold=0.5,
+            metadata={"format": 1, "features": {}},
+        )
+    )
+
+
+def write_tweeteval(folder: Path, splits: dict[str, LabeledTexts]) -> Path:
+    """A dataset folder in the TweetEval layout."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for split, rows in splits.items():
+        (folder / f"{split}_text.txt").write_text(
+            "".join(text.replace("\n", " ") + "\n" for text in rows.texts), encoding="utf-8"
+        )
+        (folder / f"{split}_labels.txt").write_text(
+            "".join(f"{label}\n" for label in rows.labels.tolist()), encoding="utf-8"
+        )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset(tmp_path_factory: pytest.TempPathFactory, staff_rows: LabeledTexts) -> Path:
+    """The staff posts as a TweetEval-layout dataset: train, val and test splits."""
+    splits = {
+        "train": _rest(staff_rows, 5),
+        "val": _split(staff_rows, 5, 0),
+        "test": _split(staff_rows, 5, 1),
+    }
+    return write_tweeteval(tmp_path_factory.mktemp("tiny") / "dataset", splits)
+
+
+@pytest.fixture
+def identity_rows() -> list[dict[str, str]]:
+    lines = IDENTITY_TERMS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]

@@ -1,0 +1,46 @@
+import io
+import json
+
+from classifiers.content.artifact import load_model, save_model
+from tapwatch.commands.classifiers import evaluate, predict, train
+
+CATEGORIES = {"profanity", "insult_or_harassment", "sexual", "slur", "none"}
+
+
+class TestClassifierCommands:
+    def test_train_writes_a_loadable_artifact(self, tiny_dataset, staff_posts, tmp_path, capsys):
+        """train fits on the dataset and writes a versioned model that loads."""
+        assert train([tiny_dataset], tmp_path / "model", seed=1, staff_posts=staff_posts) == 0
+        model = load_model(tmp_path / "model")
+        assert model.version in capsys.readouterr().out
+        assert any(path.endswith("train_text.txt") for path in model.metadata["data_files"])
+
+    def test_train_refuses_a_folder_without_data(self, tmp_path, capsys):
+        """A dataset folder without splits is an error, exit status 1."""
+        assert train([tmp_path], tmp_path / "model", seed=1) == 1
+        assert "error:" in capsys.readouterr().err
+
+    def test_eval_last_line_is_the_json_summary(self, tiny_dataset, tiny_model, tmp_path, capsys):
+        """eval prints the metrics and ends with one JSON object of the required keys."""
+        save_model(tiny_model, tmp_path / "model")
+        assert evaluate(tiny_dataset, "test", tmp_path / "model") == 0
+        lines = capsys.readouterr().out.strip().splitlines()
+        summary = json.loads(lines[-1])
+        assert {"macro_f1", "precision", "recall", "f1", "texts_per_s"} <= set(summary)
+        assert 0 <= summary["macro_f1"] <= 1
+        assert summary["texts_per_s"] > 0
+        assert any(line.startswith("macro-F1") for line in lines)
+
+    def test_predict_prints_one_json_object_per_line(self, tiny_model, tmp_path):
+        """Every stdin line, even an empty one, gets one JSON object in the documented shape."""
+        save_model(tiny_model, tmp_path / "model")
+        stdin = io.StringIO("Great game tonight!\n\nyou stupid fucking idiot\r\nlast line")
+        stdout = io.StringIO()
+        assert predict(tmp_path / "model", stdin, stdout) == 0
+        rows = [json.loads(line) for line in stdout.getvalue().splitlines()]
+        assert len(rows) == 4
+        for row in rows:
+            assert 0 <= row["score"] <= 1
+            assert row["label"] in {"offensive", "clean"}
+            assert row["category"] in CATEGORIES
+            assert isinstance(row["top_terms"], list)
