@@ -39,10 +39,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from classifiers.finding import Finding, Severity
 from classifiers.missing_consent import consent_channel
 from classifiers.participants import (
     Counterpart,
     incident_key,
+    involved_student_ids,
     staff_author,
     students_addressed,
 )
@@ -178,3 +180,25 @@ def account_evidence(post: Post, use: AccountUse, rule: str, policy: str) -> dic
         ],
         "post_kind": post.kind.value,
     }
+
+
+def account_finding(
+    use: AccountUse,
+    context: DistrictContext,
+    rule: str,
+    severity: Severity,
+    summary: str,
+    evidence: dict[str, Any],
+) -> tuple[Finding]:
+    """The one finding an account rule raises about the use of an account."""
+    return (
+        Finding(
+            rule=rule,
+            severity=severity,
+            staff_id=use.staff.sourced_id,
+            summary=summary,
+            student_ids=involved_student_ids(use.students),
+            building_id=context.building_of(use.staff.sourced_id),
+            evidence=evidence,
+        ),
+    )

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from classifiers.account_rules import (
     PERSONAL_PAGE,
     account_evidence,
+    account_finding,
     account_label,
     assess_account_use,
 )
 from classifiers.finding import Finding, Severity
-from classifiers.participants import display_name, involved_student_ids
+from classifiers.participants import display_name
 from ingest.post import Post
 from policy.context import DistrictContext
 
@@ -38,14 +39,6 @@ def detect_personal_page(post: Post, context: DistrictContext) -> Sequence[Findi
         f"({account_label(use.account)} on {post.platform}), breaking the policy line: "
         f"{POLICY_LINE}."
     )
-    return (
-        Finding(
-            rule=RULE,
-            severity=Severity.MEDIUM,
-            staff_id=use.staff.sourced_id,
-            summary=summary,
-            student_ids=involved_student_ids(use.students),
-            building_id=context.building_of(use.staff.sourced_id),
-            evidence=account_evidence(post, use, RULE, POLICY_LINE),
-        ),
+    return account_finding(
+        use, context, RULE, Severity.MEDIUM, summary, account_evidence(post, use, RULE, POLICY_LINE)
     )

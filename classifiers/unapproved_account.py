@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from classifiers.account_rules import (
     UNAPPROVED_ACCOUNT,
     account_evidence,
+    account_finding,
     account_label,
     assess_account_use,
 )
 from classifiers.finding import Finding, Severity
-from classifiers.participants import display_name, involved_student_ids
+from classifiers.participants import display_name
 from ingest.post import Post
 from policy.context import DistrictContext
 
@@ -48,14 +49,4 @@ def detect_unapproved_account(post: Post, context: DistrictContext) -> Sequence[
         f"({account_label(use.account)} on {post.platform}), breaking the policy line: "
         f"{POLICY_LINE}."
     )
-    return (
-        Finding(
-            rule=RULE,
-            severity=severity,
-            staff_id=use.staff.sourced_id,
-            summary=summary,
-            student_ids=involved_student_ids(use.students),
-            building_id=context.building_of(use.staff.sourced_id),
-            evidence=evidence,
-        ),
-    )
+    return account_finding(use, context, RULE, severity, summary, evidence)

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from classifiers.account_rules import (
     UNAPPROVED_VENUE,
     account_evidence,
+    account_finding,
     assess_account_use,
 )
 from classifiers.finding import Finding, Severity
-from classifiers.participants import display_name, involved_student_ids
+from classifiers.participants import display_name
 from ingest.post import Post
 from policy.context import DistrictContext
 
@@ -34,14 +35,4 @@ def detect_unapproved_venue(post: Post, context: DistrictContext) -> Sequence[Fi
         f"{display_name(use.staff)} communicated with a student on {post.platform}, a platform "
         f"the district has not approved, breaking the policy line: {POLICY_LINE}."
     )
-    return (
-        Finding(
-            rule=RULE,
-            severity=Severity.MEDIUM,
-            staff_id=use.staff.sourced_id,
-            summary=summary,
-            student_ids=involved_student_ids(use.students),
-            building_id=context.building_of(use.staff.sourced_id),
-            evidence=evidence,
-        ),
-    )
+    return account_finding(use, context, RULE, Severity.MEDIUM, summary, evidence)
