@@ -11,7 +11,10 @@ from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
 from classifiers.content.detector import ContentDetector
 from classifiers.content.errors import ArtifactError
 from classifiers.detector import Detector
+from classifiers.explain import why_not_raised
 from classifiers.registry import DETECTORS
+from classifiers.thread_dialogue import observe_thread
+from classifiers.thread_state import ThreadState
 from ingest.parsers import parser_for
 from ingest.post import Post
 from ingest.response_files import read_response_file
@@ -56,12 +59,27 @@ def explain_post(
     for rule, detector in (detectors or dict(DETECTORS)).items():
         findings = detector(post, context)
         if not findings:
-            lines.append(f"  {rule}: not raised")
+            lines.append(f"  {rule}: not raised: {why_not_raised(rule, post, context)}")
         for finding in findings:
             lines.append(f"  {rule}: RAISED ({finding.severity.value}) {finding.summary}")
             evidence = json.dumps(dict(finding.evidence), ensure_ascii=False, sort_keys=True)
             lines.append(f"    evidence {evidence}")
     return lines
+
+
+def _thread_lines(
+    post: Post, context: DistrictContext, threads: dict[str, ThreadState]
+) -> list[str]:
+    """Thread findings, with the file's earlier posts as the thread so far (in file order)."""
+    key = post.conversation_key
+    threads[key], found = observe_thread(post, context, threads.get(key, ThreadState()))
+    if not found:
+        return ["  two_way_dialogue (thread): nothing raised by this item"]
+    return [
+        f"  two_way_dialogue (thread): RAISED for post {item.post.post_id} "
+        f"({item.finding.severity.value}) {item.finding.summary}"
+        for item in found
+    ]
 
 
 def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
@@ -78,6 +96,7 @@ def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
     detectors, missing_model = _all_detectors()
     if missing_model:
         print(f"note: {INAPPROPRIATE_CONTENT} not evaluated: {missing_model}")
+    threads: dict[str, ThreadState] = {}
     for path in files:
         for line in read_response_file(path):
             where = f"{path.name}:{line.line_no}"
@@ -89,4 +108,5 @@ def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
                 print(f"{where}: refused: {refusal.reason}")
             for post in result.posts:
                 print(f"{where}: " + "\n".join(explain_post(post, context, detectors)))
+                print("\n".join(_thread_lines(post, context, threads)))
     return 0
