@@ -99,8 +99,15 @@ def render_log4j_properties() -> str:
 
 
 def new_cluster_id() -> str:
-    """A cluster id in Kafka's format: 16 random bytes, url-safe base64 without padding."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+    """A cluster id in Kafka's format: 16 random bytes, url-safe base64 without padding.
+
+    Like Kafka's own Uuid.randomUuid, ids starting with "-" are drawn again: command
+    lines would read them as options (about 1 id in 64).
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def read_or_create_cluster_id(path: Path) -> str:
@@ -132,8 +139,8 @@ def format_storage(java: Path, libs_dir: Path, files: KafkaFiles, log_path: Path
         classpath(libs_dir),
         "kafka.tools.StorageTool",
         "format",
-        "--cluster-id",
-        cluster_id,
+        # One token, so an id kept from before that starts with "-" still parses.
+        f"--cluster-id={cluster_id}",
         "--config",
         str(files.server_properties),
         "--ignore-formatted",

@@ -56,3 +56,10 @@ class TestClusterId:
         assert not kafka_server.is_formatted(tmp_path)
         (tmp_path / "meta.properties").write_text("version=1\n")
         assert kafka_server.is_formatted(tmp_path)
+
+
+def test_new_cluster_ids_never_start_with_a_dash():
+    """A cluster id starting with '-' would be read as an option by the storage tool."""
+    from deploy import kafka_server
+
+    assert not any(kafka_server.new_cluster_id().startswith("-") for _ in range(5_000))
