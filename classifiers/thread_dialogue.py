@@ -120,10 +120,15 @@ def _thread_finding(
 def observe_thread(
     post: Post, context: DistrictContext, state: ThreadState
 ) -> tuple[ThreadState, list[ThreadFinding]]:
-    """Add the post to its thread's state; return the new state and the thread findings."""
+    """Add the post to its thread's state; return the new state and the thread findings.
+
+    A post already in the state (a replay after a crash, or a retried batch) leaves
+    the state as it is but raises the same findings again: the state may have been
+    saved before the alerts were, and alert ids make the repeat harmless.
+    """
     author = context.owner_of(post.platform, post.author_account_id)
     side = _side(author)
-    if author is None or side is None or state.has(post.post_id):
+    if author is None or side is None:
         return state, []
     entry = _entry(post, side, context, author)
     findings: list[ThreadFinding] = []
@@ -131,7 +136,7 @@ def observe_thread(
         findings += _answers_by(post, entry, author, context, state)
     else:
         findings += _answers_to(post, entry, context, state)
-    return state.with_entry(entry), findings
+    return state.with_entry(entry), findings  # with_entry ignores a known post id
 
 
 def _answers_by(

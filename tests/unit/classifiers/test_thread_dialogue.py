@@ -105,11 +105,12 @@ class TestThreadDialogue:
         _, findings = _run(_student_post(), _staff_comment(to=STUDENT_JORDAN))
         assert findings == []
 
-    def test_replayed_post_changes_nothing(self):
-        """Seeing the same post id again neither adds an entry nor raises again."""
-        state, _ = _run(_student_post(), _staff_comment())
-        again, found = observe_thread(_staff_comment(), sample_context(), state)
-        assert again is state and found == []
+    def test_replayed_post_keeps_the_state_and_raises_the_same_findings(self):
+        """A replay adds no entry but raises its findings again (deduplicated by alert id)."""
+        state, [first] = _run(_student_post(), _staff_comment())
+        again, [repeat] = observe_thread(_staff_comment(), sample_context(), state)
+        assert again is state
+        assert (repeat.post.post_id, repeat.finding) == (first.post.post_id, first.finding)
 
     def test_unknown_authors_are_not_remembered(self):
         """Items by accounts the district does not know are not kept in the thread state."""
