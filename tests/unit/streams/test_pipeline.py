@@ -107,29 +107,26 @@ class TestBatchDetectors:
         posts = [make_post(post_id=f"90{i}", created_at=AFTER_SCHOOL) for i in range(3)]
         return [_record(post_to_json(p), i) for i, p in enumerate(posts)]
 
-    def test_batch_detector_is_called_once_per_batch(self):
-        """A batch detector classifies the whole batch in one call."""
-        detector = FlakyBatchDetector("none")
-        outcome = detect_batch(
+    def _detect(self, detector):
+        return detect_batch(
             self._records(),
             _contexts,
             DictThreads(),
             NOW,
             batch_detectors={"inappropriate_content": detector},
         )
+
+    def test_batch_detector_is_called_once_per_batch(self):
+        """A batch detector classifies the whole batch in one call."""
+        detector = FlakyBatchDetector("none")
+        outcome = self._detect(detector)
         assert detector.calls == 1
         assert len([a for a in outcome.alerts if a["rule"] == "inappropriate_content"]) == 3
 
     def test_failing_batch_falls_back_to_single_posts_and_dead_letters_the_culprit(self):
         """When the batch call fails, posts are retried one by one; only the bad one is lost."""
         detector = FlakyBatchDetector("901")
-        outcome = detect_batch(
-            self._records(),
-            _contexts,
-            DictThreads(),
-            NOW,
-            batch_detectors={"inappropriate_content": detector},
-        )
+        outcome = self._detect(detector)
         flagged = sorted(
             a["post_id"] for a in outcome.alerts if a["rule"] == "inappropriate_content"
         )
