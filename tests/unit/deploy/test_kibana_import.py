@@ -1,0 +1,277 @@
+"""Tests of `tapwatch kibana import` against a local HTTP server that answers like Kibana."""
+
+import base64
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from deploy.kibana_import import SAVED_OBJECTS_FILE, import_url
+from deploy.kibana_settings import KibanaSettings
+from tapwatch.cli import main
+from tapwatch.commands.kibana import import_objects
+
+USERNAME = "tapwatch-test"
+PASSWORD = "not-a-real-password"
+API_KEY = "bm90LWEtcmVhbC1rZXk="
+BASIC = "Basic " + base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
+
+
+@dataclass
+class Received:
+    """One import request as the stub saw it."""
+
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    filename: str | None
+    file: bytes | None
+
+
+@dataclass
+class KibanaStub:
+    """What the stub expects and how it answers; reset for every test."""
+
+    expected_auth: str = BASIC
+    # None: answer success with one successResults entry per object in the file.
+    verdict: dict[str, Any] | None = None
+    received: list[Received] = field(default_factory=list)
+
+
+class _StubServer(ThreadingHTTPServer):
+    stub: KibanaStub
+
+
+class _KibanaHandler(BaseHTTPRequestHandler):
+    server: _StubServer
+
+    def do_POST(self) -> None:
+        stub = self.server.stub
+        url = urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        filename, content = _file_field(self.headers.get("Content-Type", ""), body)
+        stub.received.append(
+            Received(url.path, parse_qs(url.query), dict(self.headers.items()), filename, content)
+        )
+        if not url.path.endswith("/api/saved_objects/_import"):
+            return self._answer(404, {"statusCode": 404, "error": "Not Found", "message": ""})
+        if self.headers.get("kbn-xsrf") is None:
+            return self._answer(
+                400,
+                {
+                    "statusCode": 400,
+                    "error": "Bad Request",
+                    "message": "Request must contain a kbn-xsrf header.",
+                },
+            )
+        if self.headers.get("Authorization") != stub.expected_auth:
+            return self._answer(
+                401,
+                {
+                    "statusCode": 401,
+                    "error": "Unauthorized",
+                    "message": "[security_exception]: unable to authenticate user",
+                },
+            )
+        if content is None or not (filename or "").endswith(".ndjson"):
+            return self._answer(
+                415,
+                {
+                    "statusCode": 415,
+                    "error": "Unsupported Media Type",
+                    "message": "Invalid file extension",
+                },
+            )
+        if stub.verdict is not None:
+            return self._answer(200, stub.verdict)
+        objects = [json.loads(line) for line in content.splitlines() if line.strip()]
+        results = [{"type": o["type"], "id": o["id"], "meta": {}} for o in objects if "type" in o]
+        verdict = {"success": True, "successCount": len(results), "successResults": results}
+        self._answer(200, verdict)
+
+    def _answer(self, status: int, body: dict[str, Any]) -> None:
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Keep the test output quiet."""
+
+
+def _file_field(content_type: str, body: bytes) -> tuple[str | None, bytes | None]:
+    """The filename and bytes of the multipart field `file`, if the body has one."""
+    if not content_type.startswith("multipart/form-data"):
+        return None, None
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body
+    )
+    for part in message.iter_parts():
+        if part.get_param("name", header="content-disposition") == "file":
+            return part.get_filename(), part.get_payload(decode=True)
+    return None, None
+
+
+@pytest.fixture(scope="module")
+def kibana_server() -> Iterator[_StubServer]:
+    """One stub Kibana on a loopback port for the module's tests."""
+    server = _StubServer(("127.0.0.1", 0), _KibanaHandler)
+    server.stub = KibanaStub()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def kibana(kibana_server: _StubServer) -> Iterator[tuple[str, KibanaStub]]:
+    """The stub's base URL and a fresh expectation/answer state."""
+    kibana_server.stub = KibanaStub()
+    host, port = kibana_server.server_address[:2]
+    yield f"http://{host}:{port}", kibana_server.stub
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _basic_settings() -> KibanaSettings:
+    return KibanaSettings(username=USERNAME, password=PASSWORD)
+
+
+def _object_count() -> int:
+    lines = SAVED_OBJECTS_FILE.read_text().splitlines()
+    return sum(1 for line in lines if "type" in json.loads(line))
+
+
+class TestSuccess:
+    def test_imports_the_file_and_reports_the_count(self, kibana, capsys):
+        """Kibana's success answer gives exit 0 and the number of imported objects."""
+        url, stub = kibana
+        assert import_objects(url, None, False, _basic_settings()) == 0
+        assert capsys.readouterr().out.strip() == f"imported {_object_count()} saved object(s)"
+        (request,) = stub.received
+        assert request.path == "/api/saved_objects/_import"
+        assert request.query == {"overwrite": ["false"]}
+        assert request.headers["kbn-xsrf"] == "true"
+        assert request.filename == "tapwatch.ndjson"
+        assert request.file == SAVED_OBJECTS_FILE.read_bytes()
+
+    def test_space_and_overwrite_go_into_the_url(self, kibana):
+        """--space posts under /s/<space> and --overwrite sets overwrite=true."""
+        url, stub = kibana
+        assert import_objects(url, "district-it", True, _basic_settings()) == 0
+        (request,) = stub.received
+        assert request.path == "/s/district-it/api/saved_objects/_import"
+        assert request.query == {"overwrite": ["true"]}
+
+    def test_api_key_is_preferred_over_basic_auth(self, kibana):
+        """With an API key set, the request carries `Authorization: ApiKey ...`."""
+        url, stub = kibana
+        stub.expected_auth = f"ApiKey {API_KEY}"
+        settings = KibanaSettings(username=USERNAME, password=PASSWORD, api_key=API_KEY)
+        assert import_objects(url, None, False, settings) == 0
+
+    def test_cli_reads_credentials_from_the_environment(self, kibana, monkeypatch, capsys):
+        """`tapwatch kibana import --url` authenticates with TAPWATCH_KIBANA_* variables."""
+        url, stub = kibana
+        monkeypatch.setenv("TAPWATCH_KIBANA_USERNAME", USERNAME)
+        monkeypatch.setenv("TAPWATCH_KIBANA_PASSWORD", PASSWORD)
+        monkeypatch.delenv("TAPWATCH_KIBANA_API_KEY", raising=False)
+        assert main(["kibana", "import", "--url", url + "/", "--overwrite"]) == 0
+        assert stub.received[0].query == {"overwrite": ["true"]}
+        assert "imported" in capsys.readouterr().out
+
+
+class TestFailures:
+    def test_objects_kibana_refused_give_a_nonzero_exit_and_are_listed(self, kibana, capsys):
+        """An answer with `errors` exits 1 and prints each refused object with its reason."""
+        url, stub = kibana
+        stub.verdict = {
+            "success": False,
+            "successCount": 5,
+            "errors": [
+                {
+                    "id": "tapwatch-policy-alerts",
+                    "type": "dashboard",
+                    "meta": {"title": "tapwatch: policy alerts"},
+                    "error": {"type": "conflict"},
+                },
+                {
+                    "id": "tapwatch-alerts-by-building",
+                    "type": "lens",
+                    "title": "tapwatch: alerts by building",
+                    "error": {
+                        "type": "missing_references",
+                        "references": [{"type": "index-pattern", "id": "elsewhere"}],
+                    },
+                },
+            ],
+        }
+        assert import_objects(url, None, False, _basic_settings()) == 1
+        captured = capsys.readouterr()
+        assert "imported 5 saved object(s)" in captured.out
+        conflict = "dashboard tapwatch-policy-alerts (tapwatch: policy alerts): conflict"
+        assert conflict in captured.err
+        assert "lens tapwatch-alerts-by-building" in captured.err
+        assert "missing_references index-pattern/elsewhere" in captured.err
+        assert "--overwrite" in captured.err
+
+    def test_http_401_exits_nonzero_with_kibanas_message(self, kibana, capsys):
+        """Wrong credentials: exit 2 and Kibana's status and message on stderr."""
+        url, _ = kibana
+        settings = KibanaSettings(username=USERNAME, password="wrong")
+        assert import_objects(url, None, False, settings) == 2
+        err = capsys.readouterr().err
+        assert "HTTP 401" in err and "unable to authenticate user" in err
+        assert "wrong" not in err
+
+    def test_missing_credentials_are_refused(self, kibana, capsys):
+        """No credentials at all: the stub (like Kibana with security on) answers 401."""
+        url, _ = kibana
+        assert import_objects(url, None, False, KibanaSettings()) == 2
+        assert "HTTP 401" in capsys.readouterr().err
+
+    def test_connection_refused_is_a_clear_message(self, closed_port, capsys):
+        """Nothing listening: exit 2 and a message naming the URL, no traceback."""
+        url = f"http://127.0.0.1:{closed_port}"
+        assert import_objects(url, None, False, _basic_settings()) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"error: Kibana at {url} is unreachable")
+        assert "Traceback" not in err
+
+    def test_bad_space_id_is_refused_before_any_request(self, kibana, capsys):
+        """A space id Kibana could not have is refused locally."""
+        url, stub = kibana
+        assert import_objects(url, "../api", False, _basic_settings()) == 2
+        assert "not a Kibana space id" in capsys.readouterr().err
+        assert stub.received == []
+
+
+class TestSettingsAndUrl:
+    def test_printing_the_settings_masks_the_secrets(self):
+        """Password and API key are SecretStr: their repr shows no value."""
+        text = repr(KibanaSettings(username=USERNAME, password=PASSWORD, api_key=API_KEY))
+        assert PASSWORD not in text and API_KEY not in text
+
+    def test_default_space_uses_the_plain_path(self):
+        """The space `default` is the un-prefixed API path."""
+        assert import_url("https://kb:5601/", "default", False) == (
+            "https://kb:5601/api/saved_objects/_import?overwrite=false"
+        )
