@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -55,6 +56,8 @@ class Post:
     url: str | None = None
     scheduled: bool = False
     raw: str = "{}"
+    # When the platform says the item was last edited; None for an unedited item.
+    edited_at: datetime | None = None
     schema_version: int = field(default=POST_SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -65,6 +68,10 @@ class Post:
             raise InvalidEvent("post created_at has no time zone")
         if self.created_at.utcoffset() != UTC.utcoffset(None):
             object.__setattr__(self, "created_at", self.created_at.astimezone(UTC))
+        if self.edited_at is not None:
+            if self.edited_at.tzinfo is None or self.edited_at.utcoffset() is None:
+                raise InvalidEvent("post edited_at has no time zone")
+            object.__setattr__(self, "edited_at", self.edited_at.astimezone(UTC))
         if len(self.text) > MAX_TEXT_CHARS:
             raise InvalidEvent(f"post text has {len(self.text)} characters, over {MAX_TEXT_CHARS}")
         for name in ("text", "raw"):
@@ -77,6 +84,13 @@ class Post:
     def conversation_key(self) -> str:
         """The Kafka key: every item of one conversation lands in one partition."""
         return f"{self.district_id}:{self.platform}:{self.thread_id}"
+
+    @property
+    def version(self) -> str:
+        """Names this version of the item: an edit (new text or edit time) is a new version."""
+        edited = self.edited_at.isoformat() if self.edited_at else ""
+        digest = hashlib.sha256(f"{edited}\x00{self.text}".encode())
+        return digest.hexdigest()[:16]
 
     @property
     def addressed_account_ids(self) -> tuple[str, ...]:
@@ -98,7 +112,7 @@ def post_to_dict(post: Post) -> dict[str, Any]:
         "post_id": post.post_id,
         "kind": post.kind.value,
         "author_account_id": post.author_account_id,
-        "created_at": post.created_at.isoformat().replace("+00:00", "Z"),
+        "created_at": _iso_utc(post.created_at),
         "text": post.text,
         "thread_id": post.thread_id,
         "in_reply_to_post_id": post.in_reply_to_post_id,
@@ -109,7 +123,12 @@ def post_to_dict(post: Post) -> dict[str, Any]:
         "url": post.url,
         "scheduled": post.scheduled,
         "raw": post.raw,
+        "edited_at": _iso_utc(post.edited_at) if post.edited_at else None,
     }
+
+
+def _iso_utc(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def post_to_json(post: Post) -> bytes:
@@ -175,6 +194,8 @@ def post_from_dict(data: object) -> Post:
     scheduled = data.get("scheduled", False)
     if not isinstance(scheduled, bool):
         raise InvalidEvent("field 'scheduled' must be true or false")
+    edited = data.get("edited_at")
+    edited_at = None if edited is None else parse_utc_timestamp(edited, "edited_at")
     raw = data.get("raw", "{}")
     if not isinstance(raw, str):
         raise InvalidEvent("field 'raw' must be the platform JSON as a string")
@@ -195,6 +216,7 @@ def post_from_dict(data: object) -> Post:
         url=_optional_str(data, "url"),
         scheduled=scheduled,
         raw=raw,
+        edited_at=edited_at,
         schema_version=version,
     )
 

@@ -36,6 +36,10 @@ def topic_specs(settings: KafkaSettings, names: PipelineNames) -> tuple[TopicSpe
         TopicSpec(names.threads_changelog, scaled, {"cleanup.policy": "compact"}),
         # One partition: a district load's records and its closing manifest stay in order.
         TopicSpec(names.district_reference, 1, {"cleanup.policy": "compact"}),
+        TopicSpec(names.post_deletions, scaled, {}),
+        TopicSpec(names.connector_cursors, 1, {"cleanup.policy": "compact"}),
+        TopicSpec(names.component_status, 1, {"cleanup.policy": "compact"}),
+        TopicSpec(names.mail_outbox, scaled, {"cleanup.policy": "compact"}),
     )
 
 

@@ -27,6 +27,23 @@ GROUP_ID = "tapwatch"
 THREADS_TABLE = "threads"
 # Alerts are written here; the contract's readers search `tapwatch-alerts*`.
 ALERTS_INDEX = "tapwatch-alerts"
+# Items a connector no longer finds on their platform (ingest.post_deletion), keyed
+# like posts; the posts index marks them deleted.
+POST_DELETIONS = "tapwatch-post-deletions"
+# Connectors' cursors (last id or time seen per account and endpoint), compacted and
+# keyed by district, platform, account and endpoint.
+CONNECTOR_CURSORS = "tapwatch-connector-cursors"
+# Each component's health (a connector's account, the mailer): last success, last
+# error, lag. Compacted, keyed by component id; `tapwatch status` reads it.
+COMPONENT_STATUS = "tapwatch-component-status"
+# The mailer's outbox: which alert mails are due, pending in a digest, or sent.
+MAIL_OUTBOX = "tapwatch-mail-outbox"
+# The consumer group of the mailer (reads the alerts topic beside the workers).
+MAILER_GROUP_ID = "tapwatch-mailer"
+# Every normalized post (all versions) and deletion marks: `tapwatch-posts*`.
+POSTS_INDEX = "tapwatch-posts"
+# Operational alerts for district IT (a connector that stopped fetching, ...).
+OPS_INDEX = "tapwatch-ops"
 
 _NAMESPACE = re.compile(r"[a-z0-9-]{1,40}")
 
@@ -80,3 +97,36 @@ class PipelineNames:
     @property
     def alerts_index(self) -> str:
         return self._named(ALERTS_INDEX)
+
+    @property
+    def post_deletions(self) -> str:
+        return self._named(POST_DELETIONS)
+
+    @property
+    def connector_cursors(self) -> str:
+        return self._named(CONNECTOR_CURSORS)
+
+    @property
+    def component_status(self) -> str:
+        return self._named(COMPONENT_STATUS)
+
+    @property
+    def mail_outbox(self) -> str:
+        return self._named(MAIL_OUTBOX)
+
+    @property
+    def mailer_group_id(self) -> str:
+        return self._named(MAILER_GROUP_ID)
+
+    @property
+    def posts_index(self) -> str:
+        return self._named(POSTS_INDEX)
+
+    @property
+    def ops_index(self) -> str:
+        return self._named(OPS_INDEX)
+
+    @property
+    def audit_index(self) -> str:
+        """The hash-chained audit trail of alert reviews (alerts/audit_trail.py)."""
+        return self._named("tapwatch-audit")
