@@ -9,17 +9,32 @@ from typing import Any, TypeVar
 import yaml
 
 from policy.errors import InvalidValue
-from policy.model import BuildingSettings, DistrictSettings, SchoolDay
+from policy.model import (
+    BuildingSettings,
+    DistrictSettings,
+    NotificationSettings,
+    SchoolDay,
+    StudentNaming,
+)
 from policy.source import Problems
 from policy.values import parse_district_id, parse_email, parse_hhmm, parse_timezone, parse_token
 
 DISTRICT_YAML = "district.yaml"
 
 _NULL_TAG = "tag:yaml.org,2002:null"
-_TOP_KEYS = ("id", "name", "timezone", "approved_platforms", "school_day", "buildings")
+_TOP_KEYS = (
+    "id",
+    "name",
+    "timezone",
+    "approved_platforms",
+    "school_day",
+    "buildings",
+    "notifications",
+)
 _TOP_REQUIRED = ("id", "name", "timezone", "approved_platforms", "school_day")
 _DAY_KEYS = ("start", "end")
 _BUILDING_KEYS = ("school_day", "principal_emails")
+_NOTIFICATION_KEYS = ("it_emails", "digest_time", "student_names", "record_url")
 
 _T = TypeVar("_T")
 # PyYAML ships no type hints; its nodes are handled through these aliases.
@@ -83,11 +98,14 @@ class _Reader:
         )
         school_day = self.school_day(top.get("school_day"), "school_day")
         buildings, lines = self.buildings(top.get("buildings"))
+        notifications = self.notifications(top.get("notifications"))
         if not self.ok or district_id is None or name is None or timezone is None:
             return None
-        if platforms is None or school_day is None:
+        if platforms is None or school_day is None or notifications is None:
             return None
-        settings = DistrictSettings(district_id, name, timezone, platforms, school_day, buildings)
+        settings = DistrictSettings(
+            district_id, name, timezone, platforms, school_day, buildings, notifications
+        )
         return YamlDistrict(settings, lines)
 
     def mapping(
@@ -156,6 +174,38 @@ class _Reader:
             return None
         return SchoolDay(start, end)
 
+    def notifications(self, node: Node | None) -> NotificationSettings | None:
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
+            return NotificationSettings()
+        keys = self.mapping(node, "notifications", _NOTIFICATION_KEYS)
+        if keys is None:
+            return None
+        ok = True
+        it_emails: tuple[str, ...] = ()
+        if "it_emails" in keys:
+            emails = self.scalar_list(keys["it_emails"], "notifications.it_emails", parse_email)
+            ok &= emails is not None
+            it_emails = emails or ()
+        digest_time = NotificationSettings().digest_time
+        if "digest_time" in keys:
+            parsed = self.parse(keys["digest_time"], "notifications.digest_time", parse_hhmm)
+            ok &= parsed is not None
+            digest_time = parsed or digest_time
+        naming = StudentNaming.NONE
+        if "student_names" in keys:
+            parsed_naming = self.parse(
+                keys["student_names"], "notifications.student_names", _parse_student_naming
+            )
+            ok &= parsed_naming is not None
+            naming = parsed_naming or naming
+        record_url = None
+        if "record_url" in keys:
+            record_url = self.parse(keys["record_url"], "notifications.record_url", _parse_url)
+            ok &= record_url is not None
+        if not ok:
+            return None
+        return NotificationSettings(it_emails, digest_time, naming, record_url)
+
     def buildings(self, node: Node | None) -> tuple[dict[str, BuildingSettings], dict[str, int]]:
         settings: dict[str, BuildingSettings] = {}
         lines: dict[str, int] = {}
@@ -180,3 +230,17 @@ class _Reader:
                 or (),
             )
         return settings, lines
+
+
+def _parse_student_naming(text: str) -> StudentNaming:
+    try:
+        return StudentNaming(text)
+    except ValueError:
+        choices = ", ".join(naming.value for naming in StudentNaming)
+        raise InvalidValue(f"expected one of {choices}, not {text!r}") from None
+
+
+def _parse_url(text: str) -> str:
+    if not text.startswith(("https://", "http://")) or "{alert_id}" not in text:
+        raise InvalidValue(f"expected an http(s) URL holding {{alert_id}}, not {text!r}")
+    return text

@@ -90,6 +90,38 @@ class BuildingSettings:
     principal_emails: tuple[str, ...] = ()
 
 
+class StudentNaming(StrEnum):
+    """How flag emails refer to students: not at all (FERPA default), or by initials."""
+
+    NONE = "none"
+    INITIALS = "initials"
+
+
+# The daily digest to principals goes out at this local time unless district.yaml says.
+DEFAULT_DIGEST_TIME = time(7, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationSettings:
+    """district.yaml's `notifications`: who hears about what, and how alerts are linked.
+
+    `record_url` is a URL template holding `{alert_id}` (the district's review page or
+    Kibana); without it, emails tell the reader to run `tapwatch incidents show`.
+    """
+
+    it_emails: tuple[str, ...] = ()
+    digest_time: time = DEFAULT_DIGEST_TIME
+    student_names: StudentNaming = StudentNaming.NONE
+    record_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.record_url is not None and "{alert_id}" not in self.record_url:
+            raise InvalidValue("record_url must contain {alert_id}")
+
+    def record_link(self, alert_id: str) -> str | None:
+        return self.record_url.replace("{alert_id}", alert_id) if self.record_url else None
+
+
 @dataclass(frozen=True, slots=True)
 class DistrictSettings:
     """district.yaml. `buildings` is keyed by school org sourcedId and is read-only."""
@@ -100,6 +132,7 @@ class DistrictSettings:
     approved_platforms: tuple[str, ...]
     school_day: SchoolDay
     buildings: Mapping[str, BuildingSettings] = field(default_factory=dict)
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "buildings", FrozenMap(sorted(self.buildings.items())))

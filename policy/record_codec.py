@@ -15,8 +15,10 @@ from policy.model import (
     DutyFreeKind,
     DutyFreeWindow,
     ExternalSite,
+    NotificationSettings,
     SchoolDay,
     Session,
+    StudentNaming,
 )
 from policy.record_fields import RecordFields
 from policy.roster import Enrollment, Org, OrgType, Person, Role
@@ -56,7 +58,32 @@ def encode_settings(s: DistrictSettings) -> Record:
         "approved_platforms": list(s.approved_platforms),
         "school_day": encode_school_day(s.school_day),
         "buildings": buildings,
+        "notifications": encode_notifications(s.notifications),
     }
+
+
+def encode_notifications(n: NotificationSettings) -> Record:
+    return {
+        "it_emails": list(n.it_emails),
+        "digest_time": n.digest_time.isoformat(),
+        "student_names": n.student_names.value,
+        "record_url": n.record_url,
+    }
+
+
+def decode_notifications(raw: Any, where: str) -> NotificationSettings:
+    """Records written before notifications existed decode to the defaults."""
+    if raw is None:
+        return NotificationSettings()
+    if not isinstance(raw, dict):
+        raise ReferenceRecordError(f"{where}: notifications is not an object")
+    n = RecordFields(raw, f"{where} notifications")
+    return NotificationSettings(
+        n.texts("it_emails"),
+        n.clock("digest_time"),
+        n.choice("student_names", StudentNaming),
+        n.optional_text("record_url"),
+    )
 
 
 def decode_settings(f: RecordFields) -> DistrictSettings:
@@ -78,6 +105,7 @@ def decode_settings(f: RecordFields) -> DistrictSettings:
         platforms,
         school_day,
         buildings,
+        decode_notifications(f.raw("notifications"), f.where),
     )
 
 

@@ -22,6 +22,10 @@ class RecordFields:
         self._value = value
         self.where = where
 
+    def raw(self, name: str) -> Any:
+        """The field's value as decoded, unchecked (for optional nested objects)."""
+        return self._value.get(name)
+
     def _fail(self, name: str, expected: str) -> ReferenceRecordError:
         got = self._value.get(name, "<missing>")
         return ReferenceRecordError(f"{self.where}: field {name!r} is not {expected}: {got!r}")
