@@ -1,0 +1,1 @@
+"""Local HTTP servers that answer like the platforms' APIs, for connector tests."""
