@@ -54,7 +54,11 @@ def _delete_namespace(pipeline: PipelineNames) -> None:
         admin.close()
     es = Elasticsearch(**ElasticsearchSettings().client_options())
     try:
-        es.indices.delete(index=pipeline.alerts_index, ignore_unavailable=True)
+        # Every index of the namespace (alerts, posts, audit, ops); wildcard deletes are
+        # refused by default (action.destructive_requires_name), so name each one.
+        indices = list(es.indices.get(index=f"*-{pipeline.namespace}", ignore_unavailable=True))
+        if indices:
+            es.indices.delete(index=",".join(indices), ignore_unavailable=True)
     finally:
         es.close()
 

@@ -1,0 +1,52 @@
+"""`tapwatch status`: every component's last success, lag and error, and the backlogs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+
+from kafka.errors import KafkaError
+
+from streams.kafka_progress import PipelineProgress
+from streams.topics import PipelineNames
+from tapwatch.errors import TransientError
+from tapwatch.settings import KafkaSettings
+from tapwatch.status_board import read_status_board
+from tapwatch.status_report import Health, PipelineBacklog, health, render_status, status_json
+
+
+def _backlog(settings: KafkaSettings, topic: str, group_id: str) -> PipelineBacklog:
+    progress = PipelineProgress(settings, group_id)
+    try:
+        committed = progress.committed()
+        ends = progress.end_offsets(topic)
+    finally:
+        progress.close()
+    waiting = sum(max(0, end - committed.get(tp, 0)) for tp, end in ends.items())
+    return PipelineBacklog(topic, group_id, waiting)
+
+
+def show_status(as_json: bool) -> int:
+    """Print the status board. Exit 1 when a component is overdue, 2 when Kafka is down."""
+    settings, names = KafkaSettings(), PipelineNames.from_env()
+    now = datetime.now(UTC)
+    try:
+        board = read_status_board(settings, names)
+        backlogs = [
+            _backlog(settings, names.posts, names.group_id),
+            _backlog(settings, names.alerts, names.mailer_group_id),
+        ]
+    except (TransientError, KafkaError) as exc:
+        print(f"error: cannot read the status from Kafka: {exc}", file=sys.stderr)
+        return 2
+    if as_json:
+        for status in sorted(board.values(), key=lambda s: s.component):
+            print(json.dumps(status_json(status, now), sort_keys=True))
+        for backlog in backlogs:
+            record = {"topic": backlog.topic, "group_id": backlog.group_id}
+            print(json.dumps({**record, "waiting": backlog.waiting}, sort_keys=True))
+    else:
+        print(render_status(board, backlogs, now))
+    overdue = any(health(status, now) is Health.OVERDUE for status in board.values())
+    return 1 if overdue else 0
