@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from ingest import bluesky, edmodo, facebook, googleplus, twitter, wordpress
 from ingest.parser import ResponseParser
-from ingest.twitter import PLATFORM as TWITTER
-from ingest.twitter import parse_x_response
 from tapwatch.errors import PermanentError
 
 PARSERS: Mapping[str, ResponseParser] = MappingProxyType(
     {
-        TWITTER: parse_x_response,
+        twitter.PLATFORM: twitter.parse_x_response,
+        facebook.PLATFORM: facebook.parse_facebook_response,
+        wordpress.PLATFORM: wordpress.parse_wordpress_response,
+        googleplus.PLATFORM: googleplus.parse_googleplus_response,
+        edmodo.PLATFORM: edmodo.parse_edmodo_response,
+        bluesky.PLATFORM: bluesky.parse_bluesky_response,
     }
 )
 

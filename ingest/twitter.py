@@ -52,6 +52,9 @@ class _Users:
 def parse_x_response(response: object, district_id: str) -> ParseResult:
     """Posts from one X API v2 response: tweet lookup, timeline, search or dm_events.
 
+    Both field vocabularies are read: the classic `referenced_tweets`/`note_tweet`
+    (`tweet.fields`) and the newer `referenced_posts`/`note_post` (`post.fields`).
+
     `data` may be a list of items or a single item. Tweets become posts and replies,
     `MessageCreate` events direct messages; participant events are skipped. A
     response without `data` is an empty page (it has `meta`), an API error (it has
@@ -207,14 +210,17 @@ def _mentions(item: Mapping[str, object], what: str, users: _Users) -> tuple[str
 
 
 def _note(item: Mapping[str, object], what: str) -> Mapping[str, object]:
-    note = item.get("note_tweet")
-    return {} if note is None else require_object(note, f"{what}: note_tweet")
+    """A long post's full text and entities: `note_tweet`, or `note_post` in the newer names."""
+    key = "note_tweet" if item.get("note_tweet") is not None else "note_post"
+    note = item.get(key)
+    return {} if note is None else require_object(note, f"{what}: {key}")
 
 
 def _text(item: Mapping[str, object], what: str, *, required: bool = True) -> str:
     """Plain text: X escapes &, < and > as entities; markup and controls are removed.
 
-    A long post's full text is in note_tweet; `text` holds its first 280 characters.
+    A long post's full text is in note_tweet (note_post); `text` holds its first 280
+    characters.
     An empty text is a text; only an absent one is missing.
     """
     text = optional_str(_note(item, what), "text", f"{what}: note_tweet")

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[3]
-X_SAMPLES = REPO / "samples" / "x"
+SAMPLES_DIR = REPO / "samples"
+X_SAMPLES = SAMPLES_DIR / "x"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,33 @@ SAMPLES: dict[str, PlatformSamples] = {
     "twitter": PlatformSamples(
         valid=(X_SAMPLES / "timeline.jsonl", X_SAMPLES / "dm_events.jsonl"),
         malformed=(X_SAMPLES / "malformed.jsonl",),
+    ),
+    "facebook": PlatformSamples(
+        valid=tuple(
+            SAMPLES_DIR / "facebook" / name
+            # webhook.jsonl edits a feed post (same id): its own tests read it.
+            for name in ("feed.jsonl", "conversations.jsonl")
+        ),
+        malformed=(SAMPLES_DIR / "facebook" / "malformed.jsonl",),
+    ),
+    "wordpress": PlatformSamples(
+        valid=(
+            SAMPLES_DIR / "wordpress" / "posts.json",
+            SAMPLES_DIR / "wordpress" / "comments.jsonl",
+        ),
+        malformed=(SAMPLES_DIR / "wordpress" / "malformed.jsonl",),
+    ),
+    "googleplus": PlatformSamples(
+        valid=(SAMPLES_DIR / "googleplus" / "activities.jsonl",),
+        malformed=(SAMPLES_DIR / "googleplus" / "malformed.jsonl",),
+    ),
+    "edmodo": PlatformSamples(
+        valid=(SAMPLES_DIR / "edmodo" / "messages.jsonl",),
+        malformed=(SAMPLES_DIR / "edmodo" / "malformed.jsonl",),
+    ),
+    "bluesky": PlatformSamples(
+        valid=(SAMPLES_DIR / "bluesky" / "author_feed.jsonl",),
+        malformed=(SAMPLES_DIR / "bluesky" / "malformed.jsonl",),
     ),
 }
 

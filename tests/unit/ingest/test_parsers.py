@@ -57,7 +57,10 @@ class TestRegistry:
 
     def test_unknown_platform_names_the_known_ones(self):
         """An unknown platform raises UnknownPlatformError listing the known platforms."""
-        with pytest.raises(UnknownPlatformError, match="known platforms: twitter"):
+        with pytest.raises(
+            UnknownPlatformError,
+            match="known platforms: bluesky, edmodo, facebook, googleplus, twitter, wordpress",
+        ):
             parser_for("myspace")
 
     def test_unknown_platform_is_a_key_error(self):
