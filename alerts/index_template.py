@@ -7,6 +7,18 @@ from typing import Any
 ALERTS_INDEX_PATTERN = "tapwatch-alerts*"
 ALERTS_TEMPLATE_NAME = "tapwatch-alerts"
 
+# Fields incident review adds to an alert (partial updates; see alerts/incident_store.py).
+REVIEW_MAPPINGS: dict[str, dict[str, Any]] = {
+    "assignee": {"type": "keyword"},
+    "close_reason": {"type": "keyword"},
+    "updated_at": {"type": "date"},
+    "updated_by": {"type": "keyword"},
+    "legal_hold": {"type": "boolean"},
+    # How many audit entries the alert's chain holds, and the hash of the last one.
+    "audit_seq": {"type": "integer"},
+    "audit_head_hash": {"type": "keyword"},
+}
+
 ALERT_MAPPINGS: dict[str, Any] = {
     "dynamic": "true",
     "properties": {
@@ -27,6 +39,8 @@ ALERT_MAPPINGS: dict[str, Any] = {
         "evidence": {"type": "object", "enabled": False},
         "post_url": {"type": "keyword", "index": False},
         "thread_id": {"type": "keyword"},
+        # Incident review (tapwatch incidents): additions, the contract's fields are unchanged.
+        **{name: dict(mapping) for name, mapping in REVIEW_MAPPINGS.items()},
     },
 }
 

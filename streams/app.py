@@ -1,6 +1,8 @@
 """The Faust app: topics, the detect agent and the Elasticsearch sink agent, wired in one place.
 
 Flow: tapwatch-posts --detect--> tapwatch-alerts --index_alerts--> Elasticsearch.
+Beside it: tapwatch-posts --index_posts--> the posts index, and
+tapwatch-post-deletions --index_post_deletions--> deletion marks in the posts index.
 Every agent reads batches with `take_events`, which acks a batch only after the
 loop body finished with it; Faust flushes the producer before it commits, so an
 input offset is committed only after its alerts (or dead letters) are in Kafka,
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -19,8 +22,13 @@ from typing import Any
 import faust
 from faust.types import EventT
 
+from alerts.es_posts_writer import PostsIndexWriter
 from alerts.es_writer import AlertIndexWriter
+from alerts.posts_index import deletion_doc_id, deletion_document, post_doc_id, post_document
 from ingest.dead_letter import DeadLetter
+from ingest.errors import InvalidEvent
+from ingest.post import post_from_json
+from ingest.post_deletion import deletion_from_json
 from streams.alert_codec import alert_from_json, alert_to_json
 from streams.kafka_reference_cache import DistrictReferenceCache
 from streams.pipeline import BatchDetector, RawRecord, detect_batch
@@ -33,6 +41,7 @@ log = logging.getLogger(__name__)
 # Batch sizes and the longest a partial batch waits (seconds).
 DETECT_BATCH = 1_000
 INDEX_BATCH = 1_000
+POSTS_INDEX_BATCH = 1_000
 BATCH_WAIT_S = 0.2
 # Backoff while Elasticsearch is unavailable (seconds): first wait, and the cap.
 RETRY_FIRST_S = 0.5
@@ -47,6 +56,7 @@ class WorkerResources:
     ) -> None:
         self.cache = DistrictReferenceCache(kafka, names.district_reference)
         self.writer = AlertIndexWriter.from_settings(es, names.alerts_index)
+        self.posts_writer = PostsIndexWriter.from_settings(es, names.posts_index)
         self._starting: asyncio.Future[None] | None = None
 
     async def ensure_started(self) -> None:
@@ -58,12 +68,14 @@ class WorkerResources:
     async def _start(self) -> None:
         await _until_done(self.cache.start, "reference.start")
         await _until_done(self.writer.ensure_template, "es.template")
+        await _until_done(self.posts_writer.ensure_template, "es.posts_template")
 
     async def close(self) -> None:
         if self._starting is not None and not self._starting.done():
             self._starting.cancel()
         await self.cache.stop()
         await self.writer.close()
+        await self.posts_writer.close()
 
 
 async def _until_done(action: Any, what: str) -> None:
@@ -121,6 +133,7 @@ def build_app(
     posts = app.topic(names.posts, key_type=bytes, value_type=bytes)
     alerts = app.topic(names.alerts, key_type=bytes, value_type=bytes)
     deadletter = app.topic(names.posts_deadletter, key_type=bytes, value_type=bytes)
+    post_deletions = app.topic(names.post_deletions, key_type=bytes, value_type=bytes)
     threads = TableThreadStore(conversation_table(app, kafka.partitions))
 
     async def send_dead_letters(letters: Sequence[DeadLetter]) -> list[Any]:
@@ -200,6 +213,78 @@ def build_app(
         ):
             records = [_raw(event) for event in events]
             await _until_done(functools.partial(index_batch, records), "index.batch")
+
+    async def index_posts_batch(records: Sequence[RawRecord]) -> None:
+        """Every post version into the posts index; unreadable records are skipped here
+        because the detect agent, reading the same records, dead-letters them."""
+        now = datetime.now(UTC)
+        documents: list[tuple[str, dict[str, Any]]] = []
+        for record in records:
+            try:
+                post = post_from_json(record.value or b"")
+            except InvalidEvent:
+                continue
+            documents.append((post_doc_id(post), post_document(post, now)))
+        await _write_posts(documents, names.posts)
+
+    async def index_deletions_batch(records: Sequence[RawRecord]) -> None:
+        documents: list[tuple[str, dict[str, Any]]] = []
+        letters: list[DeadLetter] = []
+        for record in records:
+            try:
+                deletion = deletion_from_json(record.value or b"")
+            except InvalidEvent as exc:
+                letters.append(
+                    DeadLetter(
+                        "posts_index",
+                        f"invalid post deletion: {exc}",
+                        record.value,
+                        record.topic,
+                        record.partition,
+                        record.offset,
+                        record.key,
+                    )
+                )
+                continue
+            documents.append((deletion_doc_id(deletion), deletion_document(deletion)))
+        await asyncio.gather(*await send_dead_letters(letters))
+        await _write_posts(documents, names.post_deletions)
+
+    async def _write_posts(documents: Sequence[tuple[str, dict[str, Any]]], topic: str) -> None:
+        result = await resources.posts_writer.write(documents)
+        by_id = dict(documents)
+        letters = [
+            DeadLetter(
+                "posts_index",
+                rejected.reason,
+                json.dumps(by_id.get(rejected.alert_id, {}), ensure_ascii=False).encode(),
+                topic,
+            )
+            for rejected in result.rejected
+        ]
+        await asyncio.gather(*await send_dead_letters(letters))
+
+    # Its own agent (its own stream of the posts topic): Faust commits a post's offset
+    # only when both this agent and `detect` have acked it.
+    @app.agent(posts)
+    async def index_posts(stream: faust.StreamT[bytes]) -> None:
+        await resources.ensure_started()
+        async for events in stream.take_events(  # type: ignore[attr-defined]
+            POSTS_INDEX_BATCH, within=BATCH_WAIT_S
+        ):
+            records = [_raw(event) for event in events]
+            await _until_done(functools.partial(index_posts_batch, records), "posts_index.batch")
+
+    @app.agent(post_deletions)
+    async def index_post_deletions(stream: faust.StreamT[bytes]) -> None:
+        await resources.ensure_started()
+        async for events in stream.take_events(  # type: ignore[attr-defined]
+            POSTS_INDEX_BATCH, within=BATCH_WAIT_S
+        ):
+            records = [_raw(event) for event in events]
+            await _until_done(
+                functools.partial(index_deletions_batch, records), "posts_index.deletions"
+            )
 
     @app.on_before_shutdown.connect  # type: ignore[arg-type]
     async def close_resources(app: faust.App, **kwargs: Any) -> None:

@@ -1,18 +1,51 @@
-"""`tapwatch incidents list`: the alerts in the index, as a table or JSON lines."""
+"""`tapwatch incidents ...`: list, show, review (update, assign, reopen, hold), verify, export.
+
+Exit codes: 0 done; 1 refused (unknown alert, a change the review rules do not
+allow, a broken audit chain); 2 Elasticsearch unreachable or failing; 3 someone else
+changed the alert meanwhile (show it again and retry).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sys
 from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from elasticsearch import ApiError, TransportError
 
-from alerts.es_reader import search_alerts
+from alerts.audit_trail import ChainReport
+from alerts.case_file import (
+    build_case_file,
+    render_history_entry,
+    render_markdown,
+    render_thread_item,
+    thread_items,
+)
+from alerts.errors import AlertNotFound, AuditChainBroken, ConcurrentChange, ReviewRefused
+from alerts.incident_query import DEFAULT_SORT, IncidentFilter, parse_when
+from alerts.incident_store import IncidentStore
+from alerts.review import (
+    Assign,
+    Hold,
+    Release,
+    Reopen,
+    ReviewAction,
+    StatusChange,
+    parse_close_reason,
+)
+from streams.topics import PipelineNames
 from tapwatch.settings import ElasticsearchSettings
 
-_COLUMNS = (
+# Columns of the table and the CSV: ids only, never names (student data stays out of
+# listings that get pasted around).
+COLUMNS = (
+    "alert_id",
     "event_time",
     "rule",
     "severity",
@@ -20,33 +53,269 @@ _COLUMNS = (
     "platform",
     "post_id",
     "staff_id",
+    "student_ids",
     "building_id",
+    "assignee",
 )
+OUTPUT_FORMATS = ("table", "json", "csv")
+
+EXIT_REFUSED = 1
+EXIT_UNAVAILABLE = 2
+EXIT_CONFLICT = 3
 
 
-def list_incidents(district_id: str | None, rule: str | None, as_json: bool, size: int) -> int:
+def _open_store() -> IncidentStore:
+    return IncidentStore.from_settings(ElasticsearchSettings(), PipelineNames.from_env())
+
+
+def _run(work: Callable[[IncidentStore], int]) -> int:
+    """Run one command against the store, turning our errors into messages and exit codes."""
+    store = _open_store()
     try:
-        alerts = search_alerts(ElasticsearchSettings(), district_id, rule, size)
+        return work(store)
+    except (AlertNotFound, ReviewRefused, AuditChainBroken) as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except ConcurrentChange as exc:
+        print(f"conflict: {exc}", file=sys.stderr)
+        return EXIT_CONFLICT
     except (ApiError, TransportError) as exc:
-        print(f"error: Elasticsearch: {exc}", file=sys.stderr)
-        return 2
-    if as_json:
-        for alert in alerts:
-            print(json.dumps(alert, ensure_ascii=False, sort_keys=True))
+        print(f"error: Elasticsearch: {str(exc)[:300]}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+    finally:
+        store.close()
+
+
+# -- list ------------------------------------------------------------------------------
+
+
+def incident_filter(
+    *,
+    district_id: str | None = None,
+    building: str | None = None,
+    staff: str | None = None,
+    student: str | None = None,
+    rule: str | None = None,
+    status: str | None = None,
+    platform: str | None = None,
+    severity: str | None = None,
+    assignee: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    text: str | None = None,
+    sort: str = DEFAULT_SORT,
+    page: int = 1,
+    size: int = 100,
+) -> IncidentFilter:
+    """The typed filter from command-line strings; a bad value raises ValueError."""
+    return IncidentFilter(
+        district_id=district_id,
+        building=building,
+        staff=staff,
+        student=student,
+        rule=rule,
+        status=status,
+        platform=platform,
+        severity=severity,
+        assignee=assignee,
+        since=parse_when(since) if since else None,
+        until=parse_when(until, end_of_day=True) if until else None,
+        text=text,
+        sort=sort,
+        page=page,
+        size=size,
+    )
+
+
+def list_command(spec: IncidentFilter, output: str) -> int:
+    def work(store: IncidentStore) -> int:
+        page = store.search(spec)
+        if output == "json":
+            print(render_json_lines(page.alerts), end="")
+        elif output == "csv":
+            print(render_csv(page.alerts), end="")
+        else:
+            print(render_table(page.alerts))
+            first = (spec.page - 1) * spec.size + 1 if page.alerts else 0
+            last = (spec.page - 1) * spec.size + len(page.alerts)
+            print(f"alerts {first}-{last} of {page.total} (page {spec.page}, sort {spec.sort})")
         return 0
-    print(render_table(alerts))
-    return 0
+
+    return _run(work)
 
 
-def render_table(alerts: list[dict[str, Any]]) -> str:
-    """A fixed-width table of the alerts, then a count per rule."""
-    rows = [[str(alert.get(column) or "") for column in _COLUMNS] for alert in alerts]
-    widths = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(_COLUMNS)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(_COLUMNS, widths, strict=True))]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in rows]
+def _cell(alert: Mapping[str, Any], column: str) -> str:
+    value = alert.get(column)
+    if isinstance(value, list):
+        return ";".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def render_table(alerts: Sequence[Mapping[str, Any]]) -> str:
+    """A fixed-width table of the alerts (ids only), then a count per rule."""
+    rows = [[_cell(alert, column) for column in COLUMNS] for alert in alerts]
+    widths = [max([len(c)] + [len(row[i]) for row in rows]) for i, c in enumerate(COLUMNS)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(COLUMNS, widths, strict=True)).rstrip()]
+    lines += [
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
     counts = Counter(str(alert.get("rule")) for alert in alerts)
     lines.append("")
     lines.append(
         f"{len(alerts)} alert(s): " + ", ".join(f"{r} {n}" for r, n in sorted(counts.items()))
     )
     return "\n".join(lines)
+
+
+def render_csv(alerts: Sequence[Mapping[str, Any]]) -> str:
+    """The table's columns as CSV with a header row (lists joined with ';')."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for alert in alerts:
+        writer.writerow([_cell(alert, column) for column in COLUMNS])
+    return buffer.getvalue()
+
+
+def render_json_lines(alerts: Sequence[Mapping[str, Any]]) -> str:
+    """One alert document per line (the whole document, for tools)."""
+    return "".join(json.dumps(alert, ensure_ascii=False, sort_keys=True) + "\n" for alert in alerts)
+
+
+# -- show ------------------------------------------------------------------------------
+
+
+def show_command(alert_id: str, as_json: bool) -> int:
+    def work(store: IncidentStore) -> int:
+        located = store.get(alert_id)
+        alert = located.source
+        thread = thread_items(alert, store.thread(alert))
+        history = store.history(alert_id)
+        if as_json:
+            shown = {"alert": alert, "thread": thread, "history": history}
+            print(json.dumps(shown, ensure_ascii=False, sort_keys=True, indent=2))
+            return 0
+        print(render_show(alert, thread, history))
+        return 0
+
+    return _run(work)
+
+
+def render_show(
+    alert: Mapping[str, Any],
+    thread: Sequence[Mapping[str, Any]],
+    history: Sequence[Mapping[str, Any]],
+) -> str:
+    lines = [f"alert {alert.get('alert_id')}"]
+    for name in (
+        "rule",
+        "severity",
+        "status",
+        "close_reason",
+        "assignee",
+        "legal_hold",
+        "district_id",
+        "platform",
+        "post_id",
+        "thread_id",
+        "staff_id",
+        "student_ids",
+        "building_id",
+        "event_time",
+        "detected_at",
+        "updated_at",
+        "updated_by",
+        "post_url",
+    ):
+        if alert.get(name) not in (None, []):
+            lines.append(f"  {name}: {_cell(alert, name)}")
+    lines.append(f"  summary: {alert.get('summary')}")
+    lines.append("evidence:")
+    evidence = json.dumps(alert.get("evidence", {}), ensure_ascii=False, sort_keys=True, indent=2)
+    lines += ["  " + line for line in evidence.splitlines()]
+    lines.append(f"thread ({len(thread)} posts; >> marks the alert's post):")
+    lines += [render_thread_item(item) for item in thread] or ["  (not in the posts index)"]
+    lines.append(f"history ({len(history)} entries):")
+    lines += ["  " + render_history_entry(entry) for entry in history] or ["  (no changes yet)"]
+    return "\n".join(lines)
+
+
+# -- changes ---------------------------------------------------------------------------
+
+
+def _change_command(alert_id: str, action: ReviewAction, by: str) -> int:
+    def work(store: IncidentStore) -> int:
+        entry = store.apply(store.get(alert_id), action, by)
+        print(render_history_entry(entry))
+        return 0
+
+    return _run(work)
+
+
+def update_command(alert_id: str, status: str, note: str, by: str, reason: str | None) -> int:
+    try:
+        close_reason = parse_close_reason(reason)
+    except ReviewRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    return _change_command(alert_id, StatusChange(status, note, close_reason), by)
+
+
+def assign_command(alert_id: str, to: str, by: str, note: str | None) -> int:
+    return _change_command(alert_id, Assign(to, note), by)
+
+
+def reopen_command(alert_id: str, by: str, note: str) -> int:
+    return _change_command(alert_id, Reopen(note), by)
+
+
+def hold_command(alert_id: str, by: str, note: str) -> int:
+    return _change_command(alert_id, Hold(note), by)
+
+
+def release_command(alert_id: str, by: str, note: str) -> int:
+    return _change_command(alert_id, Release(note), by)
+
+
+# -- verify and export -----------------------------------------------------------------
+
+
+def verify_command(alert_id: str | None) -> int:
+    def work(store: IncidentStore) -> int:
+        reports = store.verify(alert_id)
+        broken = [report for report in reports if not report.ok]
+        for report in broken:
+            print(f"BROKEN {report.problem}")
+        entries = sum(report.entries for report in reports)
+        print(f"{len(reports)} chain(s), {entries} entries, {len(broken)} broken")
+        return EXIT_REFUSED if broken else 0
+
+    return _run(work)
+
+
+def export_command(alert_id: str, out: Path | None, markdown: Path | None, by: str | None) -> int:
+    def work(store: IncidentStore) -> int:
+        alert = store.get(alert_id).source
+        reports: list[ChainReport] = store.verify(alert_id)
+        case = build_case_file(
+            alert,
+            store.thread(alert),
+            store.history(alert_id),
+            reports[0],
+            datetime.now(UTC),
+            by,
+        )
+        text = json.dumps(case, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+        if out is None:
+            print(text, end="")
+        else:
+            out.write_text(text, encoding="utf-8")
+            print(f"case file written to {out}", file=sys.stderr)
+        if markdown is not None:
+            markdown.write_text(render_markdown(case), encoding="utf-8")
+            print(f"readable case file written to {markdown}", file=sys.stderr)
+        if not reports[0].ok:
+            print(f"warning: audit chain broken: {reports[0].problem}", file=sys.stderr)
+        return 0
+
+    return _run(work)

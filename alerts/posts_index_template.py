@@ -1,0 +1,59 @@
+"""The posts index: every normalized post (each version) and deletion marks, `tapwatch-posts*`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+POSTS_INDEX_PATTERN = "tapwatch-posts*"
+POSTS_TEMPLATE_NAME = "tapwatch-posts"
+
+POST_MAPPINGS: dict[str, Any] = {
+    # Fields a later post schema adds are kept in _source but not indexed until mapped here.
+    "dynamic": "false",
+    "properties": {
+        "doc_kind": {"type": "keyword"},  # "version" or "deletion"
+        "district_id": {"type": "keyword"},
+        "platform": {"type": "keyword"},
+        "post_id": {"type": "keyword"},
+        "version": {"type": "keyword"},
+        "thread_id": {"type": "keyword"},
+        "kind": {"type": "keyword"},
+        "author_account_id": {"type": "keyword"},
+        "in_reply_to_post_id": {"type": "keyword"},
+        "in_reply_to_account_id": {"type": "keyword"},
+        "mentioned_account_ids": {"type": "keyword"},
+        "recipient_account_ids": {"type": "keyword"},
+        "visibility": {"type": "keyword"},
+        "scheduled": {"type": "boolean"},
+        "text": {"type": "text"},
+        "created_at": {"type": "date"},
+        "edited_at": {"type": "date"},
+        "indexed_at": {"type": "date"},
+        "url": {"type": "keyword", "index": False, "doc_values": False},
+        # The platform's JSON verbatim: kept for records requests, never searched.
+        "raw": {"type": "keyword", "index": False, "doc_values": False},
+        "schema_version": {"type": "integer"},
+        "deleted": {"type": "boolean"},
+        "last_seen_at": {"type": "date"},
+        "noticed_at": {"type": "date"},
+        # Set on a held alert's thread (tapwatch incidents hold): retention skips it.
+        "legal_hold": {"type": "boolean"},
+    },
+}
+
+
+def posts_index_template() -> dict[str, Any]:
+    """The composable index template body for `tapwatch-posts*`."""
+    return {
+        "index_patterns": [POSTS_INDEX_PATTERN],
+        "priority": 200,
+        "template": {
+            "settings": {
+                "number_of_shards": 1,
+                "number_of_replicas": 0,
+                "auto_expand_replicas": "0-1",
+            },
+            "mappings": POST_MAPPINGS,
+        },
+        "_meta": {"description": "tapwatch: every normalized post version and deletion mark"},
+    }
