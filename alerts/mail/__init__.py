@@ -1,0 +1,1 @@
+"""Flag emails to principals and operational emails to district IT (`tapwatch mail run`)."""

@@ -1,0 +1,128 @@
+"""What a flag email may say about one alert: a whitelist of the alert's fields.
+
+FERPA minimisation happens here, once, before anything is stored in the outbox:
+an alert document carries `student_ids`, student account ids in its evidence
+(`counterparts`, `students_addressed`, `identified_by`, consents keyed by student)
+and matched terms; none of it is copied. What is kept is the rule, the staff
+member, the summary (classifiers write "a student", never a name), the policy
+line, where and when, the post's link, and the staff member's own words
+(`evidence.staff_post_excerpt`) with students' names and handles replaced. The
+student_confidentiality rule never quotes: its post is the confidential fact itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from alerts.mail.redaction import redact_students
+from classifiers.student_names import student_name_index
+from policy.context import DistrictContext
+
+# Rules whose flagged post is never quoted, even redacted.
+NEVER_QUOTED_RULES = frozenset({"student_confidentiality"})
+# The longest quote a mail carries (characters): enough to recognise the post.
+MAX_QUOTE_CHARS = 280
+SEVERITIES = ("low", "medium", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class MailItem:
+    """One alert as a mail tells it, with no student data."""
+
+    alert_id: str
+    district_id: str
+    rule: str
+    severity: str
+    platform: str
+    post_id: str
+    staff_id: str
+    building_id: str | None
+    incident_key: str
+    event_time: datetime
+    summary: str
+    policy: str | None = None
+    post_url: str | None = None
+    # The staff member's own words, students already replaced; None: not quoted.
+    quote: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"severity must be one of {SEVERITIES}: {self.severity!r}")
+        if self.event_time.tzinfo is None:
+            raise ValueError("event_time must be timezone-aware")
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _shortened(text: str) -> str:
+    """At most MAX_QUOTE_CHARS, cut at a space so no placeholder or initial is split."""
+    if len(text) <= MAX_QUOTE_CHARS:
+        return text
+    return text[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0] + " ..."
+
+
+def _policy_line(alert: Mapping[str, Any], evidence: Mapping[str, Any]) -> str | None:
+    """The rule's policy line: evidence.policy, else what the summary names after the marker."""
+    policy = _text(evidence.get("policy"))
+    if policy:
+        return policy
+    summary = str(alert.get("summary", ""))
+    marker = "breaking the policy line:"
+    if marker in summary:
+        return summary.split(marker, 1)[1].strip().rstrip(".") or None
+    return None
+
+
+def mail_item(alert: Mapping[str, Any], context: DistrictContext) -> MailItem:
+    """The mail's view of an alert document (as on the alerts topic); ValueError if unusable."""
+    evidence = alert.get("evidence")
+    evidence = evidence if isinstance(evidence, Mapping) else {}
+    staff_id = str(alert["staff_id"])
+    building = _text(alert.get("building_id")) or context.building_of(staff_id)
+    platform, post_id = str(alert["platform"]), str(alert["post_id"])
+    district_id = str(alert["district_id"])
+    incident = _text(evidence.get("incident_key")) or f"{district_id}:{platform}:{post_id}"
+    quote = None
+    excerpt = _text(evidence.get("staff_post_excerpt"))
+    rule = str(alert["rule"])
+    if excerpt and rule not in NEVER_QUOTED_RULES:
+        naming = context.settings.notifications.student_names
+        redacted = redact_students(excerpt, student_name_index(context), naming, context.person)
+        quote = _shortened(redacted)
+    return MailItem(
+        alert_id=str(alert["alert_id"]),
+        district_id=district_id,
+        rule=rule,
+        severity=str(alert["severity"]),
+        platform=platform,
+        post_id=post_id,
+        staff_id=staff_id,
+        building_id=building,
+        incident_key=incident,
+        event_time=datetime.fromisoformat(str(alert["event_time"]).replace("Z", "+00:00")),
+        summary=str(alert.get("summary", "")),
+        policy=_policy_line(alert, evidence),
+        post_url=_text(alert.get("post_url")),
+        quote=quote,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OpsItem:
+    """An operational alert for district IT (a component overdue): no student data at all."""
+
+    ops_id: str
+    district_id: str
+    component: str
+    title: str
+    detail: str
+    since: datetime
+
+    def __post_init__(self) -> None:
+        if self.since.tzinfo is None:
+            raise ValueError("since must be timezone-aware")

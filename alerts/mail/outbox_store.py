@@ -1,0 +1,65 @@
+"""The outbox in its compacted Kafka topic: read back whole on start, written with acks=all."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from alerts.mail.errors import InvalidOutboxRecord
+from alerts.mail.outbox import OutboxEntry, OutboxState, entry_from_json, entry_to_json
+from tapwatch.compacted_topic import read_compacted
+from tapwatch.errors import TransientError
+from tapwatch.settings import KafkaSettings, aiokafka_options
+
+log = logging.getLogger(__name__)
+
+# How long reading the whole outbox on start may take (seconds).
+LOAD_TIMEOUT_S = 60.0
+# How long one write of outbox records may wait for Kafka's acknowledgement (seconds).
+WRITE_TIMEOUT_S = 30.0
+
+
+async def load_outbox(settings: KafkaSettings, topic: str) -> OutboxState:
+    """Every entry of the outbox topic, latest per key; unreadable records are logged."""
+    records = await asyncio.to_thread(read_compacted, settings, topic, LOAD_TIMEOUT_S)
+    entries = []
+    for key, value in records.items():
+        try:
+            entries.append(entry_from_json(value))
+        except InvalidOutboxRecord as exc:
+            log.error("mail.outbox_unreadable key=%r reason=%s", key[:80], exc)
+    return OutboxState(entries)
+
+
+class OutboxWriter:
+    """Writes outbox entries keyed by `entry.key`; `put` returns once every replica has them."""
+
+    def __init__(self, settings: KafkaSettings, topic: str) -> None:
+        self._topic = topic
+        self._producer = AIOKafkaProducer(
+            acks="all", enable_idempotence=True, **aiokafka_options(settings)
+        )
+
+    async def start(self) -> None:
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        await self._producer.stop()
+
+    async def put(self, entries: Sequence[OutboxEntry]) -> None:
+        if not entries:
+            return
+        try:
+            futures = [
+                await self._producer.send(
+                    self._topic, key=entry.key.encode(), value=entry_to_json(entry)
+                )
+                for entry in entries
+            ]
+            await asyncio.wait_for(asyncio.gather(*futures), WRITE_TIMEOUT_S)
+        except (KafkaError, TimeoutError) as exc:
+            raise TransientError(f"writing to {self._topic} failed: {exc}") from exc
