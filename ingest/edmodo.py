@@ -41,6 +41,7 @@ from ingest.parser import (
     ParseResult,
     json_type,
     optional_list,
+    optional_str,
     raw_json,
     refuse_response,
     require_object,
@@ -235,7 +236,7 @@ def _recipients(message: Mapping[str, object], what: str) -> tuple[tuple[str, ..
     if isinstance(recipients, list):
         for entry in recipients:
             fields = require_object(entry, f"{what}: recipient")
-            kind = fields.get("type")
+            kind = optional_str(fields, "type", f"{what}: recipient")
             if kind in _USER_RECIPIENTS:
                 users[numeric_id(fields, "id", f"{what}: recipient")] = None
             elif kind in _GROUP_RECIPIENTS:

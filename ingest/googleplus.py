@@ -67,6 +67,7 @@ def _parse_response(response: object, district_id: str) -> ParseResult:
         items: list[object] = response
     elif isinstance(response, dict):
         kind = response.get("kind")
+        kind = kind if isinstance(kind, str) else None
         if kind in _FEEDS:
             found = response.get("items", [])
             if not isinstance(found, list):
@@ -210,7 +211,7 @@ def _visibility(activity: Mapping[str, object], what: str) -> Visibility:
     types = {
         entry.get("type")
         for entry in optional_list(fields, "items", f"{what}: access")
-        if isinstance(entry, dict)
+        if isinstance(entry, dict) and isinstance(entry.get("type"), str)
     }
     return Visibility.PUBLIC if "public" in types or not types else Visibility.PRIVATE
 
