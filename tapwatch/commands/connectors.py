@@ -1,0 +1,105 @@
+"""`tapwatch ingest run --district DIR [--once]`: the live connectors of one district."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from ingest.connectors.config import ConnectorsFileError, load_connectors_config
+from ingest.connectors.cursor_store import read_states
+from ingest.connectors.errors import ConnectorConfigError
+from ingest.connectors.http_client import build_client
+from ingest.connectors.kafka_page_writer import TransactionalPageWriter, WriterUnusable
+from ingest.connectors.registry import FollowedEndpoint, build_endpoints
+from ingest.connectors.runner import ConnectorRunner, EndpointOutcome, utc_now
+from policy.errors import DistrictValidationError
+from policy.loader import load_district
+from streams.kafka_admin import ensure_topics
+from streams.topics import PipelineNames
+from tapwatch.errors import TapwatchError
+from tapwatch.settings import KafkaSettings
+from tapwatch.status_board import StatusBoardWriter
+
+
+def transactional_id(names: PipelineNames, district_id: str) -> str:
+    """One per district and namespace: a second runner for the district fences the first."""
+    return f"tapwatch-connectors-{names.namespace or 'default'}-{district_id}"
+
+
+def run_connectors(district_dir: Path, once: bool) -> int:
+    """Exit 0 when (with --once) every endpoint polled; 1 for bad config; 2 otherwise."""
+    try:
+        district_id = load_district(district_dir).settings.id
+    except DistrictValidationError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    try:
+        config = load_connectors_config(district_dir)
+        if config is None or not config.accounts:
+            print(f"error: {district_dir}/connectors.yaml follows no account", file=sys.stderr)
+            return 1
+        followed = build_endpoints(config, utc_now)
+    except ConnectorsFileError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return 1
+    except ConnectorConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        outcomes = asyncio.run(_run(district_id, followed, once))
+    except WriterUnusable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except TapwatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if outcomes is None:
+        return 0
+    for outcome in outcomes:
+        counts = " ".join(f"{k}={v}" for k, v in outcome.counts.as_details().items())
+        state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
+        print(f"{outcome.component}: {state} {counts}")
+    return 0 if all(outcome.ok for outcome in outcomes) else 2
+
+
+async def _run(
+    district_id: str, followed: list[FollowedEndpoint], once: bool
+) -> list[EndpointOutcome] | None:
+    settings = KafkaSettings()
+    names = PipelineNames.from_env()
+    await asyncio.to_thread(ensure_topics, settings, names)
+    # The writer first: its init_transactions aborts what a killed predecessor left
+    # open, which read_committed reads of the cursors would otherwise wait behind.
+    writer = await asyncio.to_thread(
+        TransactionalPageWriter, settings, transactional_id(names, district_id)
+    )
+    status = None
+    try:
+        states = await asyncio.to_thread(read_states, settings, names.connector_cursors)
+        status = await asyncio.to_thread(StatusBoardWriter, settings, names)
+        async with build_client() as client:
+            runner = ConnectorRunner(
+                district_id,
+                followed,
+                client=client,
+                writer=writer,
+                status=status,
+                names=names,
+                states=states,
+            )
+            task = asyncio.ensure_future(runner.run(once=once))
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, task.cancel)
+            try:
+                return await task
+            except asyncio.CancelledError:
+                return None
+    finally:
+        if status is not None:
+            status.close()
+        writer.close()
