@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup model stack-up stack-down demo test test-unit lint bench clean
+.PHONY: setup model stack-up stack-down demo test test-unit test-faults lint bench clean
 
 # The shared, human-labeled datasets (a sibling checkout of shared/).
 DATASETS ?= ../shared/datasets
@@ -43,10 +43,17 @@ lint: setup
 test-unit: setup
 	$(BIN)/pytest -m "not integration" -q
 
+# The fault suite runs last: it kills workers and stops and restarts the shared stack's
+# servers, which no other test may see.
 test: setup model
 	$(BIN)/ruff check .
 	$(BIN)/tapwatch stack up
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not faults"
+	$(BIN)/pytest -q -m faults tests/faults
+
+test-faults: setup model
+	$(BIN)/tapwatch stack up
+	$(BIN)/pytest -q -m faults tests/faults
 
 bench: setup model
 	$(BIN)/tapwatch stack up
