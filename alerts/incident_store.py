@@ -277,10 +277,10 @@ class IncidentStore:
             raise ReviewRefused("every change names who makes it (--by)")
         alert = located.source
         applied = int(alert.get("audit_seq") or 0)
-        prev_hash = self._head_hash(located)
         pending = self._entry(located.alert_id, applied + 1)
         if pending is not None:
             self._complete_interrupted(located, pending)
+        prev_hash = self._head_hash(located)
         changes = plan_changes(alert, action)
         entry = seal_entry(
             alert_id=located.alert_id,
@@ -320,17 +320,21 @@ class IncidentStore:
         return dict(found["_source"])
 
     def _head_hash(self, located: LocatedAlert) -> str:
+        """The hash the next entry links to, after checking the chain this reading has
+        applied: no entry is appended to a broken chain."""
         applied = int(located.source.get("audit_seq") or 0)
         if applied == 0:
             return GENESIS
-        head = self._entry(located.alert_id, applied)
-        recorded = located.source.get("audit_head_hash")
-        if head is None or head.get("hash") != recorded:
+        entries = [e for e in self.history(located.alert_id) if int(e.get("seq", 0)) <= applied]
+        report = verify_chain(
+            located.alert_id, entries, applied, located.source.get("audit_head_hash")
+        )
+        if report.problem is not None:
             raise AuditChainBroken(
-                f"alert {located.alert_id}: its audit entry {applied} is missing or changed; "
-                "run `tapwatch incidents verify --alert` and restore it before any change"
+                f"{report.problem}; restore the audit entry before any further change "
+                "(`tapwatch incidents verify --alert` shows the chain's state)"
             )
-        return str(recorded)
+        return report.head_hash
 
     def _complete_interrupted(self, located: LocatedAlert, pending: dict[str, Any]) -> None:
         """Another entry follows what this reading of the alert has applied: refuse."""
