@@ -242,6 +242,9 @@ class BlueskyAuthorFeed:
             last_page=last,
             complete_window=complete,
             window_ids=frozenset(window) if complete else frozenset(),
+            window_start=(
+                datetime.fromtimestamp(poll.started - self._reread_s, tz=UTC) if complete else None
+            ),
         )
 
 

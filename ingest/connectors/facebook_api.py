@@ -22,8 +22,12 @@ Cursor (every value a string):
   it yielded before, and goes on.
 
 Deletions: the feed's last page of a poll carries `complete_window` and the ids of
-every post created in the re-read window and all their comments and replies, unless
-the poll was resumed mid-way (then the ids seen before the restart are unknown).
+every post created in the re-read window and all their comments and replies, with
+`window_start` the window's start, unless the poll was resumed mid-way (then the ids
+seen before the restart are unknown). Known limit: a comment written inside the
+window on a post created before it is not re-read, so a runner that judges windows
+by creation time alone would take it for deleted once its post ages out; windows
+judged per thread (post) do not have that problem.
 The inbox reports no window: Graph does not show deleted messages.
 """
 
@@ -33,7 +37,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from pydantic import SecretStr
@@ -273,6 +277,9 @@ class _GraphEdgeEndpoint:
             last_page=last,
             complete_window=complete,
             window_ids=frozenset(window) if complete else frozenset(),
+            window_start=(
+                datetime.fromtimestamp(poll.started - self._reread_s, tz=UTC) if complete else None
+            ),
         )
 
 
