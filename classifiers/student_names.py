@@ -25,7 +25,7 @@ from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
 
-from classifiers.text_match import Token, fold, sentences, tokens
+from classifiers.text_match import Token, fold, sentences, tokens, words
 from policy.context import DistrictContext
 from policy.model import Account
 from policy.roster import Person
@@ -193,7 +193,7 @@ def _writes_lower_case(text: str, folded: str) -> bool:
 class StudentNameIndex:
     """Every way the district's current students can be named, looked up word by word."""
 
-    __slots__ = ("_forms", "_handles", "_longest")
+    __slots__ = ("_first_words", "_forms", "_handles", "_longest")
 
     def __init__(
         self, forms: Mapping[tuple[str, ...], tuple[_Form, ...]], handles: Mapping[str, str]
@@ -201,6 +201,9 @@ class StudentNameIndex:
         self._forms = forms
         self._handles = handles
         self._longest = max((len(key) for key in forms), default=0)
+        # Words a name can start with: a text holding none of them names no student, which
+        # is most texts, and is found without building its tokens.
+        self._first_words = frozenset(key[0] for key in forms)
 
     @classmethod
     def from_people(cls, people: Iterable[Person], accounts: Iterable[Account]) -> StudentNameIndex:
@@ -227,8 +230,8 @@ class StudentNameIndex:
     def find(self, text: str, folded: str | None = None) -> tuple[NameMention, ...]:
         """Every mention of a current student in `text` (`folded` = fold(text), if at hand)."""
         folded = fold(text) if folded is None else folded
-        found = self._handle_mentions(folded)
-        if self._forms:
+        found = self._handle_mentions(folded) if "@" in folded else []
+        if self._forms and not self._first_words.isdisjoint(words(folded)):
             found.extend(self._name_mentions(text, folded))
         return tuple(sorted(found, key=lambda m: (m.start, m.student_id)))
 
