@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 import httpx
@@ -34,7 +35,11 @@ class FetchedPage:
     platform's ResponseParser). `complete_window` is True when the poll that ended
     with this page returned *every* live item of the endpoint's window (the ids in
     `window_ids`), so that an item seen before in that window and missing now can be
-    recorded as deleted; leave it False when the endpoint cannot know.
+    recorded as deleted; leave it False when the endpoint cannot know. `window_ids`
+    are post ids as the platform's parser names them (`Post.post_id`), every one the
+    whole poll saw in the window. `window_start` (optional) bounds the window in time:
+    known items created before it are not expected among `window_ids` and are kept;
+    None means the window is every item the endpoint remembers.
     """
 
     responses: tuple[object, ...]
@@ -42,6 +47,7 @@ class FetchedPage:
     last_page: bool = False
     complete_window: bool = False
     window_ids: frozenset[str] = field(default_factory=frozenset)
+    window_start: datetime | None = None
 
 
 class Endpoint(Protocol):

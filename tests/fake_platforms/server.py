@@ -57,9 +57,7 @@ class Reply:
         )
 
     @classmethod
-    def raw(
-        cls, body: bytes, status: int = 200, headers: Mapping[str, str] | None = None
-    ) -> Reply:
+    def raw(cls, body: bytes, status: int = 200, headers: Mapping[str, str] | None = None) -> Reply:
         """A body sent byte for byte (invalid UTF-8, truncated JSON, ...)."""
         return cls(status, body, {"Content-Type": "application/json", **(headers or {})})
 
