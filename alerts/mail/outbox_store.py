@@ -39,25 +39,32 @@ class OutboxWriter:
     """Writes outbox entries keyed by `entry.key`; `put` returns once every replica has them."""
 
     def __init__(self, settings: KafkaSettings, topic: str) -> None:
+        self._settings = settings
         self._topic = topic
-        self._producer = AIOKafkaProducer(
-            acks="all", enable_idempotence=True, **aiokafka_options(settings)
-        )
+        self._producer: AIOKafkaProducer | None = None
 
     async def start(self) -> None:
-        await self._producer.start()
+        """Connect; the producer is made here because aiokafka binds it to the running loop."""
+        producer = AIOKafkaProducer(
+            acks="all", enable_idempotence=True, **aiokafka_options(self._settings)
+        )
+        await producer.start()
+        self._producer = producer
 
     async def stop(self) -> None:
-        await self._producer.stop()
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
 
     async def put(self, entries: Sequence[OutboxEntry]) -> None:
         if not entries:
             return
+        producer = self._producer
+        if producer is None:
+            raise RuntimeError("OutboxWriter used before start()")
         try:
             futures = [
-                await self._producer.send(
-                    self._topic, key=entry.key.encode(), value=entry_to_json(entry)
-                )
+                await producer.send(self._topic, key=entry.key.encode(), value=entry_to_json(entry))
                 for entry in entries
             ]
             await asyncio.wait_for(asyncio.gather(*futures), WRITE_TIMEOUT_S)

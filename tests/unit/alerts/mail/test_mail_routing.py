@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from alerts.mail.digest import IMMEDIATE_GRACE
+from alerts.mail.ops_mail import plan_ops_mails
 from alerts.mail.outbox import Mode, State
 from alerts.mail.routing import mode_for, plan_alert_mails, principal_recipients
+from alerts.ops_alerts import OpsAlert
 from policy.context import DistrictContext
 from policy.model import BuildingSettings
 from tests.unit.alerts.mail.mail_builders import NOW, context_with, make_item
@@ -74,3 +76,22 @@ class TestPlans:
         [entry] = plan_alert_mails(make_item(severity="medium"), context_with(), NOW)
         assert entry.mode is Mode.DIGEST
         assert entry.due_at.isoformat() == "2026-10-06T12:00:00+00:00"  # 07:00 CDT
+
+
+class TestOpsMails:
+    def test_an_overdue_component_goes_to_its_districts_it_addresses(self):
+        """An ops alert of the district goes to every notifications.it_emails address, at once."""
+        context = context_with(it_emails=("IT@example.org", "noc@example.org"))
+        alert = OpsAlert(
+            "o1", "connector:x", "connector", "wilmington-209u", NOW, None, "boom", 3, NOW
+        )
+        entries = plan_ops_mails([alert], {"wilmington-209u": context}, NOW)
+        assert [(e.recipient, e.mode, e.due_at) for e in entries] == [
+            ("it@example.org", Mode.OPS, NOW),
+            ("noc@example.org", Mode.OPS, NOW),
+        ]
+
+    def test_without_it_addresses_nobody_is_mailed(self):
+        """A district that names no IT address gets no ops mail."""
+        alert = OpsAlert("o1", "mailer", "mailer", None, NOW, None, None, 1, NOW)
+        assert plan_ops_mails([alert], {"wilmington-209u": context_with()}, NOW) == []
