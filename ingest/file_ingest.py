@@ -44,8 +44,9 @@ def ingest_file(
             continue
         publisher.publish_raw(district_id, platform, source, line.raw_text)
         result = parse(line.payload, district_id)
-        publisher.publish_posts(result.posts)
-        report.posts += len(result.posts)
+        too_large = publisher.publish_posts(result.posts, source)
+        report.posts += len(result.posts) - len(too_large)
+        report.refusals.extend(f"{source}: {letter.reason}" for letter in too_large)
         report.skipped += result.skipped
         for refusal in result.refused:
             report.refusals.append(f"{source}: {refusal.reason}")

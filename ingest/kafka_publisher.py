@@ -13,6 +13,12 @@ from kafka.errors import KafkaError
 
 from ingest.dead_letter import DeadLetter
 from ingest.post import Post, post_to_json
+from ingest.record_limits import (
+    MAX_RAW_RECORD_BYTES,
+    MAX_RECORD_BYTES,
+    MAX_REQUEST_BYTES,
+    oversized_letter,
+)
 from streams.topics import PipelineNames
 from tapwatch.errors import TransientError
 from tapwatch.settings import KafkaSettings
@@ -47,6 +53,7 @@ class PostPublisher:
                 enable_idempotence=True,
                 linger_ms=LINGER_MS,
                 compression_type=None,
+                max_request_size=MAX_REQUEST_BYTES,
                 **settings.kafka_python_options(),
             )
         except KafkaError as exc:
@@ -65,15 +72,26 @@ class PostPublisher:
             "received_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
             "response": raw_text,
         }
-        self._send(
-            self._names.raw_posts,
-            f"{district_id}:{platform}".encode(),
-            json.dumps(envelope, ensure_ascii=False).encode(),
-        )
+        key = f"{district_id}:{platform}".encode()
+        value = json.dumps(envelope, ensure_ascii=False).encode()
+        if len(value) > MAX_RAW_RECORD_BYTES:
+            letter = oversized_letter("raw response", value, MAX_RAW_RECORD_BYTES, source, key)
+            self.publish_dead_letter(letter)
+            return
+        self._send(self._names.raw_posts, key, value)
 
-    def publish_posts(self, posts: Iterable[Post]) -> None:
+    def publish_posts(self, posts: Iterable[Post], source: str | None = None) -> list[DeadLetter]:
+        """Send the posts; one too large for Kafka becomes a dead letter (returned) instead."""
+        refused = []
         for post in posts:
-            self._send(self._names.posts, post.conversation_key.encode(), post_to_json(post))
+            key, value = post.conversation_key.encode(), post_to_json(post)
+            if len(value) > MAX_RECORD_BYTES:
+                letter = oversized_letter("post", value, MAX_RECORD_BYTES, source, key)
+                self.publish_dead_letter(letter)
+                refused.append(letter)
+                continue
+            self._send(self._names.posts, key, value)
+        return refused
 
     def publish_dead_letter(self, letter: DeadLetter) -> None:
         self._send(self._names.posts_deadletter, letter.key, letter.to_json(datetime.now(UTC)))

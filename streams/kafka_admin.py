@@ -10,6 +10,7 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from ingest.record_limits import MAX_RAW_RECORD_BYTES
 from streams.topics import PipelineNames
 from tapwatch.errors import TransientError
 from tapwatch.settings import KafkaSettings
@@ -28,7 +29,8 @@ def topic_specs(settings: KafkaSettings, names: PipelineNames) -> tuple[TopicSpe
     """Every topic tapwatch needs; posts and alerts scale with the partition setting."""
     scaled = settings.partitions
     return (
-        TopicSpec(names.raw_posts, scaled, {}),
+        # Takes a whole response line (ingest.record_limits), not just Kafka's 1 MiB default.
+        TopicSpec(names.raw_posts, scaled, {"max.message.bytes": str(MAX_RAW_RECORD_BYTES)}),
         TopicSpec(names.posts, scaled, {}),
         TopicSpec(names.posts_deadletter, 1, {}),
         TopicSpec(names.alerts, scaled, {}),
