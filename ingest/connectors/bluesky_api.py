@@ -245,6 +245,7 @@ class BlueskyAuthorFeed:
             window_start=(
                 datetime.fromtimestamp(poll.started - self._reread_s, tz=UTC) if complete else None
             ),
+            window_by_thread=True,
         )
 
 

@@ -280,6 +280,7 @@ class _GraphEdgeEndpoint:
             window_start=(
                 datetime.fromtimestamp(poll.started - self._reread_s, tz=UTC) if complete else None
             ),
+            window_by_thread=True,
         )
 
 

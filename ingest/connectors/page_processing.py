@@ -123,7 +123,9 @@ def process_page(
             records.append(OutRecord(names.posts_deadletter, letter.key, letter.to_json(now)))
             counts.refused += 1
     if page.complete_window:
-        for post_id, item in known.missing_from(page.window_ids, page.window_start):
+        for post_id, item in known.missing_from(
+            page.window_ids, page.window_start, page.window_by_thread
+        ):
             deletion = PostDeletion(
                 district_id=who.district_id,
                 platform=who.platform,

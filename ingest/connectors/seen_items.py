@@ -82,19 +82,33 @@ class KnownItems:
         self._items.pop(post_id, None)
 
     def missing_from(
-        self, window_ids: Iterable[str], window_start: datetime | None
+        self,
+        window_ids: Iterable[str],
+        window_start: datetime | None,
+        by_thread: bool = False,
     ) -> list[tuple[str, KnownItem]]:
-        """Items of the window (created at or after `window_start`) not in `window_ids`."""
+        """Items of the window (created at or after `window_start`) not in `window_ids`.
+
+        `by_thread`: a reply counts as part of the window only when its thread's root is in
+        `window_ids` (its thread was listed whole) or the root itself is missing.
+        """
         present = set(window_ids)
         start = window_start.timestamp() if window_start is not None else float("-inf")
-        return sorted(
-            (
-                (post_id, item)
-                for post_id, item in self._items.items()
-                if post_id not in present and item.created_at >= start
-            ),
-            key=lambda pair: pair[1].created_at,
-        )
+        missing = {
+            post_id: item
+            for post_id, item in self._items.items()
+            if post_id not in present and item.created_at >= start
+        }
+        if by_thread:
+            gone_roots = {post_id for post_id, item in missing.items() if post_id == item.thread_id}
+            missing = {
+                post_id: item
+                for post_id, item in missing.items()
+                if post_id == item.thread_id
+                or item.thread_id in present
+                or item.thread_id in gone_roots
+            }
+        return sorted(missing.items(), key=lambda pair: pair[1].created_at)
 
     def pruned(self, now: datetime, max_age_days: float, max_items: int) -> KnownItems:
         """Without items older than `max_age_days`, keeping the newest `max_items`."""

@@ -48,6 +48,11 @@ class FetchedPage:
     complete_window: bool = False
     window_ids: frozenset[str] = field(default_factory=frozenset)
     window_start: datetime | None = None
+    # True when the window holds whole threads: a comment is judged only when its thread's
+    # root is in `window_ids` (its replies were all listed) or is itself gone. Feeds that
+    # list recent posts with all their comments set it, so that a recent comment on an
+    # older post, not listed again, is not taken for deleted.
+    window_by_thread: bool = False
 
 
 class Endpoint(Protocol):

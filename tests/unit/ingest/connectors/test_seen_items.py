@@ -43,6 +43,24 @@ class TestKnownItems:
         assert [post_id for post_id, _ in missing] == ["gone"]
         assert missing[0][1].thread_id == "tgone"
 
+    def test_thread_window_keeps_recent_comments_on_older_posts(self) -> None:
+        """By thread: a new comment on a post outside the window is not taken for deleted."""
+        known = KnownItems()
+        for post_id, thread, age in (
+            ("old", "old", 20),  # a post older than the window
+            ("c-on-old", "old", 1),  # a recent comment on it: its thread is not listed
+            ("new", "new", 1),  # a post in the window, listed again with its comments
+            ("c-on-new", "new", 1),  # a comment on it, no longer listed: deleted
+            ("gone", "gone", 2),  # a post in the window, no longer listed: deleted
+            ("c-on-gone", "gone", 1),  # and its comment with it
+        ):
+            known.remember(_item(post_id, thread, age), NOW)
+        start = NOW - timedelta(days=7)
+        by_thread = known.missing_from({"new"}, start, by_thread=True)
+        assert sorted(post_id for post_id, _ in by_thread) == ["c-on-gone", "c-on-new", "gone"]
+        by_time = known.missing_from({"new"}, start)
+        assert "c-on-old" in {post_id for post_id, _ in by_time}
+
     def test_pruning_bounds_age_and_count(self) -> None:
         """Old items go first, then the oldest beyond the count."""
         known = KnownItems()
@@ -62,3 +80,17 @@ class TestKnownItems:
         """A corrupted record raises ValueError (the endpoint restarts from scratch)."""
         with pytest.raises(ValueError):
             KnownItems.from_dict({"1": ["v", "t", "not a time", 0]})
+
+
+def _item(post_id: str, thread_id: str, age_days: float) -> Post:
+    post = make_post(post_id, age_days=age_days)
+    return Post(
+        district_id=post.district_id,
+        platform=post.platform,
+        post_id=post_id,
+        kind=PostKind.POST if post_id == thread_id else PostKind.COMMENT,
+        author_account_id=post.author_account_id,
+        created_at=post.created_at,
+        text=post.text,
+        thread_id=thread_id,
+    )
