@@ -33,7 +33,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
@@ -46,6 +46,7 @@ from alerts.mail.clock import Clock
 from alerts.mail.digest import OutgoingMail, due_mails
 from alerts.mail.errors import SmtpRejected, SmtpUnavailable
 from alerts.mail.item import OpsItem, mail_item
+from alerts.mail.mailer_status import MailerHealth
 from alerts.mail.ops_mail import plan_ops_mails
 from alerts.mail.outbox import Mode, OutboxEntry, OutboxState
 from alerts.mail.outbox_store import OutboxWriter, load_outbox
@@ -62,15 +63,11 @@ from policy.context import DistrictContext
 from streams.alert_codec import alert_from_json
 from streams.kafka_reference_cache import DistrictReferenceCache
 from streams.topics import PipelineNames
-from tapwatch.component_status import ComponentStatus, new_status
+from tapwatch.component_status import ComponentStatus
 from tapwatch.errors import TransientError
 from tapwatch.settings import KafkaSettings, aiokafka_options
 
 log = logging.getLogger(__name__)
-
-# The mailer's id and kind on the status board.
-COMPONENT = "mailer"
-KIND = "mailer"
 
 
 class MailSender(Protocol):
@@ -137,13 +134,10 @@ class Mailer:
         self._relay_retry_at: datetime | None = None
         self._mail_failures: dict[str, tuple[int, datetime]] = {}
         self._unroutable = 0
-        self._status = new_status(
-            COMPONENT, KIND, clock.now(), max_interval_s=self._config.max_interval_s
+        self._health = MailerHealth(
+            clock.now(), self._config.max_interval_s, self._config.status_interval_s
         )
-        self._status_dirty = True
-        self._last_status_at: datetime | None = None
         self._last_ops_at: datetime | None = None
-        self._round_error: str | None = None
 
     @property
     def outbox(self) -> OutboxState:
@@ -181,8 +175,9 @@ class Mailer:
                     await self._round(consumer)
                 except TransientError as exc:
                     log.warning("mail.round_failed reason=%s", str(exc)[:200])
-                    self._round_error = str(exc)
+                    self._health.round_error = str(exc)
                     await consumer.seek_to_committed()
+                    self._health.round_done(self._clock.now(), False, self._details())
                     await self._publish_status(force=True)
                     await _sleep_unless(stop, self._config.retry_pause_s)
         finally:
@@ -190,18 +185,14 @@ class Mailer:
             await consumer.stop()
 
     async def _round(self, consumer: AIOKafkaConsumer) -> None:
-        self._round_error = None
+        self._health.round_error = None
         batch = await consumer.getmany(timeout_ms=self._config.poll_ms)
         if batch:
             await self._take_alerts(consumer, batch)
         await self._flush_markers()
         smtp_ok = await self._send_due(consumer)
         await self._check_ops()
-        now = self._clock.now()
-        if smtp_ok and self._round_error is None:
-            if self._status.last_error is not None or self._status.last_success_at is None:
-                self._status_dirty = True
-            self._status = self._status.succeeded(now, **self._details())
+        self._health.round_done(self._clock.now(), smtp_ok, self._details())
         await self._publish_status()
 
     # -- alerts in ----------------------------------------------------------------------
@@ -230,7 +221,7 @@ class Mailer:
         if commits:
             await consumer.commit({tp: OffsetAndMetadata(o, "") for tp, o in commits.items()})
         if fresh:
-            self._status_dirty = True
+            self._health.changed()
             log.info("mail.queued entries=%d", len(fresh))
 
     def _plan(
@@ -250,7 +241,7 @@ class Mailer:
         district_id = str(alert["district_id"])
         context = self._cache.context(district_id)
         if context is None:
-            self._round_error = f"district {district_id} is not loaded; alerts wait for it"
+            self._health.round_error = f"district {district_id} is not loaded; alerts wait for it"
             log.warning("mail.district_not_loaded district_id=%s", district_id)
             return None
         self._districts.add(district_id)
@@ -262,7 +253,7 @@ class Mailer:
         entries = plan_alert_mails(item, context, now)
         if not entries:
             self._unroutable += 1
-            self._status_dirty = True
+            self._health.changed()
             log.warning("mail.no_recipient alert_id=%s", item.alert_id)
         return entries
 
@@ -279,7 +270,7 @@ class Mailer:
         now = self._clock.now()
         if not self._sole_mailer(consumer):
             if consumer.assignment():
-                self._round_error = "another mailer shares the alerts partitions; not sending"
+                self._health.round_error = "another mailer shares the alerts partitions"
             return True
         if self._relay_retry_at is not None and now < self._relay_retry_at:
             return False
@@ -352,7 +343,7 @@ class Mailer:
         """Record final states at once; kept in memory and retried if Kafka is down."""
         for marker in markers:
             self._outbox.put(marker)
-        self._status_dirty = True
+        self._health.changed()
         self._unflushed.extend(markers)
         await self._flush_markers()
 
@@ -367,8 +358,7 @@ class Mailer:
             raise
 
     def _smtp_failed(self, now: datetime, error: str) -> None:
-        self._status = self._status.failed(now, f"SMTP: {error}", **self._details())
-        self._status_dirty = True
+        self._health.smtp_failed(now, error, self._details())
 
     # -- ops alerts and status ----------------------------------------------------------
 
@@ -395,7 +385,7 @@ class Mailer:
         for entry in fresh:
             self._outbox.put(entry)
         if fresh:
-            self._status_dirty = True
+            self._health.changed()
             log.info("mail.ops_queued entries=%d", len(fresh))
 
     def _details(self) -> dict[str, int | float | str]:
@@ -412,22 +402,15 @@ class Mailer:
 
     async def _publish_status(self, force: bool = False) -> None:
         now = self._clock.now()
-        if self._round_error is not None:
-            self._status = self._status.failed(now, self._round_error, **self._details())
-            self._status_dirty = True
-        stale = self._last_status_at is None or (
-            (now - self._last_status_at).total_seconds() >= self._config.status_interval_s
-        )
-        if self._status_writer is None or not (force or stale or self._status_dirty):
+        status = self._health.to_publish(now, self._details(), force)
+        if self._status_writer is None or status is None:
             return
-        status = replace(self._status, updated_at=now, details=self._details())
         try:
             await asyncio.to_thread(self._status_writer.publish, status)
         except TransientError as exc:
             log.warning("mail.status_unpublished reason=%s", str(exc)[:200])
             return
-        self._status_dirty = False
-        self._last_status_at = now
+        self._health.published(now)
 
 
 def _render(mail: OutgoingMail, context: DistrictContext, now: datetime) -> RenderedMail:
