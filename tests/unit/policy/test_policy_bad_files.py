@@ -187,9 +187,10 @@ class TestAccounts:
         """The same platform and account_id twice is refused at the second line."""
         with (district / "accounts.csv").open("a", encoding="utf-8") as accounts:
             accounts.write(FIRST_ACCOUNT + ",\n")
+        last_line = len((district / "accounts.csv").read_text(encoding="utf-8").splitlines())
         assert problems() == [
-            "accounts.csv:11: account_id: duplicate account twitter 1500000000000000001,"
-            " first on line 2"
+            f"accounts.csv:{last_line}: account_id: duplicate account twitter"
+            " 1500000000000000001, first on line 2"
         ]
 
 

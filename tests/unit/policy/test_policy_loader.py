@@ -38,7 +38,7 @@ class TestSampleDistrict:
     def test_sample_counts(self, sample: DistrictData):
         """Every row of the sample becomes one value."""
         counts = (len(sample.orgs), len(sample.people), len(sample.accounts), len(sample.duty_free))
-        assert counts == (3, 10, 9, 12)
+        assert counts == (3, 10, 21, 12)
 
     def test_session_times_are_utc(self, sample: DistrictData):
         """A session written with -05:00 is held in UTC."""
