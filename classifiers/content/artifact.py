@@ -57,6 +57,9 @@ def save_model(model: ContentModel, folder: Path) -> None:
         "word_weights": model.word_weights,
         "char_weights": model.char_weights,
         "lexicon_weights": model.lexicon_weights,
+        "prior_terms": _terms_array(space.prior_terms),
+        "prior_idf": space.prior_idf,
+        "prior_weights": model.prior_weights,
         "scalars": np.array([model.bias, model.threshold, model.operating_threshold]),
     }
     partial = folder / f".{MODEL_FILE}.partial"
@@ -100,6 +103,8 @@ def load_model(folder: Path) -> ContentModel:
             char_terms=_terms(loaded["char_terms"]),
             word_idf=loaded["word_idf"].astype(np.float64),
             char_idf=loaded["char_idf"].astype(np.float64),
+            prior_terms=_terms(loaded["prior_terms"]),
+            prior_idf=loaded["prior_idf"].astype(np.float64),
         )
         bias, threshold, operating = (float(v) for v in loaded["scalars"])
         model = ContentModel(
@@ -107,6 +112,7 @@ def load_model(folder: Path) -> ContentModel:
             word_weights=loaded["word_weights"].astype(np.float64),
             char_weights=loaded["char_weights"].astype(np.float64),
             lexicon_weights=loaded["lexicon_weights"].astype(np.float64),
+            prior_weights=loaded["prior_weights"].astype(np.float64),
             bias=bias,
             threshold=threshold,
             operating_threshold=operating,

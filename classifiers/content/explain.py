@@ -2,7 +2,8 @@
 
 # A word's share is its own unigram weight, half of each word pair it is in, the char
 # n-grams of its whitespace chunk ("idiot!!" for "idiot"), and an equal part of its
-# lexicon category's weight when it is a lexicon term. The char part of a chunk is
+# lexicon category's weight when it is a lexicon term, and its prior weight (its own
+# tf-idf in the prior's vocabulary). The char part of a chunk is
 # computed once per distinct chunk, for a whole batch at a time, and remembered; it is
 # exact except that an n-gram repeated in two chunks of one text counts fully in each
 # (sublinear tf is per text).
@@ -54,10 +55,13 @@ class Explainer:
     """Top terms for one model; holds only a memo of per-chunk char scores."""
 
     def __init__(
-        self, space: FeatureSpace, weights: tuple[FloatArray, FloatArray, FloatArray]
+        self,
+        space: FeatureSpace,
+        weights: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
     ) -> None:
         self._space = space
-        self._word_weights, self._char_weights, self._lexicon_weights = weights
+        self._word_weights, self._char_weights, self._lexicon_weights = weights[:3]
+        self._prior_weights = weights[3]
         # A memo (chunk -> unscaled char score); it only ever saves work.
         self._chunk_scores: dict[str, float] = {}
 
@@ -106,6 +110,13 @@ class Explainer:
             feature = index.get(token)
             if feature is not None:
                 shares[owner[position]] += word_part.get(feature, 0.0) / seen[token]
+        if self._prior_weights.size:
+            prior_part = _row(features.prior, row, self._prior_weights)
+            prior_index = self._space.prior_index
+            for position, token in enumerate(flat):
+                feature = prior_index.get(token)
+                if feature is not None:
+                    shares[owner[position]] += prior_part.get(feature, 0.0) / seen[token]
         pairs = [f"{a} {b}" for a, b in pairwise(flat)]
         pair_seen = Counter(pairs)
         for position, pair in enumerate(pairs):

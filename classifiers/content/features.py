@@ -1,8 +1,10 @@
-"""TF-IDF features of word 1-2-grams and char_wb 2-5-grams, plus lexicon counts, applied in bulk."""
+"""TF-IDF features (word 1-2-grams, char_wb 2-5-grams, prior words) and lexicon counts."""
 
 # `fit_feature_space` fits two scikit-learn TfidfVectorizers (sublinear tf, l2 norm per
 # block, as a FeatureUnion would) and keeps only their vocabularies and idf weights.
-# The third block is log(1 + matches) of each lexicon category (categories.py).
+# The third block is log(1 + matches) of each lexicon category (categories.py). The
+# fourth is the prior's own tf-idf of word unigrams (raw tf, l2 norm; prior.py), with the
+# idf it was fitted with; it is empty for a model without a prior.
 # `FeatureSpace.transform` gives the same matrices without scikit-learn's per-document
 # Python loop: word terms are looked up in one pass over the batch, and char n-grams
 # are found with a rolling hash over the whole batch's code points in numpy.
@@ -25,6 +27,7 @@ from classifiers.content.text import (
     padded_words,
     prepare,
     word_terms,
+    words,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -112,6 +115,8 @@ class Features:
     lexicon: FloatArray
     # Each row's char tf-idf norm before scaling (explain.py splits contributions with it).
     char_norms: FloatArray
+    # The prior's word-unigram tf-idf (no columns for a model without a prior).
+    prior: sp.csr_matrix
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,8 +127,11 @@ class FeatureSpace:
     char_terms: tuple[str, ...]
     word_idf: FloatArray
     char_idf: FloatArray
+    prior_terms: tuple[str, ...] = ()
+    prior_idf: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     word_index: dict[str, int] = field(init=False, repr=False)
     char_index: dict[str, int] = field(init=False, repr=False)
+    prior_index: dict[str, int] = field(init=False, repr=False)
     _table: _HashTable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -131,7 +139,10 @@ class FeatureSpace:
             self.char_idf
         ):
             raise ValueError("each vocabulary needs exactly one idf weight per term")
+        if len(self.prior_terms) != len(self.prior_idf):
+            raise ValueError("the prior vocabulary needs exactly one idf weight per term")
         object.__setattr__(self, "word_index", {t: i for i, t in enumerate(self.word_terms)})
+        object.__setattr__(self, "prior_index", {t: i for i, t in enumerate(self.prior_terms)})
         object.__setattr__(self, "char_index", {t: i for i, t in enumerate(self.char_terms)})
         object.__setattr__(self, "_table", self._hash_table())
 
@@ -149,7 +160,21 @@ class FeatureSpace:
         prepared = [prepare(text) for text in texts]
         word, _ = _tfidf(self._word_counts(prepared), self.word_idf)
         char, char_norms = _tfidf(self.char_counts(prepared), self.char_idf)
-        return Features(word, char, lexicon_features(prepared), char_norms)
+        prior, _ = _tfidf(self._prior_counts(prepared), self.prior_idf, sublinear=False)
+        return Features(word, char, lexicon_features(prepared), char_norms, prior)
+
+    def _prior_counts(self, prepared: list[str]) -> sp.csr_matrix:
+        if not self.prior_terms:
+            return sp.csr_matrix((len(prepared), 0), dtype=np.float64)
+        per_doc = [words(text) for text in prepared]
+        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
+        flat = list(chain.from_iterable(per_doc))
+        ids = np.fromiter(
+            map(self.prior_index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat)
+        )
+        rows = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
+        known = ids >= 0
+        return _counts(rows[known], ids[known], len(prepared), len(self.prior_terms))
 
     def _word_counts(self, prepared: list[str]) -> sp.csr_matrix:
         per_doc = [word_terms(text) for text in prepared]
@@ -207,9 +232,12 @@ def _counts(rows: _I64, cols: _I64, n_rows: int, n_cols: int) -> sp.csr_matrix:
     return sp.csr_matrix((counts, unique % n_cols, indptr), shape=(n_rows, n_cols))
 
 
-def _tfidf(counts: sp.csr_matrix, idf: FloatArray) -> tuple[sp.csr_matrix, FloatArray]:
-    """Sublinear tf times idf, each row scaled to unit l2 norm (TfidfVectorizer's defaults)."""
-    counts.data = (1.0 + np.log(counts.data)) * idf[counts.indices]
+def _tfidf(
+    counts: sp.csr_matrix, idf: FloatArray, sublinear: bool = True
+) -> tuple[sp.csr_matrix, FloatArray]:
+    """(Sublinear) tf times idf, each row scaled to unit l2 norm (as TfidfVectorizer does)."""
+    tf = 1.0 + np.log(counts.data) if sublinear else counts.data
+    counts.data = tf * idf[counts.indices]
     squares = np.zeros(counts.shape[0], dtype=np.float64)
     nonzero_rows = np.diff(counts.indptr) > 0
     if counts.nnz:
@@ -221,8 +249,13 @@ def _tfidf(counts: sp.csr_matrix, idf: FloatArray) -> tuple[sp.csr_matrix, Float
     return counts, norms
 
 
-def fit_feature_space(texts: Sequence[str], min_df: int) -> FeatureSpace:
-    """Fit both vocabularies and their idf weights on the training texts."""
+def fit_feature_space(
+    texts: Sequence[str],
+    min_df: int,
+    prior_terms: tuple[str, ...] = (),
+    prior_idf: FloatArray | None = None,
+) -> FeatureSpace:
+    """Fit both vocabularies and their idf weights on the training texts; keep the prior's."""
     word = TfidfVectorizer(analyzer=_raw_word_terms, min_df=min_df, sublinear_tf=True)
     char = TfidfVectorizer(analyzer=_raw_char_terms, min_df=min_df, sublinear_tf=True)
     word.fit(texts)
@@ -232,6 +265,8 @@ def fit_feature_space(texts: Sequence[str], min_df: int) -> FeatureSpace:
         char_terms=tuple(char.get_feature_names_out()),
         word_idf=np.asarray(word.idf_, dtype=np.float64),
         char_idf=np.asarray(char.idf_, dtype=np.float64),
+        prior_terms=prior_terms,
+        prior_idf=np.zeros(0) if prior_idf is None else np.asarray(prior_idf, dtype=np.float64),
     )
 
 
@@ -250,4 +285,11 @@ def sklearn_reference(texts: Sequence[str], space: FeatureSpace) -> Features:
         blocks.append(sp.csr_matrix(vectorizer.transform(texts)))
     prepared = [prepare(text) for text in texts]
     norms = np.ones(len(prepared), dtype=np.float64)  # not part of the comparison
-    return Features(blocks[0], blocks[1], lexicon_features(prepared), norms)
+    prior = TfidfVectorizer(
+        vocabulary={t: i for i, t in enumerate(space.prior_terms)} or {"": 0},
+        stop_words="english",
+    )
+    prior.fit([""])
+    prior.idf_ = space.prior_idf if space.prior_terms else np.ones(1)
+    prior_block = sp.csr_matrix(prior.transform(texts))[:, : len(space.prior_terms)]
+    return Features(blocks[0], blocks[1], lexicon_features(prepared), norms, prior_block)

@@ -19,8 +19,8 @@ from classifiers.content.labels import Category, Label
 from classifiers.content.text import prepare
 
 FloatArray = npt.NDArray[np.float64]
-# Bumped when the artifact's arrays or the meaning of a weight change.
-ARTIFACT_FORMAT = 1
+# Bumped when the artifact's arrays or the meaning of a weight change (2: the prior block).
+ARTIFACT_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +49,7 @@ def _sigmoid(values: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True, eq=False)
 class ContentModel:
-    """A fitted model: a score is the sigmoid of a linear function of the three feature blocks.
+    """A fitted model: a score is the sigmoid of a linear function of the feature blocks.
 
     `threshold` maximised macro-F1 on the validation split (what `eval` reports);
     `operating_threshold` was chosen on the staff-post set for precision first (what
@@ -64,6 +64,8 @@ class ContentModel:
     threshold: float
     operating_threshold: float
     metadata: Mapping[str, Any]
+    # One weight per prior term (features.prior_terms); empty for a model without a prior.
+    prior_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     _explainer: Explainer = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -73,7 +75,9 @@ class ContentModel:
             raise ValueError("one char weight per char term is needed")
         if self.lexicon_weights.shape != (len(LEXICON_COLUMNS),):
             raise ValueError("one lexicon weight per lexicon category is needed")
-        weights = (self.word_weights, self.char_weights, self.lexicon_weights)
+        if self.prior_weights.shape != (len(self.features.prior_terms),):
+            raise ValueError("one prior weight per prior term is needed")
+        weights = (self.word_weights, self.char_weights, self.lexicon_weights, self.prior_weights)
         object.__setattr__(self, "_explainer", Explainer(self.features, weights))
 
     @property
@@ -84,6 +88,8 @@ class ContentModel:
         """The linear decision (log-odds) of each row."""
         values = features.word @ self.word_weights + features.char @ self.char_weights
         lexicon = features.lexicon @ self.lexicon_weights
+        if self.prior_weights.size:
+            values = values + features.prior @ self.prior_weights
         return np.asarray(values, dtype=np.float64) + lexicon + self.bias
 
     def scores(self, texts: Sequence[str]) -> FloatArray:
@@ -128,11 +134,12 @@ def model_digest(model: ContentModel) -> str:
     """A sha256 over everything that decides a prediction: terms, idf, weights, thresholds."""
     digest = hashlib.sha256()
     space = model.features
-    for terms in (space.word_terms, space.char_terms):
+    for terms in (space.word_terms, space.char_terms, space.prior_terms):
         digest.update("\n".join(terms).encode("utf-8"))
         digest.update(b"\x00")
     arrays = (space.word_idf, space.char_idf, model.word_weights, model.char_weights)
-    for array in (*arrays, model.lexicon_weights):
+    prior = (space.prior_idf, model.prior_weights)
+    for array in (*arrays, model.lexicon_weights, *prior):
         digest.update(np.ascontiguousarray(array, dtype="<f8").tobytes())
     scalars = [model.bias, model.threshold, model.operating_threshold, LEXICON_DIGEST]
     digest.update(json.dumps(scalars).encode())

@@ -2,8 +2,10 @@
 
 # The model is NB-LR (Wang & Manning 2012): each tf-idf feature is scaled by its
 # log-count ratio between the classes before a class-balanced logistic regression;
-# the lexicon counts join unscaled. The scale folds into the weights, so the fitted
-# model stays one linear scorer.
+# the lexicon counts join unscaled, and so does one more column: the prior's decision
+# (prior.py) times `prior_scale`. A small scale makes the L2 penalty lean on that one
+# strong column (chosen by 5-fold CV on train, see EXPERIMENTS.md). Both scales fold
+# into the weights, so the fitted model stays one linear scorer.
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from classifiers.content.datasets import LabeledTexts
 from classifiers.content.features import Features, fit_feature_space
 from classifiers.content.metrics import binary_metrics
 from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, stamp_version
+from classifiers.content.prior import Prior, load_profanity_prior
 from classifiers.content.thresholds import Cut, best_macro_f1, precision_first
 
 FloatArray = npt.NDArray[np.float64]
@@ -31,10 +34,13 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class TrainingParams:
-    """Hyper-parameters, chosen on the TweetEval validation split (see the report in bench/)."""
+    """Hyper-parameters, chosen by CV on TweetEval train and its val split (EXPERIMENTS.md)."""
 
     c: float = 0.5
     nb_alpha: float = 2.0
+    # Use the alt-profanity-check prior as a feature column, scaled by prior_scale.
+    use_prior: bool = True
+    prior_scale: float = 0.05
     min_df: int = 2
     max_iter: int = 3000
     # The staff-post operating threshold is the lowest one with at least this precision.
@@ -42,8 +48,8 @@ class TrainingParams:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.c <= 0 or self.nb_alpha <= 0:
-            raise ValueError("c and nb_alpha must be positive")
+        if self.c <= 0 or self.nb_alpha <= 0 or self.prior_scale <= 0:
+            raise ValueError("c, nb_alpha and prior_scale must be positive")
         if self.min_df < 1 or self.max_iter < 1:
             raise ValueError("min_df and max_iter must be at least 1")
         if not 0 < self.min_staff_precision <= 1:
@@ -64,30 +70,46 @@ class Weights:
     char: FloatArray
     lexicon: FloatArray
     bias: float
+    prior: FloatArray
 
 
 def fit_weights(
-    features: Features, labels: npt.NDArray[np.int64], params: TrainingParams
+    features: Features,
+    labels: npt.NDArray[np.int64],
+    params: TrainingParams,
+    prior: Prior | None = None,
 ) -> Weights:
-    """The NB-LR fitted on these rows; the lexicon block is not NB-scaled."""
+    """The NB-LR fitted on these rows; the lexicon and prior columns are not NB-scaled."""
     if len(set(labels.tolist())) < 2:
         raise ValueError("training needs both offensive and clean texts")
     tfidf = sp.hstack([features.word, features.char]).tocsr()
+    dense = features.lexicon
+    if prior is not None:
+        decision = np.asarray(features.prior @ prior.weights).ravel() + prior.bias
+        dense = np.hstack([dense, params.prior_scale * decision[:, None]])
     ratios = np.concatenate(
-        [nb_ratios(tfidf, labels, params.nb_alpha), np.ones(features.lexicon.shape[1])]
+        [nb_ratios(tfidf, labels, params.nb_alpha), np.ones(dense.shape[1])]
     )
-    matrix = sp.hstack([tfidf, sp.csr_matrix(features.lexicon)]).tocsr()
+    matrix = sp.hstack([tfidf, sp.csr_matrix(dense)]).tocsr()
     classifier = LogisticRegression(
         C=params.c, class_weight="balanced", max_iter=params.max_iter, random_state=params.seed
     )
     classifier.fit(matrix.multiply(ratios).tocsr(), labels)
     weights = np.asarray(classifier.coef_[0], dtype=np.float64) * ratios
     words, chars = features.word.shape[1], features.char.shape[1]
+    lexicon_end = words + chars + features.lexicon.shape[1]
+    bias = float(classifier.intercept_[0])
+    prior_weights = np.zeros(0, dtype=np.float64)
+    if prior is not None:
+        column = float(weights[lexicon_end]) * params.prior_scale
+        prior_weights = column * prior.weights
+        bias += column * prior.bias
     return Weights(
         word=weights[:words].copy(),
         char=weights[words : words + chars].copy(),
-        lexicon=weights[words + chars :].copy(),
-        bias=float(classifier.intercept_[0]),
+        lexicon=weights[words + chars : lexicon_end].copy(),
+        bias=bias,
+        prior=prior_weights,
     )
 
 
@@ -125,23 +147,39 @@ def train_model(
     params: TrainingParams,
     staff: LabeledTexts | None = None,
     provenance: Mapping[str, Any] | None = None,
+    prior: Prior | None = None,
 ) -> ContentModel:
-    """Fit on `train`, choose the macro-F1 threshold on `val` and the operating one on `staff`."""
-    space = fit_feature_space(train.texts, params.min_df)
-    weights = fit_weights(space.transform(train.texts), train.labels, params)
+    """Fit on `train`, choose the macro-F1 threshold on `val` and the operating one on `staff`.
+
+    With `params.use_prior` the given prior is used, or alt-profanity-check's when none is.
+    """
+    if not params.use_prior:
+        prior = None
+    elif prior is None:
+        prior = load_profanity_prior()
+    space = fit_feature_space(
+        train.texts,
+        params.min_df,
+        prior.terms if prior is not None else (),
+        prior.idf if prior is not None else None,
+    )
+    weights = fit_weights(space.transform(train.texts), train.labels, params, prior)
     model = ContentModel(
-        space, weights.word, weights.char, weights.lexicon, weights.bias, 0.5, 0.5, {}
+        space, weights.word, weights.char, weights.lexicon, weights.bias, 0.5, 0.5, {},
+        weights.prior,
     )
     val_scores = model.scores(val.texts)
     val_cut = best_macro_f1(val_scores, val.labels)
     metadata: dict[str, Any] = {
         "format": ARTIFACT_FORMAT,
-        "model": "nb-logistic-regression",
+        "model": "nb-logistic-regression" + ("+prior" if prior is not None else ""),
+        "prior": prior.source if prior is not None else None,
         "features": {
             "word_ngrams": [1, 2],
             "char_wb_ngrams": [2, 5],
             "word_terms": len(space.word_terms),
             "char_terms": len(space.char_terms),
+            "prior_terms": len(space.prior_terms),
             "lexicon_columns": [category.value for category in LEXICON_COLUMNS],
             "lexicon_digest": LEXICON_DIGEST,
         },

@@ -11,6 +11,7 @@ import pytest
 from classifiers.content.datasets import LabeledTexts, load_staff_posts
 from classifiers.content.features import FeatureSpace, fit_feature_space
 from classifiers.content.model import ContentModel, stamp_version
+from classifiers.content.prior import Prior
 from classifiers.content.training import TrainingParams, train_model
 
 DATA = Path(__file__).resolve().parents[4] / "tests" / "data"
@@ -42,11 +43,25 @@ def staff_rows() -> LabeledTexts:
 
 
 @pytest.fixture(scope="session")
-def tiny_model(staff_rows: LabeledTexts) -> ContentModel:
+def tiny_prior() -> Prior:
+    """A hand-made word prior (no package needed): insults up, school words down."""
+    terms = ("bloody", "damn", "great", "idiot", "school", "stupid")
+    return Prior(
+        terms=terms,
+        idf=np.array([1.5, 1.2, 1.0, 2.0, 1.1, 1.8]),
+        weights=np.array([1.0, 2.0, -1.0, 3.0, -0.5, 2.5]),
+        bias=-0.5,
+        source="hand-made",
+    )
+
+
+@pytest.fixture(scope="session")
+def tiny_model(staff_rows: LabeledTexts, tiny_prior: Prior) -> ContentModel:
     """NB-LR trained on ~200 staff posts (every 5th is val, the next one the staff set)."""
     train = _rest(staff_rows, 5)
     val, staff = _split(staff_rows, 5, 0), _split(staff_rows, 5, 1)
-    return train_model(train, val, TrainingParams(min_df=1, seed=7), staff, {"tiny": True})
+    params = TrainingParams(min_df=1, seed=7)
+    return train_model(train, val, params, staff, {"tiny": True}, tiny_prior)
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +77,7 @@ def handmade_model() -> ContentModel:
             bias=BIAS,
             threshold=0.5,
             operating_threshold=0.5,
-            metadata={"format": 1, "features": {}},
+            metadata={"format": 2, "features": {}},
         )
     )
 

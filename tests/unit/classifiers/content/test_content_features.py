@@ -31,6 +31,20 @@ class TestFeatureSpace:
         assert abs(fast.word - reference.word).max() < 1e-12
         assert abs(fast.char - reference.char).max() < 1e-12
 
+    def test_prior_block_equals_scikit_learn(self, staff_rows, tiny_prior):
+        """The prior's raw-tf, l2-normed word tf-idf is scikit-learn's, stop words dropped."""
+        space = fit_feature_space(staff_rows.texts[:50], 1, tiny_prior.terms, tiny_prior.idf)
+        texts = ["What a stupid, STUPID idiot", "the school is great", *SAMPLE]
+        fast, reference = space.transform(texts), sklearn_reference(texts, space)
+        assert fast.prior.shape == (len(texts), len(tiny_prior.terms))
+        assert fast.prior.nnz > 0
+        assert abs(fast.prior - reference.prior).max() < 1e-12
+
+    def test_no_prior_gives_an_empty_block(self, staff_rows):
+        """A feature space fitted without a prior has a prior block with no columns."""
+        space = fit_feature_space(staff_rows.texts[:50], min_df=1)
+        assert space.transform(["you idiot"]).prior.shape == (1, 0)
+
     def test_rows_are_unit_length_or_empty(self, staff_rows):
         """Each non-empty tf-idf block row has l2 norm 1, and an empty text gives an empty row."""
         space = fit_feature_space(staff_rows.texts, min_df=1)
