@@ -9,7 +9,8 @@ Requests ask for the classic field names (`tweet.fields`, `referenced_tweets`); 
 parser (`ingest.twitter`) reads those and the newer ones. Auth is a bearer token
 (app-only for timelines, mentions and search; an OAuth 2.0 user access token for
 `dm_events`), read from the environment variable connectors.yaml names. HTTP 429
-raises RateLimited at `x-rate-limit-reset` (epoch seconds).
+raises RateLimited at `x-rate-limit-reset` (epoch seconds); a 401 or 403 raises
+FetchFailed naming the credential and its variable (never its value).
 
 Which conversations are followed: the account's own tweets of the last
 `follow_days` (discovered through its timeline, ids only) start or join
@@ -17,8 +18,11 @@ conversations; each is searched for replies, by students among others, until it 
 older than `follow_days` (recent search reaches back 7 days). Each followed
 conversation keeps its own `since_id` in the cursor: its root id at first (every
 reply is newer), then the snowflake of the moment, less a search-indexing lag, when
-a search of it last completed. A poll killed mid-search repeats that search; the
-runner's known items drop what it had already published.
+a search of it last completed. One query covers several conversations from the
+smallest since_id among them; what it returns at or before a conversation's own
+since_id (replies already read, the roots) is dropped before the page is yielded.
+A poll killed mid-search repeats that search; the runner's known items drop what it
+had already published.
 
 First poll: timelines, mentions and DMs read back `backfill_days` (default 7).
 """
@@ -26,7 +30,7 @@ First poll: timelines, mentions and DMs read back `backfill_days` (default 7).
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -94,20 +98,43 @@ class XSettings:
     backfill: timedelta = timedelta(days=DEFAULT_BACKFILL_DAYS)
     follow: timedelta = timedelta(days=DEFAULT_FOLLOW_DAYS)
     max_results: int = DEFAULT_MAX_RESULTS
+    credential: str = "bearer_token"
 
     async def get(
         self, client: httpx.AsyncClient, path: str, params: Mapping[str, str], what: str
     ) -> dict[str, object]:
-        headers = {"Authorization": f"Bearer {self.token.get_secret_value()}"}
-        reply = await get_json(
-            client, f"{self.base_url}{path}", params=params, headers=headers, what=what
-        )
+        auth = _BearerAuth(self.token)
+        try:
+            reply = await get_json(
+                client, f"{self.base_url}{path}", params=params, auth=auth, what=what
+            )
+        except FetchFailed as exc:
+            if auth.status in (401, 403):
+                # Say which variable to renew: "HTTP 401" alone does not tell IT which token.
+                raise FetchFailed(
+                    f"{exc.reason}: X refused the {self.credential} in environment variable "
+                    f"{self.token_env} (expired, revoked or missing a scope); renew it"
+                ) from None
+            raise
         body = reply.body
         if not isinstance(body, dict):
             raise FetchFailed(f"{what}: response is not a JSON object")
         if "data" not in body and "meta" not in body:
             raise FetchFailed(f"{what}: API error: {_first_error(body)}")
         return body
+
+
+class _BearerAuth(httpx.Auth):
+    """Sends the token as a bearer and keeps the status it got (to explain a 401 or 403)."""
+
+    def __init__(self, token: SecretStr) -> None:
+        self._token = token
+        self.status: int | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
+        response = yield request
+        self.status = response.status_code
 
 
 class _Base:
@@ -207,7 +234,8 @@ class XConversations(_Base):
         yield FetchedPage((), state(), last_page=not chunks)
         for index, chunk in enumerate(chunks):
             started = self._x.now()
-            async for body, more in self._search(client, chunk, min(followed[c] for c in chunk)):
+            async for found, more in self._search(client, chunk, min(followed[c] for c in chunk)):
+                body = _unread_only(found, followed)
                 if not more:
                     covered = snowflake_at(started - timedelta(seconds=SEARCH_LAG_S))
                     for conversation in chunk:
@@ -343,6 +371,7 @@ def x_endpoints(
             backfill=backfill,
             follow=follow,
             max_results=max_results,
+            credential=credential,
         )
         kinds: dict[str, Callable[[XSettings], Endpoint]] = {
             "timeline": XTimeline,
@@ -409,6 +438,35 @@ def _first_error(body: Mapping[str, object]) -> str:
             if isinstance(value, str):
                 return value[:120]
     return "no data, meta or errors"
+
+
+def _unread_only(body: dict[str, object], followed: Mapping[int, int]) -> dict[str, object]:
+    """The search response without the tweets at or before their conversation's since_id.
+
+    One query searches up to CONVERSATIONS_PER_QUERY conversations from the smallest
+    since_id among them, so it also returns what the others had already read, and the
+    roots themselves (the account's own tweets). Dropping those here keeps each
+    conversation at its own since_id: without it they would be published again once
+    the runner's known items had forgotten them.
+    """
+    data = body.get("data")
+    if not isinstance(data, list):
+        return body
+    kept = [item for item in data if not _already_read(item, followed)]
+    if len(kept) == len(data):
+        return body
+    trimmed = {key: value for key, value in body.items() if key != "data"}
+    if kept:
+        trimmed["data"] = kept
+    return trimmed
+
+
+def _already_read(item: object, followed: Mapping[int, int]) -> bool:
+    if not isinstance(item, dict):
+        return False  # the parser refuses it, with its reason
+    conversation, tweet = _int(item.get("conversation_id")), _int(item.get("id"))
+    since = followed.get(conversation) if conversation is not None else None
+    return since is not None and tweet is not None and tweet <= since
 
 
 def _decode_conversations(text: str) -> dict[int, int]:

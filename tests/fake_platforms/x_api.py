@@ -1,13 +1,22 @@
 """A fake X API v2 (timelines, mentions, recent search, dm_events) answering in the real shape.
 
-Tweets are stored as API objects; the fake pages them newest first (`max_results`,
-`meta.next_token`), honours `since_id`, and answers `conversation_id:` queries of
-recent search. `fail_next` queues error replies (429 with `x-rate-limit-reset`,
-500, ...) served before the real answers, and `delay_s` slows every answer down.
+Tweets are stored as API objects; the fake pages them newest first (`meta.next_token`,
+given back as `pagination_token`, or `next_token` for search), honours `since_id`,
+and answers recent search queries of `conversation_id:ID` terms joined by ` OR `
+(400 for any other query, one over 512 characters or `max_results` outside 10-100,
+as the real API does). `GET /2/dm_events` pages the DM events (MessageCreate,
+ParticipantsJoin) newest first with `includes.users` and `meta.result_count` /
+`next_token` only (no newest_id, no since_id: the real endpoint has neither).
+Set `bearer_token` / `user_token` to require those exact tokens (dm_events needs
+the user token, every other route the bearer token); otherwise any bearer goes.
+`fail_next` queues error replies (429 with `x-rate-limit-reset`, 500, ...) served
+before the real answers of any route, `fail_next_on(path, reply)` before those of
+one path, and `delay_s` slows every answer down.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -18,6 +27,11 @@ from ingest.connectors.x_api import snowflake_at
 from tests.fake_platforms.server import Reply, Request
 
 PAGE_SIZE = 3
+SEARCH_PATH = "/2/tweets/search/recent"
+DM_EVENTS_PATH = "/2/dm_events"
+# Recent search refuses longer queries (characters, on the basic tiers).
+MAX_QUERY_CHARS = 512
+_CONVERSATION_TERM = re.compile(r"conversation_id:(\d{1,20})")
 
 
 def tweet_id(moment: datetime, sequence: int) -> str:
@@ -34,8 +48,16 @@ class FakeX:
     dm_events: list[dict[str, object]] = field(default_factory=list)
     page_size: int = PAGE_SIZE
     delay_s: float = 0.0
+    bearer_token: str | None = None
+    user_token: str | None = None
     fail_next: deque[Reply] = field(default_factory=deque)
+    _fail_on: dict[str, deque[Reply]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def fail_next_on(self, path: str, reply: Reply) -> None:
+        """Answer the next request to `path` with `reply` (queued after earlier ones)."""
+        with self._lock:
+            self._fail_on.setdefault(path, deque()).append(reply)
 
     def add_tweet(
         self,
@@ -61,28 +83,122 @@ class FakeX:
             self.tweets.append(tweet)
         return item_id
 
+    def add_reply(
+        self,
+        author: str,
+        text: str,
+        to: str,
+        *,
+        at: datetime | None = None,
+        sequence: int = 0,
+    ) -> str:
+        """A reply to tweet `to`, in `to`'s conversation."""
+        with self._lock:
+            parent = next(t for t in self.tweets if t["id"] == to)
+        return self.add_tweet(
+            author,
+            text,
+            at=at,
+            sequence=sequence,
+            conversation_id=parent["conversation_id"],
+            in_reply_to_user_id=parent["author_id"],
+            referenced_tweets=[{"type": "replied_to", "id": to}],
+        )
+
+    def add_dm(
+        self,
+        sender: str,
+        participants: tuple[str, ...],
+        text: str,
+        *,
+        at: datetime | None = None,
+        sequence: int = 0,
+        event_type: str = "MessageCreate",
+    ) -> str:
+        """A DM event in the conversation of `participants` (1:1 ids "low-high")."""
+        moment = at or datetime.now(UTC) - timedelta(minutes=5)
+        item_id = tweet_id(moment, sequence)
+        members = sorted(participants, key=int)
+        event: dict[str, object] = {
+            "id": item_id,
+            "event_type": event_type,
+            "dm_conversation_id": "-".join(members) if len(members) == 2 else f"9{item_id}",
+            "created_at": moment.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "participant_ids": members,
+        }
+        if event_type == "MessageCreate":
+            event.update(text=text, sender_id=sender)
+        with self._lock:
+            self.dm_events.append(event)
+        return item_id
+
     def handle(self, request: Request) -> Reply:
         if self.delay_s:
             time.sleep(self.delay_s)
         with self._lock:
+            queued = self._fail_on.get(request.path)
+            if queued:
+                return queued.popleft()
             if self.fail_next:
                 return self.fail_next.popleft()
-            if not request.headers.get("authorization", "").startswith("Bearer "):
-                return Reply.json({"title": "Unauthorized", "status": 401}, 401)
+            expected = self.user_token if request.path == DM_EVENTS_PATH else self.bearer_token
+            auth = request.headers.get("authorization", "")
+            if not auth.startswith("Bearer ") or (expected and auth != f"Bearer {expected}"):
+                return unauthorized()
             parts = request.path.strip("/").split("/")
             if parts[:2] == ["2", "users"] and len(parts) == 4 and parts[3] == "tweets":
                 items = [t for t in self.tweets if t["author_id"] == parts[2]]
             elif parts[:2] == ["2", "users"] and len(parts) == 4 and parts[3] == "mentions":
                 items = [t for t in self.tweets if _mentions(t, parts[2])]
-            elif request.path == "/2/tweets/search/recent":
-                roots = _query_conversations(request.param("query") or "")
-                items = [t for t in self.tweets if t.get("conversation_id") in roots]
-            elif request.path == "/2/dm_events":
-                return self._page(request, list(self.dm_events), "pagination_token", tweets=False)
+            elif request.path == SEARCH_PATH:
+                return self._search(request)
+            elif request.path == DM_EVENTS_PATH:
+                return self._dm_events(request)
             else:
                 return Reply.json({"title": "Not Found Error", "status": 404}, 404)
-            token_name = "next_token" if "search" in request.path else "pagination_token"
-            return self._page(request, items, token_name, tweets=True)
+            return self._page(request, items, "pagination_token", tweets=True)
+
+    def _search(self, request: Request) -> Reply:
+        query = request.param("query") or ""
+        count = request.param("max_results") or "10"
+        if not count.isdigit() or not 10 <= int(count) <= 100:
+            return invalid_request(f"max_results {count!r} is not between 10 and 100")
+        if len(query) > MAX_QUERY_CHARS:
+            return invalid_request(f"query is {len(query)} characters, over {MAX_QUERY_CHARS}")
+        terms = query.split(" OR ")
+        matches = [_CONVERSATION_TERM.fullmatch(term) for term in terms]
+        if not query or not all(matches):
+            return invalid_request("the fake X only answers conversation_id:ID queries")
+        roots = {match.group(1) for match in matches if match}
+        items = [t for t in self.tweets if t.get("conversation_id") in roots]
+        return self._page(request, items, "next_token", tweets=True)
+
+    def _dm_events(self, request: Request) -> Reply:
+        offset = int(request.param("pagination_token") or 0)
+        events = sorted(self.dm_events, key=lambda e: int(str(e["id"])), reverse=True)
+        page = events[offset : offset + self.page_size]
+        meta: dict[str, object] = {"result_count": len(page)}
+        if offset + self.page_size < len(events):
+            meta["next_token"] = str(offset + self.page_size)
+        if offset:
+            meta["previous_token"] = str(max(0, offset - self.page_size))
+        body: dict[str, object] = {"meta": meta}
+        if page:
+            body["data"] = page
+            people: set[str] = set()
+            for event in page:
+                people.update(str(p) for p in _list(event.get("participant_ids")))
+                if event.get("sender_id"):
+                    people.add(str(event["sender_id"]))
+            body["includes"] = {"users": [self._user(p) for p in sorted(people)]}
+        return Reply.json(body, headers={"x-rate-limit-remaining": "99"})
+
+    def _user(self, user_id: str) -> dict[str, str]:
+        return {
+            "id": user_id,
+            "username": self.users.get(user_id, f"user{user_id[-4:]}"),
+            "name": "N",
+        }
 
     def _page(
         self, request: Request, items: list[dict[str, object]], token_name: str, *, tweets: bool
@@ -90,8 +206,12 @@ class FakeX:
         since = request.param("since_id")
         if since:
             items = [t for t in items if int(str(t["id"])) > int(since)]
+        start = request.param("start_time")
+        if start:
+            floor = datetime.fromisoformat(start)
+            items = [t for t in items if (created := _created(t)) is None or created >= floor]
         items.sort(key=lambda t: int(str(t["id"])), reverse=True)
-        offset = int(request.param(token_name) or request.param("pagination_token") or 0)
+        offset = int(request.param(token_name) or 0)
         page = items[offset : offset + self.page_size]
         meta: dict[str, object] = {"result_count": len(page)}
         if page:
@@ -103,12 +223,7 @@ class FakeX:
         if page:
             body["data"] = page
             authors = {str(t.get("author_id") or t.get("sender_id")) for t in page}
-            body["includes"] = {
-                "users": [
-                    {"id": a, "username": self.users.get(a, f"user{a[-4:]}"), "name": "N"}
-                    for a in sorted(authors)
-                ]
-            }
+            body["includes"] = {"users": [self._user(a) for a in sorted(authors)]}
         return Reply.json(body, headers={"x-rate-limit-remaining": "99"})
 
 
@@ -129,6 +244,27 @@ def server_error() -> Reply:
     return Reply.json({"title": "Internal Server Error", "status": 500}, 500)
 
 
+def unauthorized() -> Reply:
+    """What X answers a missing, expired or revoked token."""
+    return Reply.json(
+        {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"},
+        401,
+    )
+
+
+def invalid_request(message: str) -> Reply:
+    """X's 400 for a request it will not run (bad query, out-of-range parameter)."""
+    return Reply.json(
+        {
+            "errors": [{"parameters": {}, "message": message}],
+            "title": "Invalid Request",
+            "detail": "One or more parameters to your request was invalid.",
+            "type": "https://api.twitter.com/2/problems/invalid-request",
+        },
+        400,
+    )
+
+
 def _mentions(tweet: dict[str, object], user_id: str) -> bool:
     entities = tweet.get("entities")
     if not isinstance(entities, dict):
@@ -139,9 +275,10 @@ def _mentions(tweet: dict[str, object], user_id: str) -> bool:
     )
 
 
-def _query_conversations(query: str) -> set[str]:
-    return {
-        term.removeprefix("conversation_id:")
-        for term in query.split(" OR ")
-        if term.startswith("conversation_id:")
-    }
+def _created(item: dict[str, object]) -> datetime | None:
+    value = item.get("created_at")
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []

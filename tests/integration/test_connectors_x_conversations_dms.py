@@ -1,0 +1,93 @@
+"""X conversations and dm_events over real HTTP (the fake X API) into real Kafka."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from streams.topics import PipelineNames
+from tests.builders import SAMPLE_DISTRICT
+from tests.fake_platforms.server import FakeServer
+from tests.fake_platforms.x_api import DM_EVENTS_PATH, SEARCH_PATH, FakeX
+from tests.integration.conftest import REPO, TAPWATCH, env_for
+from tests.integration.test_connectors import _posts
+
+pytestmark = pytest.mark.integration
+
+ACCOUNT = "1500000000000000221"
+STUDENTS = ("1500000000000000321", "1500000000000000322", "1500000000000000323")
+BEARER_ENV = "TEST_X_BEARER_TOKEN"
+USER_ENV = "TEST_X_USER_TOKEN"
+BEARER = "integration-app-token"
+USER_TOKEN = "integration-user-token"
+
+
+def _connectors_yaml(url: str) -> str:
+    return (
+        "defaults: {poll_interval: 1, max_interval: 60}\n"
+        "twitter:\n"
+        f"  base_url: {url}\n"
+        f"  credentials: {{bearer_token: {BEARER_ENV}}}\n"
+        "  accounts:\n"
+        f'    - account_id: "{ACCOUNT}"\n'
+        "      endpoints: [conversations, dm_events]\n"
+        f"      credentials: {{user_token: {USER_ENV}}}\n"
+    )
+
+
+def _run_once(names: PipelineNames, district: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*TAPWATCH, "ingest", "run", "--district", str(district), "--once"],
+        cwd=REPO,
+        env={**env_for(names), BEARER_ENV: BEARER, USER_ENV: USER_TOKEN},
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_every_reply_and_dm_arrives_once_and_a_second_run_publishes_nothing(
+    names: PipelineNames, tmp_path: Path
+) -> None:
+    """Replies over several search pages and DMs over several pages reach Kafka exactly once."""
+    now = datetime.now(UTC)
+    platform = FakeX(bearer_token=BEARER, user_token=USER_TOKEN)
+    expected: list[str] = []
+    for n in range(2):
+        root = platform.add_tweet(ACCOUNT, f"Announcement {n}", at=now - timedelta(hours=5 - n))
+        for k in range(4):
+            student = STUDENTS[k % len(STUDENTS)]
+            at = now - timedelta(hours=4 - n, minutes=10 - k)
+            expected.append(platform.add_reply(student, f"Reply {n}.{k}", root, at=at))
+    group = (ACCOUNT, *STUDENTS)
+    platform.add_dm(
+        STUDENTS[0], group, "", at=now - timedelta(hours=3), event_type="ParticipantsJoin"
+    )
+    for k in range(5):
+        pair = (ACCOUNT, STUDENTS[k % 2])
+        sender = ACCOUNT if k % 2 else pair[1]
+        expected.append(
+            platform.add_dm(sender, pair, f"DM {k}", at=now - timedelta(hours=2, minutes=k))
+        )
+    district = tmp_path / "district"
+    shutil.copytree(SAMPLE_DISTRICT, district)
+
+    with FakeServer(platform.handle) as server:
+        (district / "connectors.yaml").write_text(_connectors_yaml(server.url))
+        first = _run_once(names, district)
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert len(server.requests_to(SEARCH_PATH)) >= 2  # paged
+        assert len(server.requests_to(DM_EVENTS_PATH)) == 2  # 6 events, 3 a page
+        published = sorted(str(p["post_id"]) for p in _posts(names))
+        assert published == sorted(expected)  # each exactly once, no root, no join event
+
+        second = _run_once(names, district)
+        assert second.returncode == 0, second.stdout + second.stderr
+        assert sorted(str(p["post_id"]) for p in _posts(names)) == published
+        last_search = server.requests_to(SEARCH_PATH)[-1]
+        assert int(last_search.param("since_id") or 0) > max(int(i) for i in expected[:8])

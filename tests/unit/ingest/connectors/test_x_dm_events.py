@@ -1,0 +1,209 @@
+"""The X dm_events endpoint against the fake X API over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from ingest.connectors.config import AccountConfig
+from ingest.connectors.cursor_store import EndpointState
+from ingest.connectors.errors import FetchFailed
+from ingest.connectors.page_processing import (
+    EndpointIdentity,
+    KnownItemsLimits,
+    PageCounts,
+    process_page,
+)
+from ingest.connectors.source import Cursor, Endpoint, FetchedPage
+from ingest.connectors.x_api import XDirectMessages, x_endpoints
+from ingest.twitter import parse_x_response
+from streams.topics import PipelineNames
+from tests.fake_platforms.server import FakeServer
+from tests.fake_platforms.x_api import DM_EVENTS_PATH, FakeX
+
+ACCOUNT = "1500000000000000211"
+STUDENT = "1500000000000000311"
+OTHER_STUDENT = "1500000000000000312"
+NOW = datetime(2024, 5, 6, 12, 0, tzinfo=UTC)
+BEARER_ENV = "TAPWATCH_TEST_X_BEARER"
+USER_ENV = "TAPWATCH_TEST_X_USER_TOKEN"
+BEARER = "app-bearer-token"
+USER_TOKEN = "user-context-token-s3cr3t"
+
+
+@pytest.fixture
+def platform() -> FakeX:
+    return FakeX(bearer_token=BEARER, user_token=USER_TOKEN)
+
+
+@pytest.fixture
+def server(platform: FakeX) -> Iterator[FakeServer]:
+    with FakeServer(platform.handle) as running:
+        yield running
+
+
+def dm_events(server: FakeServer, user_token: str = USER_TOKEN) -> XDirectMessages:
+    account = AccountConfig(
+        "twitter",
+        ACCOUNT,
+        ("dm_events",),
+        base_url=server.url,
+        credentials={"bearer_token": BEARER_ENV, "user_token": USER_ENV},
+    )
+    environ = {BEARER_ENV: BEARER, USER_ENV: user_token}
+    [endpoint] = x_endpoints(account, lambda: NOW, environ=environ)
+    assert isinstance(endpoint, XDirectMessages)
+    return endpoint
+
+
+def poll(endpoint: Endpoint, cursor: Cursor | None = None) -> list[FetchedPage]:
+    """Every page of one poll from `cursor`."""
+
+    async def run() -> list[FetchedPage]:
+        async with httpx.AsyncClient() as client:
+            return [page async for page in endpoint.pages(client, cursor or {})]
+
+    return asyncio.run(run())
+
+
+def post_ids(pages: list[FetchedPage]) -> list[str]:
+    """Ids of the direct messages the X parser reads from the pages, in order."""
+    found: list[str] = []
+    for page in pages:
+        for response in page.responses:
+            result = parse_x_response(response, "test-district")
+            assert not result.refused, result.refused
+            found.extend(post.post_id for post in result.posts)
+    return found
+
+
+def hours_ago(hours: float) -> datetime:
+    return NOW - timedelta(hours=hours)
+
+
+def add_messages(platform: FakeX, count: int, start_hours_ago: float) -> list[str]:
+    """`count` DMs between the account and a student, one an hour, oldest first."""
+    return [
+        platform.add_dm(
+            STUDENT if n % 2 else ACCOUNT,
+            (ACCOUNT, STUDENT),
+            f"Message {n}",
+            at=hours_ago(start_hours_ago - n),
+        )
+        for n in range(count)
+    ]
+
+
+class TestXDirectMessages:
+    """The account's direct-message events, newest first, back to the last one read."""
+
+    def test_pages_through_every_event_with_pagination_token(
+        self, platform: FakeX, server: FakeServer
+    ) -> None:
+        """Seven events over three pages: each page asks for the previous next_token."""
+        messages = add_messages(platform, 7, start_hours_ago=20)
+
+        pages = poll(dm_events(server))
+
+        assert sorted(post_ids(pages)) == sorted(messages)
+        requests = server.requests_to(DM_EVENTS_PATH)
+        assert [r.param("pagination_token") for r in requests] == [None, "3", "6"]
+        assert pages[-1].last_page and not any(p.last_page for p in pages[:-1])
+        assert pages[-1].cursor == {"newest": max(messages, key=int)}
+
+    def test_a_second_poll_stops_at_the_newest_event_already_read(
+        self, platform: FakeX, server: FakeServer
+    ) -> None:
+        """The next poll reads only the first page, where the last poll's newest event is."""
+        old = add_messages(platform, 7, start_hours_ago=20)
+        endpoint = dm_events(server)
+        first = poll(endpoint)
+        new = platform.add_dm(OTHER_STUDENT, (ACCOUNT, OTHER_STUDENT), "hi", at=hours_ago(1))
+
+        second = poll(endpoint, first[-1].cursor)
+
+        assert len(second) == 1 and second[0].last_page
+        assert new in post_ids(second)
+        assert set(post_ids(second)) - {new} <= set(old)  # the runner drops these as known
+        assert len(server.requests_to(DM_EVENTS_PATH)) == 4
+        assert second[-1].cursor == {"newest": new}
+
+    def test_the_first_poll_reads_back_only_backfill_days(
+        self, platform: FakeX, server: FakeServer
+    ) -> None:
+        """Events older than backfill_days end the first poll: no page past them is asked for."""
+        recent = add_messages(platform, 3, start_hours_ago=10)
+        add_messages(platform, 6, start_hours_ago=24 * 20)
+
+        pages = poll(dm_events(server))
+
+        assert set(recent) <= set(post_ids(pages))
+        assert len(server.requests_to(DM_EVENTS_PATH)) == 2
+
+    def test_resuming_from_any_pages_cursor_loses_no_event(
+        self, platform: FakeX, server: FakeServer
+    ) -> None:
+        """A poll stopped after any page and started again from its cursor finds every DM."""
+        add_messages(platform, 3, start_hours_ago=50)
+        endpoint = dm_events(server)
+        baseline = poll(endpoint)
+        messages = add_messages(platform, 8, start_hours_ago=30)
+        pages = poll(endpoint, baseline[-1].cursor)
+        assert set(messages) <= set(post_ids(pages))
+
+        for stop in range(len(pages) - 1):
+            published = set(post_ids(pages[: stop + 1]))
+            resumed = poll(endpoint, pages[stop].cursor)
+            assert set(messages) <= published | set(post_ids(resumed)), f"after page {stop}"
+            assert resumed[-1].cursor == pages[-1].cursor
+
+    def test_participants_join_events_are_skipped_and_counted(
+        self, platform: FakeX, server: FakeServer
+    ) -> None:
+        """A ParticipantsJoin event is no post: the page's counts show it as skipped."""
+        group = (ACCOUNT, STUDENT, OTHER_STUDENT)
+        platform.add_dm(STUDENT, group, "", at=hours_ago(3), event_type="ParticipantsJoin")
+        message = platform.add_dm(STUDENT, group, "Welcome all", at=hours_ago(2))
+        who = EndpointIdentity("test-district", "twitter", ACCOUNT, "dm_events")
+        names = PipelineNames("unit")
+        counts = PageCounts()
+        state = EndpointState()
+
+        for page in poll(dm_events(server)):
+            outcome = process_page(
+                page, state, who, parse_x_response, names, KnownItemsLimits(14, 2000), NOW
+            )
+            state = outcome.state
+            counts.add(outcome.counts)
+
+        assert (counts.fetched, counts.published, counts.skipped) == (2, 1, 1)
+        assert list(state.known) == [message]
+
+    def test_the_user_token_is_sent_not_the_bearer_token(
+        self, platform: FakeX, server: FakeServer
+    ) -> None:
+        """dm_events authenticates as the account (user context), never with the app token."""
+        add_messages(platform, 1, start_hours_ago=2)
+
+        poll(dm_events(server))
+
+        [request] = server.requests_to(DM_EVENTS_PATH)
+        assert request.headers["authorization"] == f"Bearer {USER_TOKEN}"
+
+    def test_a_401_names_the_credentials_variable_without_the_secret(
+        self, platform: FakeX, server: FakeServer
+    ) -> None:
+        """A refused user token fails the poll with a reason naming its env variable only."""
+        add_messages(platform, 1, start_hours_ago=2)
+        endpoint = dm_events(server, user_token="expired-token-abc123")
+
+        with pytest.raises(FetchFailed) as caught:
+            poll(endpoint)
+
+        reason = caught.value.reason
+        assert "401" in reason and USER_ENV in reason and "user_token" in reason
+        assert "expired-token-abc123" not in reason and USER_TOKEN not in reason
