@@ -43,6 +43,10 @@ class DistrictReferenceCache:
     def context(self, district_id: str) -> DistrictContext | None:
         return self._contexts.get(district_id)
 
+    def districts(self) -> tuple[str, ...]:
+        """The ids of every district whose load has checked out (has a context), sorted."""
+        return tuple(sorted(self._contexts))
+
     def generation(self, district_id: str) -> str | None:
         return self._generations.get(district_id)
 

@@ -10,7 +10,10 @@ One round, repeated until stopped:
      or its entries are durably in the outbox (nothing lost);
   5. send the mails due now (high severity at once, digests at the digest time);
      after the relay accepted a mail, write its sent markers at once;
-  6. every OPS_INTERVAL_S, mail district IT about newly overdue components;
+  6. every `ops_interval_s`, mail district IT about newly overdue components (a
+     component of one district: that district's `notifications.it_emails`; one with
+     no district, such as the mailer itself: the IT addresses of every district
+     loaded in the reference topic);
   7. publish the mailer's status (pending/sent/failed, last SMTP error) to the board.
 On start the outbox topic is read whole: pending entries are sent, sent ones never.
 
@@ -39,6 +42,7 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import KafkaError
 from aiokafka.structs import OffsetAndMetadata
 
 from alerts.mail.backoff import Backoff
@@ -127,7 +131,6 @@ class Mailer:
         self._outbox = OutboxState()
         self._consumer: AIOKafkaConsumer | None = None
         self._alert_partitions = 0
-        self._districts: set[str] = set()
         # Sent markers the relay accepted but Kafka has not acknowledged yet.
         self._unflushed: list[OutboxEntry] = []
         self._relay_failures = 0
@@ -148,7 +151,6 @@ class Mailer:
         await self._cache.start()
         try:
             self._outbox = await load_outbox(self._kafka, self._names.mail_outbox)
-            self._districts.update(entry.district_id for entry in self._outbox)
             counts = self._outbox.counts()
             log.info("mail.outbox_loaded pending=%d sent=%d", counts["pending"], counts["sent"])
             await self._writer.start()
@@ -244,7 +246,6 @@ class Mailer:
             self._health.round_error = f"district {district_id} is not loaded; alerts wait for it"
             log.warning("mail.district_not_loaded district_id=%s", district_id)
             return None
-        self._districts.add(district_id)
         try:
             item = mail_item(alert, context)
         except (KeyError, ValueError) as exc:
@@ -375,9 +376,16 @@ class Mailer:
         except TransientError as exc:
             log.warning("mail.ops_check_failed reason=%s", str(exc)[:200])
             return
+        # Every loaded district, not only those whose alerts the mailer has seen: a
+        # district's connector may stall before it raised a single alert.
+        try:
+            await self._cache.refresh()
+        except KafkaError as exc:
+            # The districts loaded so far still get their mails; the next check catches up.
+            log.warning("mail.reference_refresh_failed reason=%s", str(exc)[:200])
         contexts = {
             district: context
-            for district in sorted(self._districts)
+            for district in self._cache.districts()
             if (context := self._cache.context(district)) is not None
         }
         fresh = self._outbox.new_only(plan_ops_mails(overdue, contexts, now))

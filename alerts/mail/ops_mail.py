@@ -2,7 +2,8 @@
 
 An ops alert about one district's component goes to that district's
 `notifications.it_emails`; one with no district (the mailer itself, a shared
-component) goes to the IT addresses of every district the mailer serves.
+component) goes to the IT addresses of every district in `contexts` (the mailer
+passes every district loaded in the reference topic).
 """
 
 from __future__ import annotations

@@ -6,9 +6,11 @@ import asyncio
 import logging
 import signal
 import sys
+from types import FrameType
 
 from alerts.mail.clock import SystemClock
 from alerts.mail.mailer import Mailer
+from alerts.mail.mailer_settings import MailerSettings
 from alerts.mail.ops_watch import OpsWatch
 from alerts.mail.smtp_sender import SmtpSender
 from streams.kafka_admin import ensure_topics
@@ -26,20 +28,40 @@ async def _serve(kafka: KafkaSettings, names: PipelineNames) -> None:
     status = StatusBoardWriter(kafka, names)
     ops = OpsWatch(kafka, ElasticsearchSettings(), names)
     try:
-        mailer = Mailer(kafka, names, SmtpSender(SmtpSettings()), SystemClock(), status, ops)
+        config = MailerSettings().mailer_config()
+        sender = SmtpSender(SmtpSettings())
+        mailer = Mailer(kafka, names, sender, SystemClock(), status, ops, config)
         await mailer.run(stop)
     finally:
         await ops.close()
         status.close()
 
 
+class _StopRequested(BaseException):
+    """SIGTERM or SIGINT before the event loop took the signals over: not an error."""
+
+
+def _stop_at_once(signum: int, frame: FrameType | None) -> None:
+    raise _StopRequested
+
+
 def run_mail(loglevel: str = "info") -> int:
+    """Run the mailer until SIGTERM/SIGINT (exit 0); 2 when Kafka cannot be reached.
+
+    Until `_serve` hands the signals to the event loop (which ends the current round
+    and closes every client), a signal interrupts start-up at once: waiting for an
+    unreachable Kafka must not turn a requested stop into a kill.
+    """
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _stop_at_once)
     logging.getLogger("alerts.mail").setLevel(loglevel.upper())
     kafka = KafkaSettings()
     names = PipelineNames.from_env()
     try:
         ensure_topics(kafka, names)
         asyncio.run(_serve(kafka, names))
+    except _StopRequested:
+        return 0
     except TransientError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
