@@ -1,8 +1,9 @@
 """The Faust app: topics, the detect agent and the Elasticsearch sink agent, wired in one place.
 
 Flow: tapwatch-posts --detect--> tapwatch-alerts --index_alerts--> Elasticsearch.
-Beside it: tapwatch-posts --index_posts--> the posts index, and
-tapwatch-post-deletions --index_post_deletions--> deletion marks in the posts index.
+`detect` also writes each batch's posts to the posts index, after its alerts are in
+Kafka (one agent per topic); tapwatch-post-deletions --index_post_deletions-->
+deletion marks in the posts index.
 Every agent reads batches with `take_events`, which acks a batch only after the
 loop body finished with it; Faust flushes the producer before it commits, so an
 input offset is committed only after its alerts (or dead letters) are in Kafka,
@@ -173,7 +174,14 @@ def build_app(
             DETECT_BATCH, within=BATCH_WAIT_S
         ):
             records = [_raw(event) for event in events]
+            # Alerts first, so that principals hear of them even while Elasticsearch is
+            # down; then every post into the posts index. One agent reads the posts topic:
+            # two agents on one topic stalled partitions after a rebalance (Faust), which
+            # the worker-failover fault case showed.
             await _until_done(functools.partial(detect_and_publish, records), "detect.batch")
+            await _until_done(
+                functools.partial(index_posts_batch, records), "posts_index.batch"
+            )
 
     async def index_batch(records: Sequence[RawRecord]) -> None:
         documents: list[dict[str, Any]] = []
@@ -263,17 +271,6 @@ def build_app(
             for rejected in result.rejected
         ]
         await asyncio.gather(*await send_dead_letters(letters))
-
-    # Its own agent (its own stream of the posts topic): Faust commits a post's offset
-    # only when both this agent and `detect` have acked it.
-    @app.agent(posts)
-    async def index_posts(stream: faust.StreamT[bytes]) -> None:
-        await resources.ensure_started()
-        async for events in stream.take_events(  # type: ignore[attr-defined]
-            POSTS_INDEX_BATCH, within=BATCH_WAIT_S
-        ):
-            records = [_raw(event) for event in events]
-            await _until_done(functools.partial(index_posts_batch, records), "posts_index.batch")
 
     @app.agent(post_deletions)
     async def index_post_deletions(stream: faust.StreamT[bytes]) -> None:
