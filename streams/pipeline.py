@@ -124,7 +124,17 @@ def detect_batch(
         outcome.alerts.extend(build_alert(i.post, i.finding, detected_at) for i in thread_findings)
     for rule, batch_detector in (batch_detectors or {}).items():
         _run_batch_detector(rule, batch_detector, decoded, detected_at, outcome)
+    outcome.alerts = _first_of_each(outcome.alerts)
     return outcome
+
+
+def _first_of_each(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One alert per alert_id: a rule and the thread observer may both raise the same one
+    (same district, rule and post), and the index keeps the first anyway."""
+    seen: dict[str, dict[str, Any]] = {}
+    for alert in alerts:
+        seen.setdefault(alert["alert_id"], alert)
+    return list(seen.values())
 
 
 def _run_batch_detector(

@@ -33,6 +33,15 @@ class TestDetectBatch:
         assert alert["rule"] == "two_way_dialogue"
         assert outcome.dead_letters == []
 
+    def test_replayed_reply_gives_one_alert_per_id(self):
+        """A reply seen again (a replay after a crash) still yields each alert id once."""
+        reply = post_to_json(make_reply(STUDENT_JORDAN, created_at=AFTER_SCHOOL))
+        threads = DictThreads()
+        detect_batch([_record(reply)], _contexts, threads, NOW)
+        outcome = detect_batch([_record(reply, 1), _record(reply, 2)], _contexts, threads, NOW)
+        [alert] = outcome.alerts
+        assert alert["rule"] == "two_way_dialogue"
+
     def test_clean_post_gives_nothing(self):
         """A one-way post after school yields neither alerts nor dead letters."""
         outcome = detect_batch(
