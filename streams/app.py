@@ -33,6 +33,7 @@ from ingest.post_deletion import deletion_from_json
 from streams.alert_codec import alert_from_json, alert_to_json
 from streams.kafka_reference_cache import DistrictReferenceCache
 from streams.pipeline import BatchDetector, RawRecord, detect_batch
+from streams.task_dump import install_task_dump
 from streams.thread_table import TableThreadStore, conversation_table
 from streams.topics import PipelineNames
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
@@ -282,6 +283,18 @@ def build_app(
             await _until_done(
                 functools.partial(index_deletions_batch, records), "posts_index.deletions"
             )
+
+    @app.task
+    async def diagnostics() -> None:
+        def describe() -> str:
+            consumer: Any = app.consumer
+            return (
+                f"assigned={sorted(map(str, consumer.assignment()))} "
+                f"paused={sorted(map(str, consumer._paused_partitions))} "
+                f"active={sorted(map(str, consumer._active_partitions or ()))}"
+            )
+
+        install_task_dump(asyncio.get_running_loop(), describe)
 
     @app.on_before_shutdown.connect  # type: ignore[arg-type]
     async def close_resources(app: faust.App, **kwargs: Any) -> None:
