@@ -284,7 +284,7 @@ def build_app(
                 functools.partial(index_deletions_batch, records), "posts_index.deletions"
             )
 
-    @app.task
+    @app.task  # type: ignore[untyped-decorator]
     async def diagnostics() -> None:
         def describe() -> str:
             consumer: Any = app.consumer
