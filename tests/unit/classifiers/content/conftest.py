@@ -60,7 +60,7 @@ def tiny_model(staff_rows: LabeledTexts, tiny_prior: Prior) -> ContentModel:
     """NB-LR trained on ~200 staff posts (every 5th is val, the next one the staff set)."""
     train = _rest(staff_rows, 5)
     val, staff = _split(staff_rows, 5, 0), _split(staff_rows, 5, 1)
-    params = TrainingParams(min_df=1, seed=7)
+    params = TrainingParams(min_df=1, seed=7, use_prior=True)  # exercises the prior path
     return train_model(train, val, params, staff, {"tiny": True}, tiny_prior)
 
 
