@@ -1,25 +1,54 @@
 #!/usr/bin/env bash
-# `make demo`: load the sample district, run a worker, ingest the sample X payloads,
-# wait for the pipeline, and print the alerts it raised. Run it twice: same alerts.
+# `make demo`: load the sample district, run a worker and the mailer, ingest the sample
+# payloads of every platform, wait for the pipeline, and show what came out: the alerts,
+# one alert with its thread and history, the components' status and the principals'
+# mail. Run it twice: same alerts, and no mail sent twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 DISTRICT=samples/district
 LOG_DIR=.tapwatch
+MAILDIR=.tapwatch/stack/mail
 mkdir -p "$LOG_DIR"
 
 echo "== checking and loading the sample district"
 $BIN/tapwatch district check "$DISTRICT"
 $BIN/tapwatch district load "$DISTRICT"
 
-echo "== starting a worker (log: $LOG_DIR/demo-worker.log)"
+echo "== starting a worker and the mailer (logs: $LOG_DIR/demo-worker.log, demo-mailer.log)"
 $BIN/tapwatch worker --loglevel warning >"$LOG_DIR/demo-worker.log" 2>&1 &
 WORKER=$!
-trap 'kill -TERM $WORKER 2>/dev/null; wait $WORKER 2>/dev/null || true' EXIT
+$BIN/tapwatch mail run >"$LOG_DIR/demo-mailer.log" 2>&1 &
+MAILER=$!
+stop() {
+    kill -TERM "$WORKER" "$MAILER" 2>/dev/null || true
+    wait "$WORKER" "$MAILER" 2>/dev/null || true
+}
+trap stop EXIT
+
+mails_before=$(find "$MAILDIR" -type f 2>/dev/null | wc -l)
 
 echo "== ingesting the sample X payloads and waiting for the pipeline"
 $BIN/tapwatch ingest file --district "$DISTRICT" --platform twitter --wait --timeout 180 \
     samples/x/timeline.jsonl samples/x/dm_events.jsonl
+for platform in facebook wordpress googleplus edmodo bluesky; do
+    echo "== ingesting the sample $platform payloads"
+    # shellcheck disable=SC2046  # the sample file names hold no spaces
+    $BIN/tapwatch ingest file --district "$DISTRICT" --platform "$platform" --wait \
+        --timeout 180 $(ls samples/"$platform"/*.json* | grep -v malformed)
+done
 
 echo "== alerts raised for district wilmington-209u"
 $BIN/tapwatch incidents list --district-id wilmington-209u
+
+first=$($BIN/tapwatch incidents list --district-id wilmington-209u --rule two_way_dialogue \
+    --platform twitter --json | head -1 | $BIN/python -c 'import json,sys; print(json.load(sys.stdin)["alert_id"])')
+echo "== one alert, its thread and its history: tapwatch incidents show $first"
+$BIN/tapwatch incidents show "$first"
+
+echo "== components (tapwatch status)"
+sleep 8  # the mailer sends high-severity alerts within seconds
+$BIN/tapwatch status || true
+
+mails_after=$(find "$MAILDIR" -type f 2>/dev/null | wc -l)
+echo "== flag emails delivered by this run: $((mails_after - mails_before)) (maildir: $MAILDIR)"
