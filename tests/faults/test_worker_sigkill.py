@@ -35,6 +35,7 @@ def test_sigkill_during_replay_loses_and_doubles_nothing(loaded, worker_factory,
     seed = int(os.environ.get("TAPWATCH_FAULT_SEED", time.time()))
     rng = random.Random(seed)
     kill_log.append(f"seed {seed}")
+    print(f"TAPWATCH_FAULT_SEED={seed}")  # shown by pytest when the case fails
     workload = build_workload(CONVERSATIONS, datetime.now(UTC))
     produce_posts(loaded, workload.posts)
 
