@@ -25,11 +25,18 @@ def read_compacted(
 ) -> dict[bytes, bytes]:
     """The latest value of every key in `topic`, read from its start to its current end.
 
+    Read committed: records of an aborted (or still open) transaction are never seen,
+    so a connector's cursor always matches the posts Kafka committed with it.
+
     Raises TransientError if Kafka cannot be reached or the end is not reached in time.
     A topic that does not exist yet reads as empty.
     """
     try:
-        consumer = KafkaConsumer(enable_auto_commit=False, **settings.kafka_python_options())
+        consumer = KafkaConsumer(
+            enable_auto_commit=False,
+            isolation_level="read_committed",
+            **settings.kafka_python_options(),
+        )
     except KafkaError as exc:
         raise TransientError(f"Kafka at {settings.bootstrap} is unreachable: {exc}") from exc
     try:
@@ -39,6 +46,7 @@ def read_compacted(
             return {}
         consumer.assign(assigned)
         consumer.seek_to_beginning(*assigned)
+        # With read_committed, the end is the last stable offset.
         end = {tp: offset for tp, offset in consumer.end_offsets(assigned).items() if offset}
         values: dict[bytes, bytes] = {}
         deadline = time.monotonic() + timeout_s

@@ -12,22 +12,16 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from dataclasses import dataclass, field
-
-from kafka import KafkaConsumer, TopicPartition
-from kafka.errors import KafkaError
 
 from ingest.connectors.seen_items import KnownItems
 from ingest.connectors.source import Cursor
-from tapwatch.errors import TransientError
+from tapwatch.compacted_topic import read_compacted
 from tapwatch.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
-# How long one poll of the reader waits for records (ms).
-POLL_TIMEOUT_MS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +65,7 @@ def read_states(
     Raises TransientError when Kafka cannot be read to the end in time.
     """
     states: dict[str, EndpointState] = {}
-    for key, value in _read_committed(settings, topic, timeout_s).items():
+    for key, value in read_compacted(settings, topic, timeout_s).items():
         try:
             states[key.decode()] = state_from_json(value)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -79,41 +73,3 @@ def read_states(
             # is only about what was already published.
             log.warning("connector.cursor_unreadable key=%r reason=%s", key[:120], exc)
     return states
-
-
-def _read_committed(settings: KafkaSettings, topic: str, timeout_s: float) -> dict[bytes, bytes]:
-    try:
-        consumer = KafkaConsumer(
-            enable_auto_commit=False,
-            isolation_level="read_committed",
-            **settings.kafka_python_options(),
-        )
-    except KafkaError as exc:
-        raise TransientError(f"Kafka at {settings.bootstrap} is unreachable: {exc}") from exc
-    try:
-        partitions = consumer.partitions_for_topic(topic) or set()
-        assigned = [TopicPartition(topic, partition) for partition in sorted(partitions)]
-        if not assigned:
-            return {}
-        consumer.assign(assigned)
-        consumer.seek_to_beginning(*assigned)
-        # With read_committed, the end is the last stable offset.
-        end = {tp: offset for tp, offset in consumer.end_offsets(assigned).items() if offset}
-        values: dict[bytes, bytes] = {}
-        deadline = time.monotonic() + timeout_s
-        while any(consumer.position(tp) < offset for tp, offset in end.items()):
-            if time.monotonic() > deadline:
-                raise TransientError(f"reading {topic} did not reach its end in {timeout_s:.0f}s")
-            for records in consumer.poll(timeout_ms=POLL_TIMEOUT_MS).values():
-                for record in records:
-                    if record.key is None:
-                        continue
-                    if record.value is None:
-                        values.pop(record.key, None)
-                    else:
-                        values[record.key] = record.value
-        return values
-    except KafkaError as exc:
-        raise TransientError(f"reading {topic} failed: {exc}") from exc
-    finally:
-        consumer.close()
