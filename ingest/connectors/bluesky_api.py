@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed, RateLimited
-from ingest.connectors.source import Cursor, FetchedPage
+from ingest.connectors.source import Cursor, FetchedPage, thread_window_page
 
 PLATFORM = "bluesky"
 APPVIEW_URL = "https://public.api.bsky.app"
@@ -235,17 +235,13 @@ class BlueskyAuthorFeed:
         poll: _Poll,
     ) -> FetchedPage:
         last = cursor is end
-        complete = last and not poll.resumed
-        return FetchedPage(
-            responses=responses,
-            cursor=cursor,
+        return thread_window_page(
+            responses,
+            cursor,
             last_page=last,
-            complete_window=complete,
-            window_ids=frozenset(window) if complete else frozenset(),
-            window_start=(
-                datetime.fromtimestamp(poll.started - self._reread_s, tz=UTC) if complete else None
-            ),
-            window_by_thread=True,
+            complete=last and not poll.resumed,
+            window=window,
+            window_start_epoch=poll.started - self._reread_s,
         )
 
 

@@ -37,7 +37,7 @@ import os
 import re
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from pydantic import SecretStr
@@ -52,7 +52,7 @@ from ingest.connectors.facebook_graph_client import (
     encode_params,
     next_page_params,
 )
-from ingest.connectors.source import Cursor, FetchedPage
+from ingest.connectors.source import Cursor, FetchedPage, thread_window_page
 
 PLATFORM = "facebook"
 
@@ -270,17 +270,13 @@ class _GraphEdgeEndpoint:
         poll: _Poll,
     ) -> FetchedPage:
         last = cursor is end
-        complete = last and self._detects_deletions and not poll.resumed
-        return FetchedPage(
-            responses=responses,
-            cursor=cursor,
+        return thread_window_page(
+            responses,
+            cursor,
             last_page=last,
-            complete_window=complete,
-            window_ids=frozenset(window) if complete else frozenset(),
-            window_start=(
-                datetime.fromtimestamp(poll.started - self._reread_s, tz=UTC) if complete else None
-            ),
-            window_by_thread=True,
+            complete=last and self._detects_deletions and not poll.resumed,
+            window=window,
+            window_start_epoch=poll.started - self._reread_s,
         )
 
 

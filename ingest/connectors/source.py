@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 import httpx
@@ -53,6 +53,28 @@ class FetchedPage:
     # list recent posts with all their comments set it, so that a recent comment on an
     # older post, not listed again, is not taken for deleted.
     window_by_thread: bool = False
+
+
+def thread_window_page(
+    responses: tuple[object, ...],
+    cursor: Cursor,
+    *,
+    last_page: bool,
+    complete: bool,
+    window: set[str],
+    window_start_epoch: float,
+) -> FetchedPage:
+    """A page of a feed that re-reads whole threads since `window_start_epoch` (UTC
+    seconds); its window counts only when the poll that ends with it was `complete`."""
+    return FetchedPage(
+        responses=responses,
+        cursor=cursor,
+        last_page=last_page,
+        complete_window=complete,
+        window_ids=frozenset(window) if complete else frozenset(),
+        window_start=datetime.fromtimestamp(window_start_epoch, tz=UTC) if complete else None,
+        window_by_thread=True,
+    )
 
 
 class Endpoint(Protocol):
