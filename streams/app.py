@@ -36,6 +36,7 @@ from streams.pipeline import BatchDetector, RawRecord, detect_batch
 from streams.task_dump import install_task_dump
 from streams.thread_table import TableThreadStore, conversation_table
 from streams.topics import PipelineNames
+from streams.worker_state import describe_consumer
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,7 @@ def build_app(
             datetime.now(UTC),
             batch_detectors=batch_detectors,
         )
+        await threads.publish_changes()
         pending = await send_dead_letters(outcome.dead_letters)
         for alert in outcome.alerts:
             pending.append(
@@ -286,15 +288,7 @@ def build_app(
 
     @app.task  # type: ignore[untyped-decorator]
     async def diagnostics() -> None:
-        def describe() -> str:
-            consumer: Any = app.consumer
-            return (
-                f"assigned={sorted(map(str, consumer.assignment()))} "
-                f"paused={sorted(map(str, consumer._paused_partitions))} "
-                f"active={sorted(map(str, consumer._active_partitions or ()))}"
-            )
-
-        install_task_dump(asyncio.get_running_loop(), describe)
+        install_task_dump(asyncio.get_running_loop(), functools.partial(describe_consumer, app))
 
     @app.on_before_shutdown.connect  # type: ignore[arg-type]
     async def close_resources(app: faust.App, **kwargs: Any) -> None:

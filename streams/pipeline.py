@@ -13,11 +13,11 @@ from classifiers.detector import Detector
 from classifiers.finding import Finding
 from classifiers.registry import DETECTORS
 from classifiers.thread_dialogue import ThreadFinding, observe_thread
-from classifiers.thread_state import ThreadState, thread_state_from_json, thread_state_to_json
 from ingest.dead_letter import DeadLetter
 from ingest.errors import InvalidEvent
 from ingest.post import Post, post_from_json
 from policy.context import DistrictContext
+from streams.thread_store import ThreadStore
 
 log = logging.getLogger(__name__)
 
@@ -30,14 +30,6 @@ class BatchDetector(Protocol):
     def detect_batch(
         self, posts: Sequence[Post], contexts: Sequence[DistrictContext]
     ) -> list[tuple[Finding, ...]]: ...
-
-
-class ThreadStore(Protocol):
-    """Conversation state by conversation key (a Faust table in the worker, a dict in tests)."""
-
-    def get(self, key: str) -> bytes | None: ...
-
-    def put(self, key: str, value: bytes) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,12 +162,8 @@ def _observe_thread(
 ) -> list[ThreadFinding]:
     """Update the post's conversation state; return the thread findings it raises."""
     key = post.conversation_key
-    try:
-        state = thread_state_from_json(threads.get(key))
-    except InvalidEvent as exc:  # a damaged state must not stop the thread: start it afresh
-        log.error("thread.state_unreadable key=%s reason=%s", key, exc.reason)
-        state = ThreadState()
+    state = threads.get(key)
     new_state, found = observe_thread(post, context, state)
     if new_state is not state:
-        threads.put(key, thread_state_to_json(new_state))
+        threads.put(key, new_state)
     return found

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import OrderedDict
 from typing import Any
 
 import faust
 from kafka.partitioner.default import murmur2
 
+from classifiers.thread_state import ThreadState, thread_state_to_json
+from streams.thread_store import decode_thread_state
 from streams.topics import THREADS_TABLE
 
 
@@ -49,14 +53,73 @@ def conversation_table(app: faust.App, partitions: int) -> ConversationTable:
 
 
 class TableThreadStore:
-    """The conversation table seen through the pipeline's ThreadStore protocol."""
+    """The conversation table seen through the pipeline's ThreadStore protocol.
 
-    def __init__(self, table: ConversationTable) -> None:
+    The table holds encoded states (what its changelog holds, and what a recovery
+    puts back). A `put` keeps the new state in memory; `publish_changes` encodes each
+    changed conversation once, stores it in the table, writes it to the changelog and
+    waits for Kafka, before the batch is acked. Faust's own changelog path
+    (`table[key] = value`) buffers the record, and its producer flush gives up on a
+    record not handed over within 0.1 s, so an offset could be committed before the
+    state it depends on reached Kafka: a SIGKILL then lost the state (and the alert a
+    later reply should have raised).
+
+    Recently used states are also kept decoded (up to `decoded_capacity`), each with
+    the encoded value it came from, so a busy thread is not decoded for every post and
+    a state replaced by a recovery is never served stale.
+    """
+
+    def __init__(self, table: ConversationTable, decoded_capacity: int = 50_000) -> None:
         self._table = table
+        self._changed: dict[bytes, ThreadState] = {}
+        self._decoded: OrderedDict[bytes, tuple[bytes, ThreadState]] = OrderedDict()
+        self._decoded_capacity = decoded_capacity
 
-    def get(self, key: str) -> bytes | None:
-        value = self._table.get(key.encode())
-        return value if isinstance(value, bytes) else None
+    def get(self, key: str) -> ThreadState:
+        encoded_key = key.encode()
+        changed = self._changed.get(encoded_key)
+        if changed is not None:
+            return changed
+        raw = self._table.data.get(encoded_key)
+        if not isinstance(raw, bytes):
+            return ThreadState()
+        cached = self._decoded.get(encoded_key)
+        if cached is not None and cached[0] is raw:
+            self._decoded.move_to_end(encoded_key)
+            return cached[1]
+        state = decode_thread_state(key, raw)
+        self._remember(encoded_key, raw, state)
+        return state
 
-    def put(self, key: str, value: bytes) -> None:
-        self._table[key.encode()] = value
+    def put(self, key: str, state: ThreadState) -> None:
+        self._changed[key.encode()] = state
+
+    def _remember(self, key: bytes, raw: bytes, state: ThreadState) -> None:
+        self._decoded[key] = (raw, state)
+        self._decoded.move_to_end(key)
+        while len(self._decoded) > self._decoded_capacity:
+            self._decoded.popitem(last=False)
+
+    async def publish_changes(self) -> None:
+        """Store and write the latest state of every conversation changed since the last
+        call, and wait until Kafka has it; after a failure the changes stay for the
+        next call."""
+        partitions = self._table.partitions
+        if partitions is None:
+            raise RuntimeError("the conversation table needs its partition count")
+        changelog = self._table.changelog_topic
+        changed = list(self._changed.items())
+        sends = []
+        for key, state in changed:
+            raw = thread_state_to_json(state)
+            self._table.data[key] = raw
+            self._remember(key, raw, state)
+            sends.append(
+                await changelog.send(
+                    key=key, value=raw, partition=kafka_default_partition(key, partitions)
+                )
+            )
+        await asyncio.gather(*sends)
+        for key, state in changed:
+            if self._changed.get(key) is state:
+                del self._changed[key]

@@ -21,6 +21,7 @@ from ingest.post import Post, PostKind, post_to_json
 from policy.context import DistrictContext
 from policy.loader import load_district
 from streams.pipeline import RawRecord, detect_batch
+from streams.thread_store import EncodedThreadStore
 from tests.builders import AYERS, OKAFOR, SAMPLE_DISTRICT, STUDENT_AVERY, STUDENT_JORDAN
 
 DISTRICT_ID = "wilmington-209u"
@@ -104,14 +105,7 @@ def expected_alerts(
     """The alert ids the worker raises for `posts` when nothing fails."""
     context = district_context()
     content = ContentDetector(load_model(DEFAULT_MODEL_DIR))
-    threads: dict[str, bytes] = {}
-
-    class DictStore:
-        def get(self, key: str) -> bytes | None:
-            return threads.get(key)
-
-        def put(self, key: str, value: bytes) -> None:
-            threads[key] = value
+    threads = EncodedThreadStore()
 
     ids: set[str] = set()
     rules: dict[str, int] = {}
@@ -123,7 +117,7 @@ def expected_alerts(
         outcome = detect_batch(
             records,
             lambda district: context if district == DISTRICT_ID else None,
-            DictStore(),
+            threads,
             detected_at,
             batch_detectors={INAPPROPRIATE_CONTENT: content},
         )

@@ -3,6 +3,7 @@ from datetime import UTC, datetime
 
 from ingest.post import post_to_json
 from streams.pipeline import RawRecord, detect_batch
+from streams.thread_store import EncodedThreadStore
 from tests.builders import STUDENT_JORDAN, make_post, make_reply, sample_context
 
 NOW = datetime(2026, 10, 5, 23, 1, tzinfo=UTC)
@@ -13,11 +14,7 @@ def _record(value, offset=0):
     return RawRecord(value=value, key=b"k", topic="tapwatch-posts", partition=0, offset=offset)
 
 
-class DictThreads(dict):
-    """A ThreadStore for tests: a plain dict."""
-
-    def put(self, key, value):
-        self[key] = value
+DictThreads = EncodedThreadStore
 
 
 def _contexts(district_id):
