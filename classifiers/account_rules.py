@@ -127,8 +127,23 @@ class AccountUse:
         return tuple(rule for rule in ACCOUNT_RULES if broken[rule])
 
 
+# The last assessment made: the three account rules run one after another on the same
+# post, so they share it (by identity of the post and context, which are immutable).
+_last_assessed: tuple[Post, DistrictContext, AccountUse | None] | None = None
+
+
 def assess_account_use(post: Post, context: DistrictContext) -> AccountUse | None:
     """The account facts the three rules decide on, or None when none of them can apply."""
+    global _last_assessed
+    last = _last_assessed
+    if last is not None and last[0] is post and last[1] is context:
+        return last[2]
+    use = _assess(post, context)
+    _last_assessed = (post, context, use)
+    return use
+
+
+def _assess(post: Post, context: DistrictContext) -> AccountUse | None:
     if consent_channel(post.platform) is not None:
         return None
     staff = staff_author(post, context)

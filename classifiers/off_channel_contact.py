@@ -215,7 +215,7 @@ def _is_district(domain: str, districts: frozenset[str]) -> bool:
 
 
 def _contacts(
-    text: str, folded: str, directed: bool, staff: Person, districts: frozenset[str]
+    text: str, folded: str, directed: bool, staff: Person, context: DistrictContext
 ) -> list[tuple[str, str]]:
     """(kind, masked value) of each personal phone number or email address given."""
     found = []
@@ -226,12 +226,16 @@ def _contacts(
             continue
         if directed or _FIRST_PERSON.search(before):
             found.append(("phone", mask_phone(match.group())))
+    emails = list(EMAIL_PATTERN.finditer(text))
+    if not emails:  # most posts: skip the district's domains and the staff member's names
+        return found
+    districts = _district_domains(context)
     names = {
         token.text
         for token in tokens(fold(f"{staff.given_name} {staff.family_name}"))
         if len(token.text) >= _MIN_NAME_IN_MAILBOX
     }
-    for match in EMAIL_PATTERN.finditer(text):
+    for match in emails:
         address = match.group()
         domain = email_domain(address)
         if _is_district(domain, districts):
@@ -282,7 +286,7 @@ def detect_off_channel_contact(post: Post, context: DistrictContext) -> Sequence
     who, severity = audience
     folded = fold(post.text)
     invitations = _invitations(post.text, folded, context.approved_platforms)
-    contacts = _contacts(post.text, folded, who != "public", staff, _district_domains(context))
+    contacts = _contacts(post.text, folded, who != "public", staff, context)
     if not invitations and not contacts:
         return ()
     channels = sorted(

@@ -28,7 +28,7 @@ from alerts.es_writer import AlertIndexWriter
 from alerts.posts_index import deletion_doc_id, deletion_document, post_doc_id, post_document
 from ingest.dead_letter import DeadLetter
 from ingest.errors import InvalidEvent
-from ingest.post import post_from_json
+from ingest.post import Post
 from ingest.post_deletion import deletion_from_json
 from streams.alert_codec import alert_from_json, alert_to_json
 from streams.kafka_reference_cache import DistrictReferenceCache
@@ -81,7 +81,7 @@ class WorkerResources:
         await self.posts_writer.close()
 
 
-async def _until_done(action: Any, what: str) -> None:
+async def _until_done(action: Any, what: str) -> Any:
     """Run `action()` until it succeeds, retrying any failure with capped backoff.
 
     A batch is acked when its work returns, so that work must not return (or
@@ -90,8 +90,7 @@ async def _until_done(action: Any, what: str) -> None:
     delay = RETRY_FIRST_S
     while True:
         try:
-            await action()
-            return
+            return await action()
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -153,7 +152,8 @@ def build_app(
             futures.append(await deadletter.send(key=letter.key, value=letter.to_json(now)))
         return futures
 
-    async def detect_and_publish(records: Sequence[RawRecord]) -> None:
+    async def detect_and_publish(records: Sequence[RawRecord]) -> list[Post]:
+        """Alerts and dead letters into Kafka; return the batch's decoded posts."""
         await resources.cache.refresh()
         outcome = detect_batch(
             records,
@@ -169,6 +169,7 @@ def build_app(
                 await alerts.send(key=alert["alert_id"].encode(), value=alert_to_json(alert))
             )
         await asyncio.gather(*pending)
+        return outcome.decoded_posts
 
     @app.agent(posts)
     async def detect(stream: faust.StreamT[bytes]) -> None:
@@ -181,10 +182,10 @@ def build_app(
             # down; then every post into the posts index. One agent reads the posts topic:
             # two agents on one topic stalled partitions after a rebalance (Faust), which
             # the worker-failover fault case showed.
-            await _until_done(functools.partial(detect_and_publish, records), "detect.batch")
-            await _until_done(
-                functools.partial(index_posts_batch, records), "posts_index.batch"
+            decoded = await _until_done(
+                functools.partial(detect_and_publish, records), "detect.batch"
             )
+            await _until_done(functools.partial(index_posts, decoded), "posts_index.batch")
 
     async def index_batch(records: Sequence[RawRecord]) -> None:
         documents: list[dict[str, Any]] = []
@@ -225,17 +226,11 @@ def build_app(
             records = [_raw(event) for event in events]
             await _until_done(functools.partial(index_batch, records), "index.batch")
 
-    async def index_posts_batch(records: Sequence[RawRecord]) -> None:
-        """Every post version into the posts index; unreadable records are skipped here
-        because the detect agent, reading the same records, dead-letters them."""
+    async def index_posts(decoded: Sequence[Post]) -> None:
+        """Every post version into the posts index (records that did not decode are the
+        detect step's dead letters)."""
         now = datetime.now(UTC)
-        documents: list[tuple[str, dict[str, Any]]] = []
-        for record in records:
-            try:
-                post = post_from_json(record.value or b"")
-            except InvalidEvent:
-                continue
-            documents.append((post_doc_id(post), post_document(post, now)))
+        documents = [(post_doc_id(post), post_document(post, now)) for post in decoded]
         await _write_posts(documents, names.posts)
 
     async def index_deletions_batch(records: Sequence[RawRecord]) -> None:

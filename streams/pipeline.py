@@ -49,7 +49,9 @@ class DetectionOutcome:
 
     alerts: list[dict[str, Any]] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
-    posts: int = 0
+    # Every post of the batch that decoded, in order, judged or not (the posts index
+    # takes them all, so the worker decodes each record once).
+    decoded_posts: list[Post] = field(default_factory=list)
 
 
 def _dead_letter(record: RawRecord, reason: str) -> DeadLetter:
@@ -87,13 +89,13 @@ def detect_batch(
         except InvalidEvent as exc:
             outcome.dead_letters.append(_dead_letter(record, f"invalid post: {exc.reason}"))
             continue
+        outcome.decoded_posts.append(post)
         context = contexts(post.district_id)
         if context is None:
             outcome.dead_letters.append(
                 _dead_letter(record, f"district {post.district_id!r} is not loaded")
             )
             continue
-        outcome.posts += 1
         decoded.append((record, post, context))
         for rule, detector in detectors.items():
             try:

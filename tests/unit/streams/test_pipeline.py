@@ -41,13 +41,17 @@ class TestDetectBatch:
 
     def test_clean_post_gives_nothing(self):
         """A one-way post after school yields neither alerts nor dead letters."""
-        outcome = detect_batch(
-            [_record(post_to_json(make_post(created_at=AFTER_SCHOOL)))],
-            _contexts,
-            DictThreads(),
-            NOW,
-        )
-        assert (outcome.alerts, outcome.dead_letters, outcome.posts) == ([], [], 1)
+        post = make_post(created_at=AFTER_SCHOOL)
+        outcome = detect_batch([_record(post_to_json(post))], _contexts, DictThreads(), NOW)
+        assert (outcome.alerts, outcome.dead_letters, outcome.decoded_posts) == ([], [], [post])
+
+    def test_posts_of_an_unloaded_district_are_decoded_for_the_index_and_dead_lettered(self):
+        """The posts index keeps every post that decoded; only detection needs the district."""
+        stray = make_post(district_id="not-loaded", created_at=AFTER_SCHOOL)
+        outcome = detect_batch([_record(post_to_json(stray))], _contexts, DictThreads(), NOW)
+        assert outcome.decoded_posts == [stray]
+        [letter] = outcome.dead_letters
+        assert "is not loaded" in letter.reason
 
     def test_malformed_record_is_dead_lettered_and_the_next_is_processed(self):
         """Broken JSON goes to the dead letters with its offset; the following post still runs."""
