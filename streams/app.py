@@ -31,6 +31,7 @@ from ingest.errors import InvalidEvent
 from ingest.post import Post
 from ingest.post_deletion import deletion_from_json
 from streams.alert_codec import alert_from_json, alert_to_json
+from streams.faust_consumer import install_consumer
 from streams.kafka_reference_cache import DistrictReferenceCache
 from streams.pipeline import BatchDetector, RawRecord, detect_batch
 from streams.task_dump import install_task_dump
@@ -131,6 +132,7 @@ def build_app(
         producer_acks=-1,
         web_enabled=False,
     )
+    install_consumer(app)
     resources = WorkerResources(kafka, es, names)
     posts = app.topic(names.posts, key_type=bytes, value_type=bytes)
     alerts = app.topic(names.alerts, key_type=bytes, value_type=bytes)
