@@ -1,10 +1,12 @@
-"""The benchmark's Kafka clients: the producer, the group's progress, the bare consumer, cleanup."""
+"""The benchmark's Kafka clients: the (paced) producer, the group's progress, the bare consumer,
+cleanup."""
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +26,12 @@ from tapwatch.settings import KafkaSettings, aiokafka_options
 # Producer batching: wait up to this long to fill a batch (ms), batches up to this size (bytes).
 LINGER_MS = 20
 BATCH_BYTES = 512 * 1024
+# Linger under --rate (ms): short, so a paced record is not held back to fill a batch, yet
+# long enough that the pure-Python sender thread does not send one request per record.
+PACED_LINGER_MS = 5
+# Under --rate the producer sleeps at most this long at a time before it looks at the clock
+# again (s), so a long gap (a low rate) does not turn into one long, coarse sleep.
+PACE_STEP_S = 0.005
 # The longest `send` may block (metadata, full queue) and `flush` may wait (ms).
 MAX_BLOCK_MS = 120_000
 # How long one fetch of the bare consumer waits for data (ms).
@@ -37,23 +45,76 @@ def producer_crc_name() -> str:
     return "pure Python (kafka-python's fallback): install crc32c"
 
 
+def due_offset_s(index: int, rate: float) -> float:
+    """How long after record 0 record `index` may be handed to the producer at `rate`/s (s).
+
+    0 when unpaced (rate 0): every record is due at once.
+    """
+    return index / rate if rate > 0 else 0.0
+
+
+def send_rate(records: int, first_send_at: float, last_send_at: float) -> float:
+    """Records handed to the producer per second, first to last hand-over; NaN below 2 records.
+
+    N records span N - 1 intervals, so a run paced at R/s yields R, not a little more.
+    """
+    span = last_send_at - first_send_at
+    return (records - 1) / span if records > 1 and span > 0 else math.nan
+
+
+class Pacer:
+    """Holds record i back until `start + i / rate` on `clock` (s); records how late it ran.
+
+    The clock and the sleep are passed in, so the schedule can be checked without waiting.
+    """
+
+    def __init__(self, rate: float, clock: Callable[[], float] = time.perf_counter,
+                 sleep: Callable[[float], None] = time.sleep,
+                 step_s: float = PACE_STEP_S) -> None:
+        if rate <= 0:
+            raise ValueError("a Pacer needs a rate above 0")
+        self._rate, self._clock, self._sleep, self._step_s = rate, clock, sleep, step_s
+        self.start = clock()
+        self.max_late_s = 0.0
+
+    def wait_turn(self, index: int) -> None:
+        """Return once record `index` is due, sleeping at most `step_s` at a time."""
+        due = self.start + due_offset_s(index, self._rate)
+        now = self._clock()
+        while now < due:
+            self._sleep(min(due - now, self._step_s))
+            now = self._clock()
+        if now - due > self.max_late_s:
+            self.max_late_s = now - due
+
+
 @dataclass(frozen=True, slots=True)
 class ProduceResult:
-    """When the first record was handed to the producer and when all were acknowledged (wall, s)."""
+    """When the first and the last record were handed to the producer and when all were
+    acknowledged (wall, s); the pacing asked for and how far behind it the producer fell."""
 
     first_send_at: float
+    last_send_at: float
     all_acked_at: float
     records: int
     value_bytes: int
+    rate: float  # target records/s; 0 = as fast as possible
+    linger_ms: int
+    max_late_s: float  # largest delay of a hand-over past its due time; 0 when unpaced
+
+    @property
+    def send_per_s(self) -> float:
+        return send_rate(self.records, self.first_send_at, self.last_send_at)
 
 
 class BenchProducer:
-    """kafka-python producer, acks=all, batching for throughput."""
+    """kafka-python producer, acks=all, batching for throughput (a short linger when paced)."""
 
-    def __init__(self, settings: KafkaSettings) -> None:
+    def __init__(self, settings: KafkaSettings, linger_ms: int = LINGER_MS) -> None:
+        self.linger_ms = linger_ms
         try:
             self._producer = KafkaProducer(
-                acks="all", linger_ms=LINGER_MS, batch_size=BATCH_BYTES,
+                acks="all", linger_ms=linger_ms, batch_size=BATCH_BYTES,
                 max_block_ms=MAX_BLOCK_MS,
                 **settings.kafka_python_options(),
             )
@@ -64,11 +125,14 @@ class BenchProducer:
         self._producer.close(timeout=30)
 
     def produce(self, topic: str, posts: Sequence[SyntheticPost],
-                produced_at: dict[str, float], partition: int | None = None) -> ProduceResult:
+                produced_at: dict[str, float], partition: int | None = None,
+                rate: float = 0.0) -> ProduceResult:
         """Send every post, stamping alert-raising ones in `produced_at`; wait for all acks.
 
-        Partitions are chosen up front, as kafka-python's default partitioner
-        would (murmur2 of the key), so that pure-Python hash is not timed.
+        With `rate` > 0, post i is handed over no earlier than the first send + i / rate
+        (it is sent at once if the producer has fallen behind). Partitions are chosen up
+        front, as kafka-python's default partitioner would (murmur2 of the key), so that
+        pure-Python hash is not timed.
         """
         if partition is None:
             choices = sorted(self._producer.partitions_for(topic))
@@ -78,10 +142,14 @@ class BenchProducer:
         futures = []
         send = self._producer.send
         first = time.time()
-        for post, target in zip(posts, targets, strict=True):
+        pacer = Pacer(rate) if rate > 0 else None
+        for index, (post, target) in enumerate(zip(posts, targets, strict=True)):
+            if pacer is not None:
+                pacer.wait_turn(index)
             if post.raises_alert:
                 produced_at[post.post_id] = time.time()
             futures.append(send(topic, key=post.key, value=post.value, partition=target))
+        last = time.time()
         self._producer.flush(timeout=MAX_BLOCK_MS / 1000)
         acked = time.time()
         failed = [f for f in futures if not f.is_done or f.failed()]
@@ -89,7 +157,8 @@ class BenchProducer:
             first_error = failed[0].exception if failed[0].is_done else "not sent in time"
             raise BenchError(f"{len(failed)} of {len(posts)} records were not acknowledged by "
                              f"Kafka; first error: {first_error}")
-        return ProduceResult(first, acked, len(posts), sum(len(p.value) for p in posts))
+        return ProduceResult(first, last, acked, len(posts), sum(len(p.value) for p in posts),
+                             rate, self.linger_ms, pacer.max_late_s if pacer else 0.0)
 
 
 class GroupWatch:

@@ -26,12 +26,15 @@ from bench import cpu
 from bench.alert_watch import AlertWatcher
 from bench.deadline import BenchError, Deadline
 from bench.kafka_side import (
+    LINGER_MS,
+    PACED_LINGER_MS,
     BenchProducer,
     GroupWatch,
     bare_consume,
     delete_namespace_topics,
     producer_crc_name,
 )
+from bench.proc_memory import ProcessMemory, read_memory
 from bench.report import summarize
 from bench.run_result import (
     DRAIN_BASE_S,
@@ -165,17 +168,25 @@ def drain(group: GroupWatch, watcher: AlertWatcher, names: PipelineNames, alert_
         time.sleep(OFFSETS_POLL_S)
 
 
+def worker_memory(workers: list[WorkerProcess]) -> list[ProcessMemory | None]:
+    """Each worker's resident memory now. The pid is the worker's Python process itself
+    (started without a shell), so no process tree is summed."""
+    return [read_memory(w.pid) for w in workers]
+
+
 def measure(config: BenchConfig, posts: list[SyntheticPost], names: PipelineNames,
             kafka: KafkaSettings, workers: list[WorkerProcess], result: RunResult) -> None:
     watcher = AlertWatcher(ElasticsearchSettings(), names.alerts_index, config.poll_s)
     group = GroupWatch(kafka, names)
-    producer = BenchProducer(kafka)
+    # Paced records should leave at once, not wait up to LINGER_MS for company.
+    producer = BenchProducer(kafka, PACED_LINGER_MS if config.rate > 0 else LINGER_MS)
     try:
         watcher.start()
         say(f"waiting for {config.workers} worker(s) to join group {names.group_id}")
         wait_for_group(group, workers, Deadline(JOIN_TIMEOUT_S, "the workers to join the group"))
         say("warm-up: one alert per partition")
         warm_up(producer, watcher, names, config, workers)
+        result.worker_memory_start = worker_memory(workers)
         result.refresh_interval = watcher.refresh_interval()
         say(f"idle probes: {config.idle_probes} single alerts")
         result.idle_s = idle_probes(producer, watcher, names, config, workers)
@@ -183,15 +194,19 @@ def measure(config: BenchConfig, posts: list[SyntheticPost], names: PipelineName
         trees = {"workers": [w.pid for w in workers], **{k: [v] for k, v in
                                                          cpu.stack_pids(REPO).items()}}
         before = cpu.snapshot(trees)
-        say(f"producing {len(posts):,} posts")
+        pace = ""
+        if config.rate > 0:
+            pace = f" at {config.rate:,.0f}/s (~{len(posts) / config.rate:.0f} s)"
+        say(f"producing {len(posts):,} posts{pace}")
         produced_at: dict[str, float] = {}
-        result.produce = producer.produce(names.posts, posts, produced_at)
+        result.produce = producer.produce(names.posts, posts, produced_at, rate=config.rate)
         say(f"produced in {result.produce.all_acked_at - result.produce.first_send_at:.1f}s; "
             f"draining (deadline {config.drain_s:.0f}s)")
         alert_ids = list(produced_at)
         result.drain = drain(group, watcher, names, alert_ids, workers,
                              Deadline(config.drain_s, "the workers to process every post"))
         result.cpu_s = cpu.usage_between(before, cpu.snapshot(trees))
+        result.worker_memory_end = worker_memory(workers)
 
         sightings = watcher.sightings()
         for post_id, sent_at in produced_at.items():
@@ -289,10 +304,15 @@ def parse_args(argv: Sequence[str] | None) -> BenchConfig:
                         help="how often the alerts index is searched for new alerts")
     parser.add_argument("--idle-probes", type=int, default=10,
                         help="single alerts timed one by one before the burst")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="hand the posts to the producer at this many per second "
+                             f"(linger {PACED_LINGER_MS} ms); 0 = as fast as possible "
+                             f"(linger {LINGER_MS} ms)")
     args = parser.parse_args(argv)
     try:
         return BenchConfig(args.posts, args.workers, args.partitions, args.alert_ratio,
-                           args.keep, args.timeout, args.poll_ms / 1000, args.idle_probes)
+                           args.keep, args.timeout, args.poll_ms / 1000, args.idle_probes,
+                           args.rate)
     except ValueError as exc:
         parser.error(str(exc))
         raise  # parser.error exits

@@ -6,6 +6,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from bench.kafka_side import BATCH_BYTES
+from bench.proc_memory import ProcessMemory
 from bench.run_result import OFFSETS_POLL_S, RunResult
 
 
@@ -41,6 +43,26 @@ def rate(count: float, seconds: float) -> float:
     return count / seconds if seconds > 0 else math.nan
 
 
+def mib(memory: ProcessMemory | None, peak: bool = False) -> float | None:
+    """Resident (or peak resident) MiB to one decimal; None when it could not be read."""
+    if memory is None:
+        return None
+    return round(memory.peak_rss_mib if peak else memory.rss_mib, 1)
+
+
+def memory_rows(start: Sequence[ProcessMemory | None],
+                end: Sequence[ProcessMemory | None]) -> list[tuple[str, str, str]]:
+    """One row per worker: resident MiB after the warm-up -> at the end of the drain, and peak."""
+    rows = []
+    for number, after in enumerate(end):
+        before = start[number] if number < len(start) else None
+        shown = [f"{v:,.1f}" if v is not None else "n/a" for v in (mib(before), mib(after))]
+        peak = mib(after, peak=True)
+        rows.append((f"  worker {number} RSS", f"{shown[0]} -> {shown[1]} MiB",
+                     f"peak (VmHWM) {peak:,.1f} MiB" if peak is not None else "unreadable"))
+    return rows
+
+
 def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
     """The table and the JSON line of a finished run."""
     config, produce, drain_, bare = result.config, result.produce, result.drain, result.bare
@@ -53,6 +75,16 @@ def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
     cpu_s = result.cpu_s
     worker_cpu = cpu_s.get("workers", math.nan)
     produce_s = produce.all_acked_at - start
+    send_per_s = produce.send_per_s
+    send_note = f"first to last hand-over, {produce.last_send_at - start:.2f} s"
+    if config.rate > 0:
+        send_note += f"; at most {produce.max_late_s * 1000:,.1f} ms behind schedule"
+        pacing = (f"{config.rate:,.0f} posts/s",
+                  f"post i handed over no earlier than first send + i/rate; "
+                  f"linger {produce.linger_ms} ms so paced records leave at once")
+    else:
+        pacing = ("unpaced", f"as fast as possible; linger {produce.linger_ms} ms, "
+                  f"batches up to {BATCH_BYTES // 1024} KiB")
     end_note = ("later of: group committed posts+alerts topic ends (polled every "
                 f"{OFFSETS_POLL_S * 1000:.0f} ms), last alert searchable -> {drain_.end_signal}")
     rows: list[tuple[str, str, str]] = [
@@ -66,9 +98,14 @@ def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
          "as expected" if result.indexed == result.expected_indexed
          else f"EXPECTED {result.expected_indexed:,} (incl. warm-up and probes)"),
         ("-- throughput", "", ""),
+        ("target rate (--rate)", *pacing),
+        ("achieved send rate", f"{send_per_s:,.0f}/s" if not math.isnan(send_per_s) else "n/a",
+         send_note),
         ("produce (until all acked)", f"{rate(config.posts, produce_s):,.0f}/s",
          f"{produce_s:.2f} s, kafka-python acks=all, CRC: {result.producer_crc}"),
-        ("pipeline", f"{posts_per_s:,.0f} posts/s", f"{elapsed:.1f} s from first produce"),
+        ("pipeline", f"{posts_per_s:,.0f} posts/s",
+         f"{elapsed:.1f} s from first produce"
+         + ("; cannot exceed --rate" if config.rate > 0 else "")),
         ("  posts topic committed", f"+{drain_.posts_committed_at - start:.1f} s", ""),
         ("  alerts topic committed", f"+{drain_.alerts_committed_at - start:.1f} s", ""),
         ("  last alert searchable", f"+{drain_.last_seen_at - start:.1f} s", ""),
@@ -103,6 +140,9 @@ def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
                          f"{cpu_s[name] / elapsed:.0%} of one core" if elapsed > 0 else ""))
     rows.append(("  worker cpu per 1k posts", f"{worker_cpu / config.posts * 1000 * 1000:,.0f} ms",
                  "all workers together"))
+    rows.append(("-- worker memory: resident after warm-up -> at end of drain "
+                 "(VmRSS, VmHWM of /proc/PID/status)", "", ""))
+    rows.extend(memory_rows(result.worker_memory_start, result.worker_memory_end))
     if any(code not in (0, None) for code in result.worker_exits):
         rows.append(("worker exit codes", ",".join(map(str, result.worker_exits)),
                      "after SIGTERM"))
@@ -122,6 +162,13 @@ def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
         "idle_p50_ms": round(percentile(result.idle_s, 0.5) * 1000, 1),
         "worker_cpu_s": round(worker_cpu, 2),
         "other_cpu_s": round(cpu_s.get("other", math.nan), 2),
+        "rate": config.rate if config.rate > 0 else None,
+        "send_per_s": round(send_per_s, 1),
+        "send_max_late_ms": round(produce.max_late_s * 1000, 1) if config.rate > 0 else None,
+        "linger_ms": produce.linger_ms,
+        "worker_rss_start_mib": [mib(m) for m in result.worker_memory_start],
+        "worker_rss_mib": [mib(m) for m in result.worker_memory_end],
+        "worker_peak_rss_mib": [mib(m, peak=True) for m in result.worker_memory_end],
         "namespace": result.namespace,
     }
     # NaN (no idle probes, say) is not JSON: write null.

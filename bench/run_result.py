@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from bench.kafka_side import BareResult, ProduceResult
+from bench.proc_memory import ProcessMemory
 
 # Default drain deadline: this much, plus one second per DRAIN_POSTS_PER_S posts (s).
 DRAIN_BASE_S = 120.0
@@ -26,10 +27,13 @@ class BenchConfig:
     drain_timeout_s: float | None = None
     poll_s: float = 0.15
     idle_probes: int = 10
+    rate: float = 0.0  # measured posts handed to the producer per second; 0 = as fast as possible
 
     def __post_init__(self) -> None:
         if self.posts < 1 or self.workers < 1 or self.partitions < 1 or self.idle_probes < 0:
             raise ValueError("--posts, --workers and --partitions must be at least 1")
+        if not (math.isfinite(self.rate) and self.rate >= 0):
+            raise ValueError("--rate must be 0 (unpaced) or a positive number of posts/s")
         if not 0.0 < self.alert_ratio <= 1.0:
             raise ValueError("--alert-ratio must be in (0, 1]")
         if not 0.02 <= self.poll_s <= 2.0:
@@ -80,3 +84,6 @@ class RunResult:
     cpu_s: dict[str, float] = field(default_factory=dict)
     producer_crc: str = "pure Python (kafka-python's fallback)"
     worker_exits: list[int | None] = field(default_factory=list)
+    # Each worker's memory after the warm-up, and at the end of the drain (None: unreadable).
+    worker_memory_start: list[ProcessMemory | None] = field(default_factory=list)
+    worker_memory_end: list[ProcessMemory | None] = field(default_factory=list)
