@@ -1,13 +1,15 @@
-"""The Faust app: topics, the detect agent and the Elasticsearch sink agent, wired in one place.
+"""The Faust app: topics, the detect agent and the Elasticsearch sink agents, wired in one place.
 
 Flow: tapwatch-posts --detect--> tapwatch-alerts --index_alerts--> Elasticsearch.
 `detect` also writes each batch's posts to the posts index, after its alerts are in
-Kafka (one agent per topic); tapwatch-post-deletions --index_post_deletions-->
-deletion marks in the posts index.
-Every agent reads batches with `take_events`, which acks a batch only after the
-loop body finished with it; Faust flushes the producer before it commits, so an
-input offset is committed only after its alerts (or dead letters) are in Kafka,
-and an alert offset only after the alert is in Elasticsearch.
+Kafka (one agent per topic), overlapping that write with the next batch's detection;
+tapwatch-post-deletions --index_post_deletions--> deletion marks in the posts index.
+No agent acks a record before its work is done: every agent reads batches with
+`noack_take` and acks a batch itself (`_ack_all`) once its work is done; `detect`
+once its alerts are in Kafka and its posts in Elasticsearch. Faust flushes the
+producer before it commits, so an input offset is committed only after its alerts,
+thread state and dead letters are in Kafka, and an alert offset only after the
+alert is in Elasticsearch.
 """
 
 from __future__ import annotations
@@ -100,6 +102,14 @@ async def _until_done(action: Any, what: str) -> Any:
             delay = min(delay * 2, RETRY_MAX_S)
 
 
+async def _ack_all(stream: faust.StreamT[bytes], events: Sequence[EventT[bytes]]) -> None:
+    """Ack a batch once its work is done. The agents read with `noack_take`, never
+    `take_events`: that one acks its batch in a `finally`, so a batch interrupted
+    by a shutdown or an error would be committed without its work."""
+    for event in events:
+        await stream.ack(event)
+
+
 def _raw(event: EventT[bytes]) -> RawRecord:
     message = event.message
     return RawRecord(
@@ -175,19 +185,35 @@ def build_app(
 
     @app.agent(posts)
     async def detect(stream: faust.StreamT[bytes]) -> None:
+        """Detect a batch, publish its alerts, then index its posts while the next batch
+        is detected; a batch is acked only once its posts are in the index.
+
+        Alerts go first, so that principals hear of them even while Elasticsearch is
+        down. One agent reads the posts topic: two agents on one topic stalled
+        partitions after a rebalance (Faust), which the worker-failover case showed.
+        """
         await resources.ensure_started()
-        async for events in stream.take_events(  # type: ignore[attr-defined]
-            DETECT_BATCH, within=BATCH_WAIT_S
-        ):
-            records = [_raw(event) for event in events]
-            # Alerts first, so that principals hear of them even while Elasticsearch is
-            # down; then every post into the posts index. One agent reads the posts topic:
-            # two agents on one topic stalled partitions after a rebalance (Faust), which
-            # the worker-failover fault case showed.
-            decoded = await _until_done(
-                functools.partial(detect_and_publish, records), "detect.batch"
-            )
-            await _until_done(functools.partial(index_posts, decoded), "posts_index.batch")
+        indexing: asyncio.Task[None] | None = None
+        try:
+            async for events in stream.noack_take(  # type: ignore[attr-defined]
+                DETECT_BATCH, within=BATCH_WAIT_S
+            ):
+                records = [_raw(event) for event in events]
+                decoded = await _until_done(
+                    functools.partial(detect_and_publish, records), "detect.batch"
+                )
+                if indexing is not None:
+                    await indexing  # at most one batch waits for the index
+                indexing = asyncio.ensure_future(index_then_ack(stream, decoded, events))
+        finally:
+            if indexing is not None and not indexing.done():
+                indexing.cancel()  # its events stay unacked: replayed, never lost
+
+    async def index_then_ack(
+        stream: faust.StreamT[bytes], decoded: Sequence[Post], events: Sequence[EventT[bytes]]
+    ) -> None:
+        await _until_done(functools.partial(index_posts, decoded), "posts_index.batch")
+        await _ack_all(stream, events)
 
     async def index_batch(records: Sequence[RawRecord]) -> None:
         documents: list[dict[str, Any]] = []
@@ -222,11 +248,12 @@ def build_app(
     @app.agent(alerts)
     async def index_alerts(stream: faust.StreamT[bytes]) -> None:
         await resources.ensure_started()
-        async for events in stream.take_events(  # type: ignore[attr-defined]
+        async for events in stream.noack_take(  # type: ignore[attr-defined]
             INDEX_BATCH, within=BATCH_WAIT_S
         ):
             records = [_raw(event) for event in events]
             await _until_done(functools.partial(index_batch, records), "index.batch")
+            await _ack_all(stream, events)
 
     async def index_posts(decoded: Sequence[Post]) -> None:
         """Every post version into the posts index (records that did not decode are the
@@ -275,13 +302,14 @@ def build_app(
     @app.agent(post_deletions)
     async def index_post_deletions(stream: faust.StreamT[bytes]) -> None:
         await resources.ensure_started()
-        async for events in stream.take_events(  # type: ignore[attr-defined]
+        async for events in stream.noack_take(  # type: ignore[attr-defined]
             POSTS_INDEX_BATCH, within=BATCH_WAIT_S
         ):
             records = [_raw(event) for event in events]
             await _until_done(
                 functools.partial(index_deletions_batch, records), "posts_index.deletions"
             )
+            await _ack_all(stream, events)
 
     @app.task  # type: ignore[untyped-decorator]
     async def diagnostics() -> None:

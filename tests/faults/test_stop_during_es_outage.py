@@ -1,0 +1,43 @@
+"""A worker stopped (SIGTERM) while it waits for Elasticsearch: its successor loses nothing.
+
+A graceful stop cancels the agents in the middle of a batch they cannot finish; that
+batch must stay uncommitted (Faust's `take_events` acked such a batch on its way out,
+which would have committed alerts and posts that never reached the index).
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from tests.faults.checks import assert_indices_match
+from tests.faults.conftest import committed_posts, produce_posts, wait_until_processed
+from tests.faults.stack_control import start_service, stop_service
+from tests.faults.workload import build_workload
+
+CONVERSATIONS = 1_000  # 4,000 posts
+# How long the worker keeps retrying against the stopped Elasticsearch before its stop (s).
+BLOCKED_S = 15
+
+
+def test_worker_stopped_while_elasticsearch_is_down(loaded, worker_factory):
+    """Posts in flight at the stop are processed again by the next worker, once each."""
+    workload = build_workload(CONVERSATIONS, datetime.now(UTC))
+    half = len(workload.posts) // 2
+    first = worker_factory()
+    produce_posts(loaded, workload.posts[:half])
+    deadline = time.monotonic() + 300
+    while committed_posts(loaded) < half // 10:
+        assert time.monotonic() < deadline, "the worker never started on the posts"
+        time.sleep(0.2)
+    stop_service("elasticsearch")
+    try:
+        produce_posts(loaded, workload.posts[half:])
+        time.sleep(BLOCKED_S)
+        assert first.process.poll() is None, "the worker died while ES was down"
+        first.stop()  # SIGTERM, then SIGKILL if it does not stop in time
+        worker_factory()
+    finally:
+        start_service("elasticsearch")
+    wait_until_processed(loaded, timeout_s=600)
+    assert_indices_match(loaded, workload)
