@@ -5,18 +5,10 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-import pytest
-
 from tests.faults.checks import assert_indices_match
 from tests.faults.conftest import committed_posts, produce_posts, wait_until_processed
 from tests.faults.workload import build_workload
 from tests.integration.test_worker_group import _members
-
-# Known to fail (issue 7): after the group rebalances, the survivor sometimes stops
-# fetching some of the partitions it took over (Faust 0.15.3 / aiokafka 0.14), and they
-# stay behind until the worker restarts. `make test` leaves it out; `make test-faults`
-# runs it. SIGUSR1 on a worker logs where it waits (streams/task_dump.py).
-pytestmark = pytest.mark.known_failure
 
 CONVERSATIONS = 2_500  # 10,000 posts
 
