@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from classifiers.content.categories import LEXICON_DIGEST
+from classifiers.content.embedding import WordVectors
 from classifiers.content.errors import ArtifactError
 from classifiers.content.features import FeatureSpace
 from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, model_digest
@@ -60,6 +61,10 @@ def save_model(model: ContentModel, folder: Path) -> None:
         "prior_terms": _terms_array(space.prior_terms),
         "prior_idf": space.prior_idf,
         "prior_weights": model.prior_weights,
+        "vector_terms": _terms_array(space.word_vectors.terms),
+        "vector_idf": space.word_vectors.idf,
+        "vectors": space.word_vectors.vectors,
+        "embedding_weights": model.embedding_weights,
         "scalars": np.array([model.bias, model.threshold, model.operating_threshold]),
     }
     partial = folder / f".{MODEL_FILE}.partial"
@@ -105,6 +110,11 @@ def load_model(folder: Path) -> ContentModel:
             char_idf=loaded["char_idf"].astype(np.float64),
             prior_terms=_terms(loaded["prior_terms"]),
             prior_idf=loaded["prior_idf"].astype(np.float64),
+            word_vectors=WordVectors(
+                _terms(loaded["vector_terms"]),
+                loaded["vector_idf"].astype(np.float64),
+                loaded["vectors"].astype(np.float32),
+            ),
         )
         bias, threshold, operating = (float(v) for v in loaded["scalars"])
         model = ContentModel(
@@ -113,6 +123,7 @@ def load_model(folder: Path) -> ContentModel:
             char_weights=loaded["char_weights"].astype(np.float64),
             lexicon_weights=loaded["lexicon_weights"].astype(np.float64),
             prior_weights=loaded["prior_weights"].astype(np.float64),
+            embedding_weights=loaded["embedding_weights"].astype(np.float64),
             bias=bias,
             threshold=threshold,
             operating_threshold=operating,

@@ -3,7 +3,8 @@
 # A word's share is its own unigram weight, half of each word pair it is in, the char
 # n-grams of its whitespace chunk ("idiot!!" for "idiot"), and an equal part of its
 # lexicon category's weight when it is a lexicon term, and its prior weight (its own
-# tf-idf in the prior's vocabulary). The char part of a chunk is
+# tf-idf in the prior's vocabulary), and its word vector's part of the text vector's
+# (embedding.py). The char part of a chunk is
 # computed once per distinct chunk, for a whole batch at a time, and remembered; it is
 # exact except that an n-gram repeated in two chunks of one text counts fully in each
 # (sublinear tf is per text).
@@ -58,10 +59,18 @@ class Explainer:
         self,
         space: FeatureSpace,
         weights: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+        embedding_weights: FloatArray | None = None,
     ) -> None:
         self._space = space
         self._word_weights, self._char_weights, self._lexicon_weights = weights[:3]
         self._prior_weights = weights[3]
+        # Each vocabulary word's vector times the embedding weights (its unscaled share).
+        vectors = space.word_vectors
+        self._vector_scores: FloatArray = (
+            np.asarray(vectors.vectors @ embedding_weights, dtype=np.float64)
+            if embedding_weights is not None and embedding_weights.size
+            else np.zeros(0, dtype=np.float64)
+        )
         # A memo (chunk -> unscaled char score); it only ever saves work.
         self._chunk_scores: dict[str, float] = {}
 
@@ -117,6 +126,16 @@ class Explainer:
                 feature = prior_index.get(token)
                 if feature is not None:
                     shares[owner[position]] += prior_part.get(feature, 0.0) / seen[token]
+        if self._vector_scores.size:
+            embedded = features.embedded
+            vector_part = _row(embedded.weighted_counts, row, self._vector_scores)
+            norm_row = float(embedded.norms[row])
+            vector_index = self._space.word_vectors.index
+            for position, token in enumerate(flat):
+                feature = vector_index.get(token)
+                if feature is not None:
+                    part = vector_part.get(feature, 0.0) / norm_row / seen[token]
+                    shares[owner[position]] += part
         pairs = [f"{a} {b}" for a, b in pairwise(flat)]
         pair_seen = Counter(pairs)
         for position, pair in enumerate(pairs):

@@ -21,6 +21,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifiers.content.categories import lexicon_features
+from classifiers.content.embedding import Embedded, WordVectors
 from classifiers.content.text import (
     CHAR_NGRAM_SIZES,
     char_terms,
@@ -117,6 +118,8 @@ class Features:
     char_norms: FloatArray
     # The prior's word-unigram tf-idf (no columns for a model without a prior).
     prior: sp.csr_matrix
+    # The static word-vector block (no columns for a model without word vectors).
+    embedded: Embedded
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +132,7 @@ class FeatureSpace:
     char_idf: FloatArray
     prior_terms: tuple[str, ...] = ()
     prior_idf: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    word_vectors: WordVectors = field(default_factory=WordVectors.empty)
     word_index: dict[str, int] = field(init=False, repr=False)
     char_index: dict[str, int] = field(init=False, repr=False)
     prior_index: dict[str, int] = field(init=False, repr=False)
@@ -161,7 +165,8 @@ class FeatureSpace:
         word, _ = _tfidf(self._word_counts(prepared), self.word_idf)
         char, char_norms = _tfidf(self.char_counts(prepared), self.char_idf)
         prior, _ = _tfidf(self._prior_counts(prepared), self.prior_idf, sublinear=False)
-        return Features(word, char, lexicon_features(prepared), char_norms, prior)
+        embedded = self.word_vectors.embed(prepared)
+        return Features(word, char, lexicon_features(prepared), char_norms, prior, embedded)
 
     def _prior_counts(self, prepared: list[str]) -> sp.csr_matrix:
         if not self.prior_terms:
@@ -254,6 +259,7 @@ def fit_feature_space(
     min_df: int,
     prior_terms: tuple[str, ...] = (),
     prior_idf: FloatArray | None = None,
+    word_vectors: WordVectors | None = None,
 ) -> FeatureSpace:
     """Fit both vocabularies and their idf weights on the training texts; keep the prior's."""
     word = TfidfVectorizer(analyzer=_raw_word_terms, min_df=min_df, sublinear_tf=True)
@@ -267,6 +273,7 @@ def fit_feature_space(
         char_idf=np.asarray(char.idf_, dtype=np.float64),
         prior_terms=prior_terms,
         prior_idf=np.zeros(0) if prior_idf is None else np.asarray(prior_idf, dtype=np.float64),
+        word_vectors=WordVectors.empty() if word_vectors is None else word_vectors,
     )
 
 
@@ -292,4 +299,7 @@ def sklearn_reference(texts: Sequence[str], space: FeatureSpace) -> Features:
     prior.fit([""])
     prior.idf_ = space.prior_idf if space.prior_terms else np.ones(1)
     prior_block = sp.csr_matrix(prior.transform(texts))[:, : len(space.prior_terms)]
-    return Features(blocks[0], blocks[1], lexicon_features(prepared), norms, prior_block)
+    embedded = space.word_vectors.embed(prepared)  # not part of the comparison
+    return Features(
+        blocks[0], blocks[1], lexicon_features(prepared), norms, prior_block, embedded
+    )

@@ -19,8 +19,9 @@ from classifiers.content.labels import Category, Label
 from classifiers.content.text import prepare
 
 FloatArray = npt.NDArray[np.float64]
-# Bumped when the artifact's arrays or the meaning of a weight change (2: the prior block).
-ARTIFACT_FORMAT = 2
+# Bumped when the artifact's arrays or the meaning of a weight change (2: the prior block;
+# 3: the word-vector block).
+ARTIFACT_FORMAT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,14 @@ class ContentModel:
     metadata: Mapping[str, Any]
     # One weight per prior term (features.prior_terms); empty for a model without a prior.
     prior_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    # One weight per word-vector dimension (features.word_vectors); empty without vectors.
+    embedding_weights: FloatArray = field(
+        default_factory=lambda: np.zeros(0, dtype=np.float64)
+    )
     _explainer: Explainer = field(init=False, repr=False, compare=False)
+    # Each vocabulary word's vector times embedding_weights: the decision is then a sparse
+    # product per row, so a text scores the same bits alone or in any batch.
+    _vector_scores: FloatArray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.word_weights.shape != (len(self.features.word_terms),):
@@ -77,8 +85,14 @@ class ContentModel:
             raise ValueError("one lexicon weight per lexicon category is needed")
         if self.prior_weights.shape != (len(self.features.prior_terms),):
             raise ValueError("one prior weight per prior term is needed")
+        if self.embedding_weights.shape != (self.features.word_vectors.dims,):
+            raise ValueError("one embedding weight per word-vector dimension is needed")
         weights = (self.word_weights, self.char_weights, self.lexicon_weights, self.prior_weights)
-        object.__setattr__(self, "_explainer", Explainer(self.features, weights))
+        explainer = Explainer(self.features, weights, self.embedding_weights)
+        object.__setattr__(self, "_explainer", explainer)
+        vectors = self.features.word_vectors.vectors.astype(np.float64)
+        scores = vectors @ self.embedding_weights if self.embedding_weights.size else np.zeros(0)
+        object.__setattr__(self, "_vector_scores", np.asarray(scores, dtype=np.float64))
 
     @property
     def version(self) -> str:
@@ -90,6 +104,9 @@ class ContentModel:
         lexicon = features.lexicon @ self.lexicon_weights
         if self.prior_weights.size:
             values = values + features.prior @ self.prior_weights
+        if self.embedding_weights.size:
+            embedded = features.embedded
+            values = values + (embedded.weighted_counts @ self._vector_scores) / embedded.norms
         return np.asarray(values, dtype=np.float64) + lexicon + self.bias
 
     def scores(self, texts: Sequence[str]) -> FloatArray:
@@ -141,6 +158,12 @@ def model_digest(model: ContentModel) -> str:
     prior = (space.prior_idf, model.prior_weights)
     for array in (*arrays, model.lexicon_weights, *prior):
         digest.update(np.ascontiguousarray(array, dtype="<f8").tobytes())
+    vectors = space.word_vectors
+    if vectors.terms:
+        digest.update("\n".join(vectors.terms).encode("utf-8"))
+        digest.update(np.ascontiguousarray(vectors.idf, dtype="<f8").tobytes())
+        digest.update(np.ascontiguousarray(vectors.vectors, dtype="<f4").tobytes())
+        digest.update(np.ascontiguousarray(model.embedding_weights, dtype="<f8").tobytes())
     scalars = [model.bias, model.threshold, model.operating_threshold, LEXICON_DIGEST]
     digest.update(json.dumps(scalars).encode())
     return digest.hexdigest()

@@ -4,8 +4,9 @@
 # log-count ratio between the classes before a class-balanced logistic regression;
 # the lexicon counts join unscaled, and so does one more column: the prior's decision
 # (prior.py) times `prior_scale`. A small scale makes the L2 penalty lean on that one
-# strong column (chosen by 5-fold CV on train, see EXPERIMENTS.md). Both scales fold
-# into the weights, so the fitted model stays one linear scorer.
+# strong column (chosen by 5-fold CV on train, see EXPERIMENTS.md). The word-vector
+# block (embedding.py) joins unscaled too, times `vector_scale`. The scales fold into the
+# weights, so the fitted model stays one linear scorer over its feature blocks.
 
 from __future__ import annotations
 
@@ -23,8 +24,11 @@ from sklearn.linear_model import LogisticRegression
 from classifiers.content.categories import COLUMNS as LEXICON_COLUMNS
 from classifiers.content.categories import LEXICON_DIGEST
 from classifiers.content.datasets import LabeledTexts
+from classifiers.content.embedding import WordVectors
 from classifiers.content.features import Features, fit_feature_space
 from classifiers.content.metrics import binary_metrics
+from classifiers.content.minilm_table import fit_word_vectors
+from classifiers.content.minilm_table import source as vectors_source
 from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, stamp_version
 from classifiers.content.prior import Prior, load_profanity_prior
 from classifiers.content.thresholds import Cut, best_macro_f1, precision_first
@@ -43,6 +47,12 @@ class TrainingParams:
     # and speed (~18%) and needs a package of pickled models (EXPERIMENTS.md, "Decision").
     use_prior: bool = False
     prior_scale: float = 0.05
+    # Static word vectors from all-MiniLM-L6-v2's input embeddings (minilm_table.py),
+    # PCA-reduced to vector_dims; the text vector enters times vector_scale. CV on train
+    # +0.009, val +0.011 (EXPERIMENTS.md, session 2).
+    use_word_vectors: bool = True
+    vector_dims: int = 128
+    vector_scale: float = 0.5
     min_df: int = 2
     max_iter: int = 3000
     # The staff-post operating threshold is the lowest one with at least this precision.
@@ -50,8 +60,10 @@ class TrainingParams:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if self.c <= 0 or self.nb_alpha <= 0 or self.prior_scale <= 0:
-            raise ValueError("c, nb_alpha and prior_scale must be positive")
+        if min(self.c, self.nb_alpha, self.prior_scale, self.vector_scale) <= 0:
+            raise ValueError("c, nb_alpha, prior_scale and vector_scale must be positive")
+        if self.vector_dims < 1:
+            raise ValueError("vector_dims must be at least 1")
         if self.min_df < 1 or self.max_iter < 1:
             raise ValueError("min_df and max_iter must be at least 1")
         if not 0 < self.min_staff_precision <= 1:
@@ -73,6 +85,7 @@ class Weights:
     lexicon: FloatArray
     bias: float
     prior: FloatArray
+    embedding: FloatArray
 
 
 def fit_weights(
@@ -81,7 +94,7 @@ def fit_weights(
     params: TrainingParams,
     prior: Prior | None = None,
 ) -> Weights:
-    """The NB-LR fitted on these rows; the lexicon and prior columns are not NB-scaled."""
+    """The NB-LR fitted on these rows; the lexicon, prior and vector columns are not NB-scaled."""
     if len(set(labels.tolist())) < 2:
         raise ValueError("training needs both offensive and clean texts")
     tfidf = sp.hstack([features.word, features.char]).tocsr()
@@ -89,6 +102,8 @@ def fit_weights(
     if prior is not None:
         decision = np.asarray(features.prior @ prior.weights).ravel() + prior.bias
         dense = np.hstack([dense, params.prior_scale * decision[:, None]])
+    vectors_start = dense.shape[1]
+    dense = np.hstack([dense, params.vector_scale * features.embedded.vectors])
     ratios = np.concatenate(
         [nb_ratios(tfidf, labels, params.nb_alpha), np.ones(dense.shape[1])]
     )
@@ -102,6 +117,8 @@ def fit_weights(
     lexicon_end = words + chars + features.lexicon.shape[1]
     bias = float(classifier.intercept_[0])
     prior_weights = np.zeros(0, dtype=np.float64)
+    start = words + chars + vectors_start
+    embedding = weights[start : start + features.embedded.vectors.shape[1]] * params.vector_scale
     if prior is not None:
         column = float(weights[lexicon_end]) * params.prior_scale
         prior_weights = column * prior.weights
@@ -112,6 +129,7 @@ def fit_weights(
         lexicon=weights[words + chars : lexicon_end].copy(),
         bias=bias,
         prior=prior_weights,
+        embedding=embedding.copy(),
     )
 
 
@@ -150,38 +168,50 @@ def train_model(
     staff: LabeledTexts | None = None,
     provenance: Mapping[str, Any] | None = None,
     prior: Prior | None = None,
+    word_vectors: WordVectors | None = None,
 ) -> ContentModel:
     """Fit on `train`, choose the macro-F1 threshold on `val` and the operating one on `staff`.
 
     With `params.use_prior` the given prior is used, or alt-profanity-check's when none is.
+    With `params.use_word_vectors` the given word vectors are used, or MiniLM's table's.
     """
     if not params.use_prior:
         prior = None
     elif prior is None:
         prior = load_profanity_prior()
+    if not params.use_word_vectors:
+        word_vectors = None
+    elif word_vectors is None:
+        word_vectors = fit_word_vectors(train.texts, params.vector_dims, params.seed)
     space = fit_feature_space(
         train.texts,
         params.min_df,
         prior.terms if prior is not None else (),
         prior.idf if prior is not None else None,
+        word_vectors,
     )
     weights = fit_weights(space.transform(train.texts), train.labels, params, prior)
     model = ContentModel(
         space, weights.word, weights.char, weights.lexicon, weights.bias, 0.5, 0.5, {},
-        weights.prior,
+        weights.prior, weights.embedding,
     )
     val_scores = model.scores(val.texts)
     val_cut = best_macro_f1(val_scores, val.labels)
     metadata: dict[str, Any] = {
         "format": ARTIFACT_FORMAT,
-        "model": "nb-logistic-regression" + ("+prior" if prior is not None else ""),
+        "model": "nb-logistic-regression"
+        + ("+prior" if prior is not None else "")
+        + ("+word-vectors" if word_vectors is not None else ""),
         "prior": prior.source if prior is not None else None,
+        "word_vectors": vectors_source() if word_vectors is not None else None,
         "features": {
             "word_ngrams": [1, 2],
             "char_wb_ngrams": [2, 5],
             "word_terms": len(space.word_terms),
             "char_terms": len(space.char_terms),
             "prior_terms": len(space.prior_terms),
+            "vector_terms": len(space.word_vectors.terms),
+            "vector_dims": space.word_vectors.dims,
             "lexicon_columns": [category.value for category in LEXICON_COLUMNS],
             "lexicon_digest": LEXICON_DIGEST,
         },

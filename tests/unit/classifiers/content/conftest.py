@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import struct
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from classifiers.content.datasets import LabeledTexts, load_staff_posts
+from classifiers.content.embedding import WordVectors
 from classifiers.content.features import FeatureSpace, fit_feature_space
+from classifiers.content.minilm_table import fit_word_vectors
 from classifiers.content.model import ContentModel, stamp_version
 from classifiers.content.prior import Prior
 from classifiers.content.training import TrainingParams, train_model
@@ -55,13 +58,46 @@ def tiny_prior() -> Prior:
     )
 
 
+# A made-up wordpiece vocabulary for the stand-in of the MiniLM package's model folder.
+TINY_VOCAB = (
+    "[PAD]", "[UNK]", "[CLS]", "[SEP]", "the", "you", "idiot", "stupid", "school",
+    "play", "##ing", "##s", "great", "team", "damn", "class", "!", ".", "a", "##d",
+)
+
+
+def write_table(path: Path, table: np.ndarray) -> None:
+    """A safetensors file holding one float32 table under the MiniLM embedding name."""
+    data = np.ascontiguousarray(table, dtype="<f4").tobytes()
+    entry = {"dtype": "F32", "shape": list(table.shape), "data_offsets": [0, len(data)]}
+    header = json.dumps({"embeddings.word_embeddings.weight": entry}).encode()
+    path.write_bytes(struct.pack("<Q", len(header)) + header + data)
+
+
 @pytest.fixture(scope="session")
-def tiny_model(staff_rows: LabeledTexts, tiny_prior: Prior) -> ContentModel:
+def tiny_minilm(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A stand-in for the package's model folder: vocab.txt and a random 16-wide table."""
+    folder = tmp_path_factory.mktemp("minilm")
+    (folder / "vocab.txt").write_text("\n".join(TINY_VOCAB) + "\n", encoding="utf-8")
+    table = np.random.default_rng(5).normal(size=(len(TINY_VOCAB), 16))
+    write_table(folder / "model.safetensors", table)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_vectors(staff_rows: LabeledTexts, tiny_minilm: Path) -> WordVectors:
+    """8-wide word vectors of the staff posts' words, from the stand-in table."""
+    return fit_word_vectors(staff_rows.texts, 8, 7, tiny_minilm)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(
+    staff_rows: LabeledTexts, tiny_prior: Prior, tiny_vectors: WordVectors
+) -> ContentModel:
     """NB-LR trained on ~200 staff posts (every 5th is val, the next one the staff set)."""
     train = _rest(staff_rows, 5)
     val, staff = _split(staff_rows, 5, 0), _split(staff_rows, 5, 1)
     params = TrainingParams(min_df=1, seed=7, use_prior=True)  # exercises the prior path
-    return train_model(train, val, params, staff, {"tiny": True}, tiny_prior)
+    return train_model(train, val, params, staff, {"tiny": True}, tiny_prior, tiny_vectors)
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ class TestPrior:
 
     def test_without_prior_the_model_has_no_prior_terms(self, staff_rows, tiny_prior):
         """use_prior=False ignores any given prior: no prior terms, no prior weights."""
-        params = TrainingParams(min_df=1, seed=1, use_prior=False)
+        params = TrainingParams(min_df=1, seed=1, use_prior=False, use_word_vectors=False)
         model = train_model(staff_rows, staff_rows, params, prior=tiny_prior)
         assert model.features.prior_terms == ()
         assert model.prior_weights.size == 0
