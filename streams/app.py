@@ -49,6 +49,9 @@ DETECT_BATCH = 1_000
 INDEX_BATCH = 1_000
 POSTS_INDEX_BATCH = 1_000
 BATCH_WAIT_S = 0.2
+# How long the producer waits to fill a batch (s), and a batch's largest size (bytes).
+PRODUCER_LINGER_S = 0.005
+PRODUCER_BATCH_BYTES = 256 * 1024
 # Backoff while Elasticsearch is unavailable (seconds): first wait, and the cap.
 RETRY_FIRST_S = 0.5
 RETRY_MAX_S = 30.0
@@ -140,6 +143,10 @@ def build_app(
         consumer_auto_offset_reset="earliest",
         broker_commit_interval=1.0,
         producer_acks=-1,
+        # A batch's alerts and thread states go out together: let them share produce
+        # requests (a request per few records cost ~10% of the worker's CPU).
+        producer_linger=PRODUCER_LINGER_S,
+        producer_max_batch_size=PRODUCER_BATCH_BYTES,
         web_enabled=False,
     )
     install_consumer(app)
