@@ -1,0 +1,9 @@
+"""The alerts index template: alerts become searchable faster than Elasticsearch's default."""
+
+from alerts.index_template import ALERTS_INDEX_PATTERN, alerts_index_template
+
+
+def test_alerts_index_refreshes_every_half_second():
+    template = alerts_index_template()
+    assert template["index_patterns"] == [ALERTS_INDEX_PATTERN]
+    assert template["template"]["settings"]["refresh_interval"] == "500ms"
