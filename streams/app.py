@@ -2,8 +2,9 @@
 
 Flow: tapwatch-posts --detect--> tapwatch-alerts --index_alerts--> Elasticsearch.
 `detect` also writes each batch's posts to the posts index, after its alerts are in
-Kafka (one agent per topic), overlapping that write with the next batch's detection;
-tapwatch-post-deletions --index_post_deletions--> deletion marks in the posts index.
+Kafka (one agent per topic); tapwatch-post-deletions --index_post_deletions-->
+deletion marks in the posts index. Each agent waits for the worker's resources
+inside its batch loop, so no record waits in a stream before the loop reads it.
 No agent acks a record before its work is done: every agent reads batches with
 `noack_take` and acks a batch itself (`_ack_all`) once its work is done; `detect`
 once its alerts are in Kafka and its posts in Elasticsearch. Faust flushes the
@@ -49,6 +50,8 @@ DETECT_BATCH = 1_000
 INDEX_BATCH = 1_000
 POSTS_INDEX_BATCH = 1_000
 BATCH_WAIT_S = 0.2
+# Alerts are few and wanted at once: their index agent waits less for a batch to fill.
+ALERT_BATCH_WAIT_S = 0.1
 # How long the producer waits to fill a batch (s), and a batch's largest size (bytes).
 PRODUCER_LINGER_S = 0.005
 PRODUCER_BATCH_BYTES = 256 * 1024
@@ -192,35 +195,22 @@ def build_app(
 
     @app.agent(posts)
     async def detect(stream: faust.StreamT[bytes]) -> None:
-        """Detect a batch, publish its alerts, then index its posts while the next batch
-        is detected; a batch is acked only once its posts are in the index.
+        """Detect a batch and publish its alerts, then index its posts; ack it after both.
 
         Alerts go first, so that principals hear of them even while Elasticsearch is
         down. One agent reads the posts topic: two agents on one topic stalled
         partitions after a rebalance (Faust), which the worker-failover case showed.
         """
-        await resources.ensure_started()
-        indexing: asyncio.Task[None] | None = None
-        try:
-            async for events in stream.noack_take(  # type: ignore[attr-defined]
-                DETECT_BATCH, within=BATCH_WAIT_S
-            ):
-                records = [_raw(event) for event in events]
-                decoded = await _until_done(
-                    functools.partial(detect_and_publish, records), "detect.batch"
-                )
-                if indexing is not None:
-                    await indexing  # at most one batch waits for the index
-                indexing = asyncio.ensure_future(index_then_ack(stream, decoded, events))
-        finally:
-            if indexing is not None and not indexing.done():
-                indexing.cancel()  # its events stay unacked: replayed, never lost
-
-    async def index_then_ack(
-        stream: faust.StreamT[bytes], decoded: Sequence[Post], events: Sequence[EventT[bytes]]
-    ) -> None:
-        await _until_done(functools.partial(index_posts, decoded), "posts_index.batch")
-        await _ack_all(stream, events)
+        async for events in stream.noack_take(  # type: ignore[attr-defined]
+            DETECT_BATCH, within=BATCH_WAIT_S
+        ):
+            await resources.ensure_started()
+            records = [_raw(event) for event in events]
+            decoded = await _until_done(
+                functools.partial(detect_and_publish, records), "detect.batch"
+            )
+            await _until_done(functools.partial(index_posts, decoded), "posts_index.batch")
+            await _ack_all(stream, events)
 
     async def index_batch(records: Sequence[RawRecord]) -> None:
         documents: list[dict[str, Any]] = []
@@ -254,10 +244,10 @@ def build_app(
 
     @app.agent(alerts)
     async def index_alerts(stream: faust.StreamT[bytes]) -> None:
-        await resources.ensure_started()
         async for events in stream.noack_take(  # type: ignore[attr-defined]
-            INDEX_BATCH, within=BATCH_WAIT_S
+            INDEX_BATCH, within=ALERT_BATCH_WAIT_S
         ):
+            await resources.ensure_started()
             records = [_raw(event) for event in events]
             await _until_done(functools.partial(index_batch, records), "index.batch")
             await _ack_all(stream, events)
@@ -308,10 +298,10 @@ def build_app(
 
     @app.agent(post_deletions)
     async def index_post_deletions(stream: faust.StreamT[bytes]) -> None:
-        await resources.ensure_started()
         async for events in stream.noack_take(  # type: ignore[attr-defined]
             POSTS_INDEX_BATCH, within=BATCH_WAIT_S
         ):
+            await resources.ensure_started()
             records = [_raw(event) for event in events]
             await _until_done(
                 functools.partial(index_deletions_batch, records), "posts_index.deletions"
