@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench.proc_memory import read_memory
 from deploy.layout import StackLayout
 from deploy.services import Service, local_services
 from deploy.stack import bring_down, bring_up
@@ -27,8 +28,6 @@ def start_service(name: str) -> None:
 
 def rss_mib(pid: int) -> float:
     """Resident memory of a process (MiB), from /proc."""
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise AssertionError(f"process {pid} has no VmRSS")
+    memory = read_memory(pid)
+    assert memory is not None, f"process {pid} has no VmRSS"
+    return memory.rss_mib
