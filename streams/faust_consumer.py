@@ -1,36 +1,148 @@
-"""Faust's Kafka consumer with one repair: duplicate acked offsets never slow commits.
+"""Faust's Kafka consumer with its commit bookkeeping replaced by `OffsetLedger`.
 
-Faust (0.15) keeps each partition's acked offsets in a list and commits up to the
-end of the first run of consecutive numbers in it. When the list holds an offset
-twice (a gap it filled itself for offsets that were then delivered and acked after
-all, around a rebalance), every run ends at the duplicate, and the committed offset
-crawls forward by one offset per commit interval: a worker that has processed every
-record of a partition it took over could take many minutes to commit them. The
-fault suite's two-worker failover case showed it. Dropping duplicates before Faust
-looks for the run keeps the same set of acked offsets, so nothing is committed that
-was not acked.
+Faust (0.15) decides what to commit from the list of acked offsets, the offsets it
+last read and the gaps it saw between them. The fault suite caught three ways that
+loses or stalls records around restarts and rebalances:
+
+- **Loss:** with the committed offset at 5 and offsets 6 and 7 acked, Faust commits
+  8 (`min(acked) - committed > 1` is its only test), so record 5 is never processed
+  if it was not delivered yet. The same happens whenever the committed offset is 0.
+- **Stall:** its fetch loop marks a record as read even when a rebalance interrupted
+  handing it to the stream; after the rebalance it drops every re-fetched record up
+  to that mark, so they are never acked and the partition never commits again.
+- **Crawl:** a gap it filled itself was later acked again, and duplicate offsets cut
+  every run, so commits advanced one offset per interval.
+
+This consumer keeps its own ledger instead: a record is delivered only if no
+rebalance began since it was fetched, it is recorded as delivered only once the
+stream has it, and a partition commits only past a run of delivered records that are
+all acked (`streams/offset_ledger.py`). Rebalances start a new epoch: records
+fetched in an older one are discarded, and after an assignment every partition is
+re-read from its committed offset, as Faust already seeks.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
 from typing import Any
 
+from faust.transport.consumer import CONSUMER_FETCHING
 from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
-from faust.types import TP
+from faust.types import TP, Message
+from mode.utils.futures import notify
 
+from streams.offset_ledger import OffsetLedger
 
-def without_duplicates(acked: list[int]) -> list[int]:
-    """The acked offsets, sorted, each once."""
-    return sorted(set(acked))
+YIELD_EVERY = 100
 
 
 class TapwatchConsumer(AIOKafkaConsumer):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ledger: OffsetLedger[TP] = OffsetLedger()
+        self._epoch = 0
+
+    # -- commit bookkeeping -------------------------------------------------------
+
+    def ack(self, message: Message) -> bool:
+        if message.acked:
+            return False
+        message.acked = True
+        self._unacked_messages.discard(message)
+        notify(self._waiting_for_ack)
+        if not self.ledger.acked(message.tp, message.offset, message):
+            return False  # a copy from before a rebalance: its record will be re-read
+        self._n_acked += 1
+        return True
+
+    def _filter_tps_with_pending_acks(self, topics: Any = None) -> Iterator[TP]:
+        return (
+            tp
+            for tp in self.ledger.partitions_with_commits()
+            if topics is None or tp in topics or tp.topic in topics
+        )
+
     def _new_offset(self, tp: TP) -> int | None:
-        acked = self._acked[tp]
-        if acked:
-            acked[:] = without_duplicates(acked)
-        offset: int | None = super()._new_offset(tp)
-        return offset
+        return self.ledger.commit_offset(tp)
+
+    # -- rebalances ---------------------------------------------------------------
+
+    async def on_partitions_revoked(self, revoked: set[TP]) -> None:
+        self._epoch += 1  # stop delivering what was fetched before; acks still count
+        await super().on_partitions_revoked(revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
+        self._epoch += 1
+        self.ledger.forget()  # every partition is re-read from its committed offset
+        await super().on_partitions_assigned(assigned, generation_id)
+
+    async def _rewind_to_committed(self) -> None:
+        """A delivery was cut short outside a rebalance: re-read from the committed offsets."""
+        self._epoch += 1
+        self.ledger.forget()
+        try:
+            await self.perform_seek()
+        except Exception as exc:  # the consumer is stopping or rebalancing, which seeks too
+            self.log.warning("could not seek back to committed offsets: %r", exc)
+
+    # -- the fetch loop -----------------------------------------------------------
+
+    async def _deliver_batch(self, epoch: int) -> None:
+        """Hand one fetched batch to the streams, in order, while `epoch` lasts."""
+        acks_enabled_for = self.app.topics.acks_enabled_for
+        commit_every = self._commit_every
+        since_yield = 0
+        async for tp, message in self.getmany(timeout=1.0):
+            if self._epoch != epoch:
+                return  # a rebalance began: the new assignment seeks to committed
+            offset = message.offset
+            tracked = acks_enabled_for(message.topic)
+            if tracked and not self.ledger.is_new(tp, offset):
+                continue  # re-fetched after a seek back: already delivered
+            if commit_every is not None and self._n_acked >= commit_every:
+                self._n_acked = 0
+                await self.commit()
+            delivery = self.callback(message)
+            outcome = await self.wait_first(delivery, self.suspend_flow.wait())
+            if delivery not in outcome.done or self._epoch != epoch:
+                if self._epoch == epoch and not self.should_stop:
+                    await self._rewind_to_committed()
+                return
+            self._read_offset[tp] = offset
+            if tracked:
+                self.ledger.delivered(tp, offset, message)
+            since_yield += 1
+            if since_yield >= YIELD_EVERY:  # let the agents run during a long batch
+                since_yield = 0
+                await asyncio.sleep(0)
+
+    async def _drain_messages(self, fetcher: Any) -> None:
+        consumer_should_stop = self._stopped.is_set
+        fetcher_should_stop = fetcher._stopped.is_set
+        try:
+            while not (consumer_should_stop() or fetcher_should_stop()):
+                self.diag.set_flag(CONSUMER_FETCHING)
+                epoch = self._epoch
+                await self.sleep(0)
+                if not self.should_stop:
+                    await self._deliver_batch(epoch)
+                self.diag.unset_flag(CONSUMER_FETCHING)
+        except self.consumer_stopped_errors:
+            if self.transport.app.should_stop:
+                self.log.info("Broker stopped consumer, shutting down...")
+                return
+            raise
+        except asyncio.CancelledError:
+            if self.transport.app.should_stop:
+                self.log.info("Consumer shutting down for user cancel.")
+                return
+            raise
+        except Exception as exc:
+            self.log.exception("Drain messages raised: %r", exc)
+            raise
+        finally:
+            self.diag.unset_flag(CONSUMER_FETCHING)
 
 
 def install_consumer(app: Any) -> None:

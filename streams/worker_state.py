@@ -23,8 +23,9 @@ def _position(consumer: Any, tp: Any) -> Any:
 
 
 def describe_consumer(app: Any) -> str:
-    """One line per assigned partition: Faust's read, acked, committed offsets and
-    aiokafka's fetch position; then the size of each stream's queue."""
+    """One line per assigned partition: the read and committed offsets, what the
+    ledger may commit and how many delivered records wait for acks, and aiokafka's
+    fetch position; then the size of each stream's queue."""
     consumer = app.consumer
     conductor = app.topics
     lines = [
@@ -39,8 +40,8 @@ def describe_consumer(app: Any) -> str:
         lines.append(
             f"{tp.topic}[{tp.partition}] read={consumer._read_offset.get(tp)} "
             f"committed={consumer._committed_offset.get(tp)} "
-            f"acked={len(consumer._acked.get(tp, ()))} "
-            f"gaps={len(consumer._gap.get(tp, ()))} "
+            f"may_commit={_safe(lambda tp=tp: consumer.ledger.commit_offset(tp))} "
+            f"delivered_unacked={_safe(lambda tp=tp: consumer.ledger.waiting(tp))} "
             f"position={_safe(lambda tp=tp: _position(consumer, tp))} "
             f"routed={tp in conductor._tp_to_callback}"
         )

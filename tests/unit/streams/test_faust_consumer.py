@@ -1,45 +1,168 @@
-"""The worker's consumer commits past duplicate acked offsets in one step (Faust crawls)."""
+"""The worker's consumer commits only what was delivered and acked, across rebalances.
+
+These drive the real Faust consumer class (no broker: `getmany` is the one seam
+replaced) and compare with Faust's own bookkeeping where that loses records.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from types import SimpleNamespace
 
+import faust
+import pytest
 from faust.transport.drivers.aiokafka import Consumer as FaustConsumer
-from faust.types import TP
+from faust.types import TP, ConsumerMessage
 from intervaltree import IntervalTree
 
-from streams.faust_consumer import TapwatchConsumer, install_consumer, without_duplicates
+from streams.faust_consumer import TapwatchConsumer, install_consumer
 
-TOPIC = TP("tapwatch-posts-unit", 0)
-
-
-def _bookkeeping(consumer_class, committed, acked):
-    """A consumer holding only the offset bookkeeping `_new_offset` reads (no loop, no I/O)."""
-    consumer = consumer_class.__new__(consumer_class)
-    consumer._committed_offset = defaultdict(lambda: None, {TOPIC: committed})
-    consumer._acked = defaultdict(list, {TOPIC: list(acked)})
-    consumer._acked_index = defaultdict(set, {TOPIC: set(acked)})
-    consumer._gap = defaultdict(IntervalTree)
-    return consumer
+POSTS = TP("tapwatch-posts-unit", 0)
 
 
-def test_install_makes_the_app_create_the_repaired_consumer():
+def _message(offset: int, tp: TP = POSTS) -> ConsumerMessage:
+    return ConsumerMessage(tp.topic, tp.partition, offset, 0.0, 0, [], b"k", b"v", None, tp=tp)
+
+
+class _Harness:
+    """A TapwatchConsumer whose fetches come from `batches` and whose deliveries are recorded."""
+
+    def __init__(self, batches: list[list[ConsumerMessage]]) -> None:
+        self.app = faust.App(
+            "tapwatch-unit", broker="kafka://127.0.0.1:1", loop=asyncio.get_running_loop()
+        )
+        self.app.topics.acks_enabled_for = lambda topic: True  # type: ignore[method-assign]
+        self.delivered: list[int] = []
+        self.block_at: int | None = None
+        self.consumer = TapwatchConsumer(
+            self.app.transport,
+            callback=self._deliver,
+            on_partitions_revoked=self._nothing,
+            on_partitions_assigned=self._nothing,
+        )
+        self.consumer._thread.thread_loop.close()  # its Kafka thread never starts here
+        self._batches = list(batches)
+        self.consumer.getmany = self._getmany  # type: ignore[method-assign]
+        self.consumer.perform_seek = self._seek  # type: ignore[method-assign]
+        self.seeks = 0
+
+    async def _nothing(self, *args: object) -> None:
+        return None
+
+    async def _seek(self) -> None:
+        self.seeks += 1
+
+    async def _deliver(self, message: ConsumerMessage) -> None:
+        if message.offset == self.block_at:
+            await asyncio.Event().wait()  # a full stream queue: only a suspend ends this
+        self.delivered.append(message.offset)
+
+    async def _getmany(self, timeout: float) -> AsyncIterator[tuple[TP, ConsumerMessage]]:
+        for message in self._batches.pop(0) if self._batches else []:
+            yield message.tp, message
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+def test_install_makes_the_app_create_the_ledger_consumer():
     app = SimpleNamespace(transport=SimpleNamespace())
     install_consumer(app)
     assert app.transport.Consumer is TapwatchConsumer
 
 
-def test_duplicates_do_not_cut_the_run_of_acked_offsets():
-    acked = [5, 5, 6, 6, 7, 8, 8]
-    assert _bookkeeping(FaustConsumer, 5, acked)._new_offset(TOPIC) == 6  # Faust's crawl
-    assert _bookkeeping(TapwatchConsumer, 5, acked)._new_offset(TOPIC) == 9
+def test_faust_commits_past_an_unacked_offset_and_tapwatch_does_not():
+    faust_consumer = FaustConsumer.__new__(FaustConsumer)
+    faust_consumer._committed_offset = defaultdict(lambda: None, {POSTS: 5})
+    faust_consumer._acked = defaultdict(list, {POSTS: [6, 7]})
+    faust_consumer._acked_index = defaultdict(set, {POSTS: {6, 7}})
+    faust_consumer._gap = defaultdict(IntervalTree)
+    assert faust_consumer._new_offset(POSTS) == 8  # record 5 would never be processed
+
+    async def scenario() -> tuple[int | None, int | None]:
+        harness = _Harness([[_message(5), _message(6), _message(7)]])
+        messages = {}
+        async for tp, message in harness._getmany(1.0):
+            messages[message.offset] = message
+            harness.consumer.ledger.delivered(tp, message.offset, message)
+        harness.consumer.ack(messages[6])
+        harness.consumer.ack(messages[7])
+        before = harness.consumer._new_offset(POSTS)
+        harness.consumer.ack(messages[5])
+        return before, harness.consumer._new_offset(POSTS)
+
+    assert _run(scenario()) == (None, 8)
 
 
-def test_a_real_gap_still_stops_the_commit():
-    consumer = _bookkeeping(TapwatchConsumer, 5, [5, 6, 6, 9, 10])
-    assert consumer._new_offset(TOPIC) == 7  # 7 and 8 are not acked
+def test_a_batch_is_delivered_in_order_and_a_refetch_is_not_delivered_twice():
+    async def scenario() -> tuple[list[int], list[TP]]:
+        harness = _Harness([[_message(0), _message(1)], [_message(1), _message(2)]])
+        await harness.consumer._deliver_batch(harness.consumer._epoch)
+        await harness.consumer._deliver_batch(harness.consumer._epoch)
+        return harness.delivered, list(harness.consumer._filter_tps_with_pending_acks())
+
+    delivered, pending = _run(scenario())
+    assert delivered == [0, 1, 2]
+    assert pending == []  # nothing acked yet
 
 
-def test_without_duplicates_sorts_and_keeps_each_offset_once():
-    assert without_duplicates([9, 3, 3, 4, 9]) == [3, 4, 9]
+def test_a_delivery_cut_short_is_not_recorded_and_the_consumer_rewinds():
+    async def scenario() -> _Harness:
+        harness = _Harness([[_message(0), _message(1), _message(2)]])
+        harness.block_at = 1
+        batch = asyncio.ensure_future(harness.consumer._deliver_batch(harness.consumer._epoch))
+        while not harness.delivered:
+            await asyncio.sleep(0)
+        await asyncio.sleep(0.01)
+        harness.consumer.suspend_flow.set()
+        await asyncio.wait_for(batch, 5)
+        return harness
+
+    harness = _run(scenario())
+    assert harness.delivered == [0]  # 2 was never handed over after 1 was cut short
+    assert harness.consumer.ledger.waiting(POSTS) == 0  # forgotten: re-read from committed
+    assert harness.seeks == 1
+
+
+def test_a_rebalance_discards_what_was_fetched_before_it_and_ignores_stale_acks():
+    async def scenario() -> tuple[list[int], bool, int | None]:
+        harness = _Harness([[_message(0), _message(1)]])
+        consumer = harness.consumer
+        epoch = consumer._epoch
+        first = _message(0)
+        consumer.ledger.delivered(POSTS, 0, first)
+        consumer._epoch += 1  # what on_partitions_revoked does first
+        await consumer._deliver_batch(epoch)
+        consumer.ledger.forget()  # what on_partitions_assigned does
+        consumer.ledger.delivered(POSTS, 0, _message(0))  # the re-read copy
+        counted = consumer.ack(first)  # the pre-rebalance copy, acked late
+        return harness.delivered, counted, consumer._new_offset(POSTS)
+
+    delivered, counted, offset = _run(scenario())
+    assert delivered == []
+    assert counted is False
+    assert offset is None
+
+
+def test_assignment_forgets_every_partition(monkeypatch: pytest.MonkeyPatch):
+    async def assigned(self, assigned, generation_id=0):
+        return None
+
+    monkeypatch.setattr(FaustConsumer, "on_partitions_assigned", assigned)
+
+    async def scenario() -> tuple[int, int]:
+        harness = _Harness([])
+        consumer = harness.consumer
+        message = _message(3)
+        consumer.ledger.delivered(POSTS, 3, message)
+        consumer.ack(message)
+        epoch = consumer._epoch
+        await consumer.on_partitions_assigned({POSTS}, 7)
+        return consumer._epoch - epoch, consumer.ledger.waiting(POSTS) + len(
+            consumer.ledger.partitions_with_commits()
+        )
+
+    assert _run(scenario()) == (1, 0)
