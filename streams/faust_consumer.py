@@ -33,6 +33,7 @@ from faust.types import TP, Message
 from mode.utils.futures import notify
 
 from streams.offset_ledger import OffsetLedger
+from streams.run_eagerly import start_eagerly
 
 YIELD_EVERY = 100
 
@@ -41,7 +42,8 @@ class TapwatchConsumer(AIOKafkaConsumer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.ledger: OffsetLedger[TP] = OffsetLedger()
-        self._epoch = 0
+        self._epoch = 0  # advances when every partition is re-read: rebalances, full seeks
+        self._seeks: dict[TP, int] = {}  # advances when one partition is seeked
 
     # -- commit bookkeeping -------------------------------------------------------
 
@@ -77,10 +79,20 @@ class TapwatchConsumer(AIOKafkaConsumer):
         self.ledger.forget()  # every partition is re-read from its committed offset
         await super().on_partitions_assigned(assigned, generation_id)
 
-    async def _rewind_to_committed(self) -> None:
-        """A delivery was cut short outside a rebalance: re-read from the committed offsets."""
+    async def perform_seek(self) -> None:
+        """Seek every partition to its committed offset; what was delivered will come again."""
         self._epoch += 1
         self.ledger.forget()
+        await super().perform_seek()
+
+    async def seek(self, partition: TP, offset: int) -> None:
+        """Seek one partition; its records fetched before are stale, the others' are not."""
+        self._seeks[partition] = self._seeks.get(partition, 0) + 1
+        self.ledger.forget([partition])
+        await super().seek(partition, offset)
+
+    async def _rewind_to_committed(self) -> None:
+        """A delivery was cut short outside a rebalance: re-read from the committed offsets."""
         try:
             await self.perform_seek()
         except Exception as exc:  # the consumer is stopping or rebalancing, which seeks too
@@ -88,14 +100,25 @@ class TapwatchConsumer(AIOKafkaConsumer):
 
     # -- the fetch loop -----------------------------------------------------------
 
-    async def _deliver_batch(self, epoch: int) -> None:
-        """Hand one fetched batch to the streams, in order, while `epoch` lasts."""
+    async def _deliver_batch(self) -> None:
+        """Hand one fetched batch to the streams, in order, unless a rebalance begins.
+
+        The epoch is read when the batch arrives, not before the fetch: a fetch can
+        wait out a whole rebalance, and the records it then returns (the changelog a
+        recovery just seeked to, say) belong to the new assignment.
+        """
         acks_enabled_for = self.app.topics.acks_enabled_for
         commit_every = self._commit_every
         since_yield = 0
+        epoch: int | None = None
+        seeks: dict[TP, int] = {}
         async for tp, message in self.getmany(timeout=1.0):
-            if self._epoch != epoch:
+            if epoch is None:
+                epoch, seeks = self._epoch, dict(self._seeks)
+            elif self._epoch != epoch:
                 return  # a rebalance began: the new assignment seeks to committed
+            if self._seeks.get(tp, 0) != seeks.get(tp, 0):
+                continue  # fetched before its partition was seeked: it will come again
             offset = message.offset
             tracked = acks_enabled_for(message.topic)
             if tracked and not self.ledger.is_new(tp, offset):
@@ -103,10 +126,8 @@ class TapwatchConsumer(AIOKafkaConsumer):
             if commit_every is not None and self._n_acked >= commit_every:
                 self._n_acked = 0
                 await self.commit()
-            delivery = self.callback(message)
-            outcome = await self.wait_first(delivery, self.suspend_flow.wait())
-            if delivery not in outcome.done or self._epoch != epoch:
-                if self._epoch == epoch and not self.should_stop:
+            if not await self._hand_over(message) or self._epoch != epoch:
+                if self._epoch == epoch and not (self.should_stop or self.app.in_recovery):
                     await self._rewind_to_committed()
                 return
             self._read_offset[tp] = offset
@@ -117,16 +138,29 @@ class TapwatchConsumer(AIOKafkaConsumer):
                 since_yield = 0
                 await asyncio.sleep(0)
 
+    async def _hand_over(self, message: Message) -> bool:
+        """Give `message` to its streams; False if a flow stop cut the hand-over short.
+
+        Usually the stream queue has room and the hand-over finishes inline; only when
+        it has to wait is it raced against the flow stop a rebalance sets.
+        """
+        if self.suspend_flow.is_set():
+            return False
+        waiting = start_eagerly(self.callback(message))
+        if waiting is None:
+            return True
+        outcome = await self.wait_first(waiting, self.suspend_flow.wait())
+        return waiting in outcome.done
+
     async def _drain_messages(self, fetcher: Any) -> None:
         consumer_should_stop = self._stopped.is_set
         fetcher_should_stop = fetcher._stopped.is_set
         try:
             while not (consumer_should_stop() or fetcher_should_stop()):
                 self.diag.set_flag(CONSUMER_FETCHING)
-                epoch = self._epoch
                 await self.sleep(0)
                 if not self.should_stop:
-                    await self._deliver_batch(epoch)
+                    await self._deliver_batch()
                 self.diag.unset_flag(CONSUMER_FETCHING)
         except self.consumer_stopped_errors:
             if self.transport.app.should_stop:

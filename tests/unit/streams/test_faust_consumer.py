@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from types import SimpleNamespace
 
 import faust
@@ -45,21 +45,32 @@ class _Harness:
         self.consumer._thread.thread_loop.close()  # its Kafka thread never starts here
         self._batches = list(batches)
         self.consumer.getmany = self._getmany  # type: ignore[method-assign]
-        self.consumer.perform_seek = self._seek  # type: ignore[method-assign]
+        self.consumer.seek_to_committed = self._seek_to_committed  # type: ignore[method-assign]
+        self.consumer._seek = self._seek_one  # type: ignore[method-assign]
         self.seeks = 0
+        self.during_fetch: Callable[[], None] | None = None
+        self.during_delivery: dict[int, Callable[[], Awaitable[None]]] = {}
 
     async def _nothing(self, *args: object) -> None:
         return None
 
-    async def _seek(self) -> None:
+    async def _seek_to_committed(self) -> dict[TP, int]:
+        self.seeks += 1
+        return {}
+
+    async def _seek_one(self, partition: TP, offset: int) -> None:
         self.seeks += 1
 
     async def _deliver(self, message: ConsumerMessage) -> None:
         if message.offset == self.block_at:
             await asyncio.Event().wait()  # a full stream queue: only a suspend ends this
         self.delivered.append(message.offset)
+        if message.offset in self.during_delivery:
+            await self.during_delivery[message.offset]()
 
     async def _getmany(self, timeout: float) -> AsyncIterator[tuple[TP, ConsumerMessage]]:
+        if self.during_fetch is not None:
+            self.during_fetch()
         for message in self._batches.pop(0) if self._batches else []:
             yield message.tp, message
 
@@ -100,8 +111,8 @@ def test_faust_commits_past_an_unacked_offset_and_tapwatch_does_not():
 def test_a_batch_is_delivered_in_order_and_a_refetch_is_not_delivered_twice():
     async def scenario() -> tuple[list[int], list[TP]]:
         harness = _Harness([[_message(0), _message(1)], [_message(1), _message(2)]])
-        await harness.consumer._deliver_batch(harness.consumer._epoch)
-        await harness.consumer._deliver_batch(harness.consumer._epoch)
+        await harness.consumer._deliver_batch()
+        await harness.consumer._deliver_batch()
         return harness.delivered, list(harness.consumer._filter_tps_with_pending_acks())
 
     delivered, pending = _run(scenario())
@@ -113,7 +124,7 @@ def test_a_delivery_cut_short_is_not_recorded_and_the_consumer_rewinds():
     async def scenario() -> _Harness:
         harness = _Harness([[_message(0), _message(1), _message(2)]])
         harness.block_at = 1
-        batch = asyncio.ensure_future(harness.consumer._deliver_batch(harness.consumer._epoch))
+        batch = asyncio.ensure_future(harness.consumer._deliver_batch())
         while not harness.delivered:
             await asyncio.sleep(0)
         await asyncio.sleep(0.01)
@@ -124,27 +135,73 @@ def test_a_delivery_cut_short_is_not_recorded_and_the_consumer_rewinds():
     harness = _run(scenario())
     assert harness.delivered == [0]  # 2 was never handed over after 1 was cut short
     assert harness.consumer.ledger.waiting(POSTS) == 0  # forgotten: re-read from committed
-    assert harness.seeks == 1
+    assert harness.seeks == 1  # rewound to the committed offsets
 
 
-def test_a_rebalance_discards_what_was_fetched_before_it_and_ignores_stale_acks():
-    async def scenario() -> tuple[list[int], bool, int | None]:
+def test_a_rebalance_during_a_batch_stops_it_and_stale_acks_do_not_count():
+    async def scenario() -> tuple[list[int], int, bool, int | None]:
         harness = _Harness([[_message(0), _message(1)]])
         consumer = harness.consumer
-        epoch = consumer._epoch
-        first = _message(0)
-        consumer.ledger.delivered(POSTS, 0, first)
-        consumer._epoch += 1  # what on_partitions_revoked does first
-        await consumer._deliver_batch(epoch)
-        consumer.ledger.forget()  # what on_partitions_assigned does
-        consumer.ledger.delivered(POSTS, 0, _message(0))  # the re-read copy
-        counted = consumer.ack(first)  # the pre-rebalance copy, acked late
-        return harness.delivered, counted, consumer._new_offset(POSTS)
 
-    delivered, counted, offset = _run(scenario())
-    assert delivered == []
+        async def revoke() -> None:  # a revoke runs while the loop waits
+            consumer._epoch += 1
+
+        harness.during_delivery[0] = revoke
+        await consumer._deliver_batch()
+        waiting = consumer.ledger.waiting(POSTS)
+        consumer.ledger.forget()  # what on_partitions_assigned does
+        stale = _message(0)
+        consumer.ledger.delivered(POSTS, 0, _message(0))  # the re-read copy
+        counted = consumer.ack(stale)  # a pre-rebalance copy, acked late
+        return harness.delivered, waiting, counted, consumer._new_offset(POSTS)
+
+    delivered, waiting, counted, offset = _run(scenario())
+    assert delivered == [0]  # 1 is left for the new assignment to re-read
+    assert waiting == 0  # 0 was handed over after the revoke began: not counted
     assert counted is False
     assert offset is None
+
+
+def test_a_fetch_that_waits_out_a_rebalance_delivers_what_it_returns():
+    async def scenario() -> list[int]:
+        harness = _Harness([[_message(0), _message(1)]])
+
+        def assigned_meanwhile() -> None:
+            harness.consumer._epoch += 1
+
+        harness.during_fetch = assigned_meanwhile
+        await harness.consumer._deliver_batch()
+        return harness.delivered
+
+    assert _run(scenario()) == [0, 1]  # e.g. the changelog a recovery seeked to
+
+
+def test_a_full_seek_lets_records_delivered_before_it_come_again():
+    async def scenario() -> tuple[list[int], int]:
+        harness = _Harness([[_message(0), _message(1)], [_message(0), _message(1)]])
+        await harness.consumer._deliver_batch()
+        await harness.consumer.perform_seek()  # recovery's end: streams back to committed
+        await harness.consumer._deliver_batch()
+        return harness.delivered, harness.consumer.ledger.waiting(POSTS)
+
+    assert _run(scenario()) == ([0, 1, 0, 1], 2)
+
+
+def test_seeking_one_partition_skips_only_its_records_fetched_before_the_seek():
+    changelog = TP("tapwatch-threads-changelog-unit", 0)
+
+    async def scenario() -> tuple[list[int], int]:
+        harness = _Harness([[_message(0), _message(5, changelog), _message(1)]])
+        consumer = harness.consumer
+
+        async def seek_changelog() -> None:
+            await consumer.seek(changelog, 2)
+
+        harness.during_delivery[0] = seek_changelog
+        await consumer._deliver_batch()
+        return harness.delivered, consumer.ledger.waiting(POSTS)
+
+    assert _run(scenario()) == ([0, 1], 2)
 
 
 def test_assignment_forgets_every_partition(monkeypatch: pytest.MonkeyPatch):
