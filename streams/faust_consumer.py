@@ -24,18 +24,32 @@ re-read from its committed offset, as Faust already seeks.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from faust.transport.consumer import CONSUMER_FETCHING
 from faust.transport.drivers.aiokafka import Consumer as AIOKafkaConsumer
 from faust.types import TP, Message
 from mode.utils.futures import notify
+from mode.utils.queues import FlowControlEvent
 
 from streams.offset_ledger import OffsetLedger
 from streams.run_eagerly import start_eagerly
 
 YIELD_EVERY = 100
+
+
+class ClearNotifyingFlowControl(FlowControlEvent):
+    """Faust's flow control, telling listeners whenever it empties the stream queues."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_clear: list[Callable[[], None]] = []
+
+    def clear(self) -> None:
+        super().clear()
+        for listener in self.on_clear:
+            listener()
 
 
 class TapwatchConsumer(AIOKafkaConsumer):
@@ -44,6 +58,12 @@ class TapwatchConsumer(AIOKafkaConsumer):
         self.ledger: OffsetLedger[TP] = OffsetLedger()
         self._epoch = 0  # advances when every partition is re-read: rebalances, full seeks
         self._seeks: dict[TP, int] = {}  # advances when one partition is seeked
+        # Records handed over and then emptied out of the stream queues (Faust does so
+        # at the end of a recovery, after its seek) come back only by another seek.
+        self._queues_cleared = False
+        flow_control = self.app.flow_control
+        if isinstance(flow_control, ClearNotifyingFlowControl):
+            flow_control.on_clear.append(self._note_queues_cleared)
 
     # -- commit bookkeeping -------------------------------------------------------
 
@@ -75,21 +95,45 @@ class TapwatchConsumer(AIOKafkaConsumer):
         await super().on_partitions_revoked(revoked)
 
     async def on_partitions_assigned(self, assigned: set[TP], generation_id: int = 0) -> None:
-        self._epoch += 1
-        self.ledger.forget()  # every partition is re-read from its committed offset
+        self._forget_everything()  # every partition is re-read from its committed offset
         await super().on_partitions_assigned(assigned, generation_id)
 
     async def perform_seek(self) -> None:
-        """Seek every partition to its committed offset; what was delivered will come again."""
-        self._epoch += 1
-        self.ledger.forget()
+        """Seek every partition to its committed offset; what was delivered will come again.
+
+        The fetch loop runs while the seek waits for Kafka (recovery resumes the stream
+        partitions before it seeks them), so the ledger is cleared again once the seek
+        is done: a record handed over in between will be fetched and handed over again.
+        """
+        self._queues_cleared = False  # this seek brings back whatever a clear removed
+        self._forget_everything()
         await super().perform_seek()
+        self._forget_everything()
 
     async def seek(self, partition: TP, offset: int) -> None:
         """Seek one partition; its records fetched before are stale, the others' are not."""
+        self._forget_partition(partition)
+        await super().seek(partition, offset)
+        self._forget_partition(partition)
+
+    def _note_queues_cleared(self) -> None:
+        self._queues_cleared = True
+
+    async def _rewind_if_queues_were_cleared(self) -> bool:
+        """Re-read from the committed offsets once a rebalance that emptied the queues is over."""
+        if not self._queues_cleared or self.app.rebalancing or self.app.in_recovery:
+            return False
+        self._queues_cleared = False
+        await self._rewind_to_committed()
+        return True
+
+    def _forget_everything(self) -> None:
+        self._epoch += 1
+        self.ledger.forget()
+
+    def _forget_partition(self, partition: TP) -> None:
         self._seeks[partition] = self._seeks.get(partition, 0) + 1
         self.ledger.forget([partition])
-        await super().seek(partition, offset)
 
     async def _rewind_to_committed(self) -> None:
         """A delivery was cut short outside a rebalance: re-read from the committed offsets."""
@@ -117,6 +161,8 @@ class TapwatchConsumer(AIOKafkaConsumer):
                 epoch, seeks = self._epoch, dict(self._seeks)
             elif self._epoch != epoch:
                 return  # a rebalance began: the new assignment seeks to committed
+            if await self._rewind_if_queues_were_cleared():
+                return
             if self._seeks.get(tp, 0) != seeks.get(tp, 0):
                 continue  # fetched before its partition was seeked: it will come again
             offset = message.offset
@@ -159,7 +205,7 @@ class TapwatchConsumer(AIOKafkaConsumer):
             while not (consumer_should_stop() or fetcher_should_stop()):
                 self.diag.set_flag(CONSUMER_FETCHING)
                 await self.sleep(0)
-                if not self.should_stop:
+                if not self.should_stop and not await self._rewind_if_queues_were_cleared():
                     await self._deliver_batch()
                 self.diag.unset_flag(CONSUMER_FETCHING)
         except self.consumer_stopped_errors:
@@ -180,5 +226,6 @@ class TapwatchConsumer(AIOKafkaConsumer):
 
 
 def install_consumer(app: Any) -> None:
-    """Make `app` create TapwatchConsumer (before its consumer is first used)."""
+    """Make `app` create TapwatchConsumer (before its consumer or streams are first used)."""
+    app.flow_control = ClearNotifyingFlowControl(loop=app.loop)
     app.transport.Consumer = TapwatchConsumer

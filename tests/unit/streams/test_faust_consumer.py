@@ -17,7 +17,7 @@ from faust.transport.drivers.aiokafka import Consumer as FaustConsumer
 from faust.types import TP, ConsumerMessage
 from intervaltree import IntervalTree
 
-from streams.faust_consumer import TapwatchConsumer, install_consumer
+from streams.faust_consumer import ClearNotifyingFlowControl, TapwatchConsumer, install_consumer
 
 POSTS = TP("tapwatch-posts-unit", 0)
 
@@ -33,6 +33,7 @@ class _Harness:
         self.app = faust.App(
             "tapwatch-unit", broker="kafka://127.0.0.1:1", loop=asyncio.get_running_loop()
         )
+        install_consumer(self.app)
         self.app.topics.acks_enabled_for = lambda topic: True  # type: ignore[method-assign]
         self.delivered: list[int] = []
         self.block_at: int | None = None
@@ -80,9 +81,26 @@ def _run(coro):
 
 
 def test_install_makes_the_app_create_the_ledger_consumer():
-    app = SimpleNamespace(transport=SimpleNamespace())
+    app = SimpleNamespace(transport=SimpleNamespace(), loop=None)
     install_consumer(app)
     assert app.transport.Consumer is TapwatchConsumer
+    assert isinstance(app.flow_control, ClearNotifyingFlowControl)
+
+
+def test_records_emptied_out_of_the_queues_are_re_read_once_the_rebalance_is_over():
+    async def scenario() -> list[tuple[bool, int]]:
+        harness = _Harness([])
+        consumer, app = harness.consumer, harness.app
+        steps = []
+        app.rebalancing = True
+        app.flow_control.resume()  # Faust empties the stream queues after recovery's seek
+        steps.append((await consumer._rewind_if_queues_were_cleared(), harness.seeks))
+        app.rebalancing = False
+        steps.append((await consumer._rewind_if_queues_were_cleared(), harness.seeks))
+        steps.append((await consumer._rewind_if_queues_were_cleared(), harness.seeks))
+        return steps
+
+    assert _run(scenario()) == [(False, 0), (True, 1), (False, 1)]
 
 
 def test_faust_commits_past_an_unacked_offset_and_tapwatch_does_not():
@@ -183,6 +201,28 @@ def test_a_full_seek_lets_records_delivered_before_it_come_again():
         await harness.consumer.perform_seek()  # recovery's end: streams back to committed
         await harness.consumer._deliver_batch()
         return harness.delivered, harness.consumer.ledger.waiting(POSTS)
+
+    assert _run(scenario()) == ([0, 1, 0, 1], 2)
+
+
+def test_records_handed_over_while_a_seek_waits_for_kafka_come_again():
+    async def scenario() -> tuple[list[int], int]:
+        harness = _Harness([[_message(0), _message(1)], [_message(0), _message(1)]])
+        consumer = harness.consumer
+        fetched_meanwhile = asyncio.Event()
+
+        async def slow_seek() -> dict[TP, int]:
+            await fetched_meanwhile.wait()  # the fetch loop runs while Kafka answers
+            return {}
+
+        consumer.seek_to_committed = slow_seek  # type: ignore[method-assign]
+        seeking = asyncio.ensure_future(consumer.perform_seek())
+        await asyncio.sleep(0)
+        await consumer._deliver_batch()  # fetched before the seek took effect
+        fetched_meanwhile.set()
+        await seeking
+        await consumer._deliver_batch()  # re-read from the committed offset
+        return harness.delivered, consumer.ledger.waiting(POSTS)
 
     assert _run(scenario()) == ([0, 1, 0, 1], 2)
 
