@@ -198,19 +198,38 @@ def build_app(
         """Detect a batch and publish its alerts, then index its posts; ack it after both.
 
         Alerts go first, so that principals hear of them even while Elasticsearch is
-        down. One agent reads the posts topic: two agents on one topic stalled
-        partitions after a rebalance (Faust), which the worker-failover case showed.
+        down. A batch's posts are indexed while the next batch is detected (one batch
+        in flight, so memory stays bounded while Elasticsearch is down). One agent
+        reads the posts topic: two agents on one topic stalled partitions after a
+        rebalance (Faust), which the worker-failover case showed.
         """
-        async for events in stream.noack_take(  # type: ignore[attr-defined]
-            DETECT_BATCH, within=BATCH_WAIT_S
-        ):
-            await resources.ensure_started()
-            records = [_raw(event) for event in events]
-            decoded = await _until_done(
-                functools.partial(detect_and_publish, records), "detect.batch"
-            )
-            await _until_done(functools.partial(index_posts, decoded), "posts_index.batch")
-            await _ack_all(stream, events)
+        indexing: asyncio.Future[None] | None = None
+        try:
+            async for events in stream.noack_take(  # type: ignore[attr-defined]
+                DETECT_BATCH, within=BATCH_WAIT_S
+            ):
+                await resources.ensure_started()
+                records = [_raw(event) for event in events]
+                decoded = await _until_done(
+                    functools.partial(detect_and_publish, records), "detect.batch"
+                )
+                if indexing is not None:
+                    await indexing
+                indexing = asyncio.ensure_future(index_then_ack(stream, decoded, events))
+        finally:
+            if indexing is not None and not indexing.done():
+                indexing.cancel()  # unacked, so its batch is read again
+
+    async def index_then_ack(
+        stream: faust.StreamT[bytes], decoded: Sequence[Post], events: Sequence[EventT[bytes]]
+    ) -> None:
+        """Index a detected batch's posts while the next batch is detected; ack it after.
+
+        Its alerts are already in Kafka, so the ack waits only for the posts index;
+        the offset ledger commits no record before every earlier one is acked.
+        """
+        await _until_done(functools.partial(index_posts, decoded), "posts_index.batch")
+        await _ack_all(stream, events)
 
     async def index_batch(records: Sequence[RawRecord]) -> None:
         documents: list[dict[str, Any]] = []
