@@ -52,7 +52,7 @@ test: setup model
 	$(BIN)/ruff check .
 	$(BIN)/tapwatch stack up
 	$(BIN)/pytest -q -m "not faults"
-	$(BIN)/pytest -q -m "faults and not known_failure" tests/faults
+	$(BIN)/pytest -q -m faults tests/faults
 
 test-faults: setup model
 	$(BIN)/tapwatch stack up

@@ -161,7 +161,7 @@ class TapwatchConsumer(AIOKafkaConsumer):
                 epoch, seeks = self._epoch, dict(self._seeks)
             elif self._epoch != epoch:
                 return  # a rebalance began: the new assignment seeks to committed
-            if await self._rewind_if_queues_were_cleared():
+            if self._queues_cleared and await self._rewind_if_queues_were_cleared():
                 return
             if self._seeks.get(tp, 0) != seeks.get(tp, 0):
                 continue  # fetched before its partition was seeked: it will come again

@@ -28,8 +28,13 @@ class _PartitionRun:
     in_order: deque[int] = field(default_factory=deque)
     delivered: dict[int, object] = field(default_factory=dict)
     acked: set[int] = field(default_factory=set)
-    last_delivered: int | None = None
     commit_to: int | None = None
+
+    def last_delivered(self) -> int | None:
+        """Every delivered offset is still pending or below `commit_to`, in order."""
+        if self.in_order:
+            return self.in_order[-1]
+        return None if self.commit_to is None else self.commit_to - 1
 
 
 class OffsetLedger(Generic[Partition]):
@@ -40,16 +45,19 @@ class OffsetLedger(Generic[Partition]):
 
     def is_new(self, tp: Partition, offset: int) -> bool:
         """False for a record at or before one already delivered (a re-fetch)."""
-        run = self._partitions.get(tp)
-        return run is None or run.last_delivered is None or offset > run.last_delivered
+        last = self._last_delivered(tp)
+        return last is None or offset > last
 
     def delivered(self, tp: Partition, offset: int, message: object) -> None:
+        if not self.is_new(tp, offset):
+            raise ValueError(f"{tp}: offset {offset} delivered after {self._last_delivered(tp)}")
         run = self._partitions.setdefault(tp, _PartitionRun())
-        if run.last_delivered is not None and offset <= run.last_delivered:
-            raise ValueError(f"{tp}: offset {offset} delivered after {run.last_delivered}")
         run.in_order.append(offset)
         run.delivered[offset] = message
-        run.last_delivered = offset
+
+    def _last_delivered(self, tp: Partition) -> int | None:
+        run = self._partitions.get(tp)
+        return None if run is None else run.last_delivered()
 
     def acked(self, tp: Partition, offset: int, message: object) -> bool:
         """Record an ack; False (and nothing changes) unless `message` is the one delivered."""

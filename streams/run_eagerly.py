@@ -12,10 +12,12 @@ raced and cancelled.
 from __future__ import annotations
 
 import asyncio
+import types
 from collections.abc import Awaitable, Coroutine, Generator
 from typing import Any
 
 
+@types.coroutine
 def _resume(coro: Coroutine[Any, Any, Any], waiting_on: Any) -> Generator[Any, Any, Any]:
     """Pass what `coro` waits on up to the task driving us, and the outcome back down."""
     while True:
@@ -33,16 +35,8 @@ def _resume(coro: Coroutine[Any, Any, Any], waiting_on: Any) -> Generator[Any, A
                 return done.value
 
 
-class _Resumed:
-    def __init__(self, coro: Coroutine[Any, Any, Any], waiting_on: Any) -> None:
-        self._coro, self._waiting_on = coro, waiting_on
-
-    def __await__(self) -> Generator[Any, Any, Any]:
-        return _resume(self._coro, self._waiting_on)
-
-
-async def _finish(resumed: _Resumed) -> Any:
-    return await resumed
+async def _finish(coro: Coroutine[Any, Any, Any], waiting_on: Any) -> Any:
+    return await _resume(coro, waiting_on)
 
 
 def start_eagerly(coro: Awaitable[Any]) -> asyncio.Future[Any] | None:
@@ -57,4 +51,4 @@ def start_eagerly(coro: Awaitable[Any]) -> asyncio.Future[Any] | None:
         waiting_on = coro.send(None)
     except StopIteration:
         return None
-    return asyncio.ensure_future(_finish(_Resumed(coro, waiting_on)))
+    return asyncio.ensure_future(_finish(coro, waiting_on))
