@@ -49,9 +49,9 @@ log = logging.getLogger(__name__)
 DETECT_BATCH = 1_000
 INDEX_BATCH = 1_000
 POSTS_INDEX_BATCH = 1_000
-BATCH_WAIT_S = 0.2
+BATCH_WAIT_S = 0.05
 # Alerts are few and wanted at once: their index agent waits less for a batch to fill.
-ALERT_BATCH_WAIT_S = 0.1
+ALERT_BATCH_WAIT_S = 0.03
 # How long the producer waits to fill a batch (s), and a batch's largest size (bytes).
 PRODUCER_LINGER_S = 0.005
 PRODUCER_BATCH_BYTES = 256 * 1024

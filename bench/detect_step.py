@@ -1,0 +1,129 @@
+"""`python -m bench.detect_step`: the worker's CPU work per post, without Kafka or Elasticsearch.
+
+Runs what the detect agent runs for each batch of the pipeline benchmark's synthetic
+posts: `detect_batch` (decoding, all rules, the thread observer, the content model),
+the alerts' JSON, the thread states' encoding and the posts-index documents' JSON
+bulk body. No servers: it shows how fast one core could go if Kafka, Elasticsearch
+and Faust cost nothing, and where the time goes (`--profile`).
+
+Prints one table row per stage, then as its last line one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import json
+import pstats
+import sys
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from alerts.posts_index import post_doc_id, post_document
+from bench.synthetic import measured_posts
+from bench.workers import SAMPLE_DISTRICT
+from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
+from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
+from classifiers.content.detector import ContentDetector
+from ingest.post import Post
+from policy.context import DistrictContext
+from policy.loader import load_district
+from streams.alert_codec import alert_to_json
+from streams.pipeline import RawRecord, detect_batch
+from streams.thread_store import EncodedThreadStore
+
+BATCH = 1_000
+
+
+def _records(count: int, alert_ratio: float) -> list[RawRecord]:
+    return [
+        RawRecord(post.value, post.key, "bench", 0, offset)
+        for offset, post in enumerate(measured_posts(count, alert_ratio))
+    ]
+
+
+def _bulk_body(posts: Sequence[Post], now: datetime) -> bytes:
+    """The posts-index bulk body as the writer's client serializes it (NDJSON)."""
+    lines: list[str] = []
+    for post in posts:
+        lines.append(json.dumps({"create": {"_index": "bench", "_id": post_doc_id(post)}}))
+        lines.append(json.dumps(post_document(post, now)))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def run(records: Sequence[RawRecord], freeze: bool) -> dict[str, float]:
+    """Seconds spent per stage over all the records, in batches of BATCH."""
+    context = DistrictContext(load_district(SAMPLE_DISTRICT))
+    content = ContentDetector(load_model(DEFAULT_MODEL_DIR))
+    threads = EncodedThreadStore()
+    if freeze:
+        gc.freeze()
+    spent = {"detect_batch": 0.0, "alert json": 0.0, "posts bulk body": 0.0}
+    for start in range(0, len(records), BATCH):
+        now = datetime.now(UTC)
+        started = time.perf_counter()
+        outcome = detect_batch(
+            records[start : start + BATCH],
+            lambda _: context,
+            threads,
+            now,
+            batch_detectors={INAPPROPRIATE_CONTENT: content},
+        )
+        detected = time.perf_counter()
+        for alert in outcome.alerts:
+            alert_to_json(alert)
+        encoded = time.perf_counter()
+        _bulk_body(outcome.decoded_posts, now)
+        spent["detect_batch"] += detected - started
+        spent["alert json"] += encoded - detected
+        spent["posts bulk body"] += time.perf_counter() - encoded
+    return spent
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=20_000)
+    parser.add_argument("--alert-ratio", type=float, default=0.1)
+    parser.add_argument(
+        "--freeze",
+        action="store_true",
+        help="gc.freeze() after loading the model and district, as the worker",
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also print the N functions with the most cumulative time",
+    )
+    args = parser.parse_args(argv)
+    records = _records(args.posts, args.alert_ratio)
+    profiler = cProfile.Profile() if args.profile else None
+    if profiler:
+        profiler.enable()
+    spent = run(records, args.freeze)
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(args.profile)
+    total = sum(spent.values())
+    print(f"{'stage':<20} {'µs/post':>9} {'share':>7}")
+    for stage, seconds in spent.items():
+        print(f"{stage:<20} {seconds / len(records) * 1e6:>9.1f} {seconds / total:>7.0%}")
+    per_s = len(records) / total
+    print(f"{'all':<20} {total / len(records) * 1e6:>9.1f}   -> {per_s:,.0f} posts/s")
+    print(
+        json.dumps(
+            {
+                "posts": len(records),
+                "posts_per_s": round(per_s, 1),
+                "us_per_post": {k: round(v / len(records) * 1e6, 1) for k, v in spent.items()},
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
