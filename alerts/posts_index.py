@@ -8,7 +8,7 @@ updates of the versions: it needs no read before the write, it is create-once li
 the versions (a replay changes nothing), and it holds even when the deletion is
 indexed before the versions it marks (they travel on different topics).
 
-Pure: no Elasticsearch here (alerts/es_posts_writer.py writes them).
+Pure: no Elasticsearch here (alerts/es_create_once.py writes them).
 """
 
 from __future__ import annotations

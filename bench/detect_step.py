@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from alerts.es_create_once import bulk_create_lines
 from alerts.posts_index import post_doc_id, post_document
 from bench.synthetic import measured_posts
 from bench.workers import SAMPLE_DISTRICT
@@ -45,12 +46,9 @@ def _records(count: int, alert_ratio: float) -> list[RawRecord]:
 
 
 def _bulk_body(posts: Sequence[Post], now: datetime) -> bytes:
-    """The posts-index bulk body as the writer's client serializes it (NDJSON)."""
-    lines: list[str] = []
-    for post in posts:
-        lines.append(json.dumps({"create": {"_index": "bench", "_id": post_doc_id(post)}}))
-        lines.append(json.dumps(post_document(post, now)))
-    return ("\n".join(lines) + "\n").encode()
+    """The posts-index bulk body as the worker's writer encodes it (NDJSON)."""
+    documents = [(post_doc_id(post), post_document(post, now)) for post in posts]
+    return b"\n".join(bulk_create_lines("bench", documents)) + b"\n"
 
 
 def run(records: Sequence[RawRecord], freeze: bool) -> dict[str, float]:

@@ -6,11 +6,12 @@ conversation key, so every worker and every restart sees the same thread.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
+
+import orjson
 
 from ingest.errors import InvalidEvent
 
@@ -81,7 +82,7 @@ def _entry_to_dict(entry: ThreadEntry) -> dict[str, Any]:
 
 
 def thread_state_to_json(state: ThreadState) -> bytes:
-    return json.dumps([_entry_to_dict(e) for e in state.entries], separators=(",", ":")).encode()
+    return orjson.dumps([_entry_to_dict(e) for e in state.entries])
 
 
 def thread_state_from_json(payload: bytes | None) -> ThreadState:
@@ -89,7 +90,7 @@ def thread_state_from_json(payload: bytes | None) -> ThreadState:
     if not payload:
         return ThreadState()
     try:
-        rows = json.loads(payload)
+        rows = orjson.loads(payload)
         entries = tuple(
             ThreadEntry(
                 post_id=str(row["p"]),

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+import orjson
+
 from ingest.errors import InvalidEvent
 
 # Bumped when a field changes meaning or is removed; new optional fields keep the version.
@@ -224,9 +226,7 @@ def post_from_dict(data: object) -> Post:
 def post_from_json(payload: bytes | str) -> Post:
     """Decode a post from Kafka; anything malformed raises InvalidEvent with the reason."""
     try:
-        data = json.loads(payload)
-    except UnicodeDecodeError:
-        raise InvalidEvent("post is not valid UTF-8") from None
-    except (json.JSONDecodeError, RecursionError) as exc:
+        data = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:  # invalid UTF-8 and nesting over 1,024 too
         raise InvalidEvent(f"post is not valid JSON: {str(exc)[:80]}") from None
     return post_from_dict(data)

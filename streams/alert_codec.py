@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+import orjson
 
 # Fields an alert must carry to be indexed (district-data contract, section 3).
 REQUIRED_FIELDS = frozenset(
@@ -26,7 +27,8 @@ REQUIRED_FIELDS = frozenset(
 
 
 def alert_to_json(alert: dict[str, Any]) -> bytes:
-    return json.dumps(alert, ensure_ascii=False, separators=(",", ":")).encode()
+    # Model scores may be numpy floats.
+    return orjson.dumps(alert, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def alert_from_json(payload: bytes | None) -> dict[str, Any]:
@@ -34,8 +36,8 @@ def alert_from_json(payload: bytes | None) -> dict[str, Any]:
     if payload is None:
         raise ValueError("record has no value")
     try:
-        decoded = json.loads(payload)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        decoded = orjson.loads(payload)
+    except orjson.JSONDecodeError as exc:  # invalid UTF-8 and nesting over 1,024 too
         raise ValueError(f"not JSON: {str(exc)[:80]}") from None
     if not isinstance(decoded, dict):
         raise ValueError("an alert must be a JSON object")

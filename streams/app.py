@@ -26,9 +26,10 @@ from typing import Any
 import faust
 from faust.types import EventT
 
-from alerts.es_posts_writer import PostsIndexWriter
-from alerts.es_writer import AlertIndexWriter
+from alerts.es_create_once import CreateOnceWriter, IndexTemplate
+from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
 from alerts.posts_index import deletion_doc_id, deletion_document, post_doc_id, post_document
+from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
 from ingest.dead_letter import DeadLetter
 from ingest.errors import InvalidEvent
 from ingest.post import Post
@@ -37,6 +38,7 @@ from streams.alert_codec import alert_from_json, alert_to_json
 from streams.faust_consumer import install_consumer
 from streams.kafka_reference_cache import DistrictReferenceCache
 from streams.pipeline import BatchDetector, RawRecord, detect_batch
+from streams.producer_send import producer_sender
 from streams.task_dump import install_task_dump
 from streams.thread_table import TableThreadStore, conversation_table
 from streams.topics import PipelineNames
@@ -67,8 +69,18 @@ class WorkerResources:
         self, kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNames
     ) -> None:
         self.cache = DistrictReferenceCache(kafka, names.district_reference)
-        self.writer = AlertIndexWriter.from_settings(es, names.alerts_index)
-        self.posts_writer = PostsIndexWriter.from_settings(es, names.posts_index)
+        self.writer = CreateOnceWriter.from_settings(
+            es,
+            names.alerts_index,
+            IndexTemplate(ALERTS_TEMPLATE_NAME, alerts_index_template),
+            "alerts",
+        )
+        self.posts_writer = CreateOnceWriter.from_settings(
+            es,
+            names.posts_index,
+            IndexTemplate(POSTS_TEMPLATE_NAME, posts_index_template),
+            "posts",
+        )
         self._starting: asyncio.Future[None] | None = None
 
     async def ensure_started(self) -> None:
@@ -158,7 +170,8 @@ def build_app(
     alerts = app.topic(names.alerts, key_type=bytes, value_type=bytes)
     deadletter = app.topic(names.posts_deadletter, key_type=bytes, value_type=bytes)
     post_deletions = app.topic(names.post_deletions, key_type=bytes, value_type=bytes)
-    threads = TableThreadStore(conversation_table(app, kafka.partitions))
+    send_record = producer_sender(app)
+    threads = TableThreadStore(conversation_table(app, kafka.partitions), send_record)
 
     async def send_dead_letters(letters: Sequence[DeadLetter]) -> list[Any]:
         now = datetime.now(UTC)
@@ -188,7 +201,9 @@ def build_app(
         pending = await send_dead_letters(outcome.dead_letters)
         for alert in outcome.alerts:
             pending.append(
-                await alerts.send(key=alert["alert_id"].encode(), value=alert_to_json(alert))
+                await send_record(
+                    names.alerts, alert["alert_id"].encode(), alert_to_json(alert), None
+                )
             )
         await asyncio.gather(*pending)
         return outcome.decoded_posts
@@ -232,11 +247,11 @@ def build_app(
         await _ack_all(stream, events)
 
     async def index_batch(records: Sequence[RawRecord]) -> None:
-        documents: list[dict[str, Any]] = []
+        documents: dict[str, dict[str, Any]] = {}
         letters: list[DeadLetter] = []
         for record in records:
             try:
-                documents.append(alert_from_json(record.value))
+                alert = alert_from_json(record.value)
             except ValueError as exc:
                 letters.append(
                     DeadLetter(
@@ -249,16 +264,12 @@ def build_app(
                         record.key,
                     )
                 )
-        result = await resources.writer.write(documents)
+                continue
+            documents.setdefault(alert["alert_id"], alert)
+        result = await resources.writer.write(list(documents.items()))
         for rejected in result.rejected:
-            letters.append(
-                DeadLetter(
-                    "index",
-                    rejected.reason,
-                    alert_to_json(_find(documents, rejected.alert_id)),
-                    names.alerts,
-                )
-            )
+            alert = documents.get(rejected.alert_id, {"alert_id": rejected.alert_id})
+            letters.append(DeadLetter("index", rejected.reason, alert_to_json(alert), names.alerts))
         await asyncio.gather(*await send_dead_letters(letters))
 
     @app.agent(alerts)
@@ -336,13 +347,6 @@ def build_app(
         await resources.close()
 
     return app
-
-
-def _find(documents: Sequence[dict[str, Any]], alert_id: str) -> dict[str, Any]:
-    for document in documents:
-        if document.get("alert_id") == alert_id:
-            return document
-    return {"alert_id": alert_id}
 
 
 def _credentials(kafka: KafkaSettings) -> Any:

@@ -10,6 +10,7 @@ import faust
 from kafka.partitioner.default import murmur2
 
 from classifiers.thread_state import ThreadState, thread_state_to_json
+from streams.producer_send import SendRecord
 from streams.thread_store import decode_thread_state
 from streams.topics import THREADS_TABLE
 
@@ -69,8 +70,11 @@ class TableThreadStore:
     a state replaced by a recovery is never served stale.
     """
 
-    def __init__(self, table: ConversationTable, decoded_capacity: int = 50_000) -> None:
+    def __init__(
+        self, table: ConversationTable, send: SendRecord, decoded_capacity: int = 50_000
+    ) -> None:
         self._table = table
+        self._send = send
         self._changed: dict[bytes, ThreadState] = {}
         self._decoded: OrderedDict[bytes, tuple[bytes, ThreadState]] = OrderedDict()
         self._decoded_capacity = decoded_capacity
@@ -107,7 +111,7 @@ class TableThreadStore:
         partitions = self._table.partitions
         if partitions is None:
             raise RuntimeError("the conversation table needs its partition count")
-        changelog = self._table.changelog_topic
+        changelog = self._table.changelog_topic.get_topic_name()
         changed = list(self._changed.items())
         sends = []
         for key, state in changed:
@@ -115,9 +119,7 @@ class TableThreadStore:
             self._table.data[key] = raw
             self._remember(key, raw, state)
             sends.append(
-                await changelog.send(
-                    key=key, value=raw, partition=kafka_default_partition(key, partitions)
-                )
+                await self._send(changelog, key, raw, kafka_default_partition(key, partitions))
             )
         await asyncio.gather(*sends)
         for key, state in changed:

@@ -22,14 +22,24 @@ def _state(post_id: str) -> ThreadState:
     return ThreadState((entry,))
 
 
+CHANGELOG = "threads-changelog"
+
+
 class FakeChangelog:
-    """Records each send; `fail_next` makes the next sends' delivery fail."""
+    """The changelog topic and the producer: records each send; `fail_next` makes the
+    next sends' delivery fail."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[bytes, bytes, int]] = []
         self.fail_next = False
 
-    async def send(self, *, key: bytes, value: bytes, partition: int) -> asyncio.Future[None]:
+    def get_topic_name(self) -> str:
+        return CHANGELOG
+
+    async def send(
+        self, topic: str, key: bytes, value: bytes, partition: int | None
+    ) -> asyncio.Future[None]:
+        assert topic == CHANGELOG and partition is not None
         delivery: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if self.fail_next:
             delivery.set_exception(ConnectionError("broker went away"))
@@ -40,8 +50,10 @@ class FakeChangelog:
 
 
 def _store(capacity: int = 100) -> tuple[TableThreadStore, SimpleNamespace]:
-    table = SimpleNamespace(data={}, partitions=PARTITIONS, changelog_topic=FakeChangelog())
-    return TableThreadStore(table, decoded_capacity=capacity), table  # type: ignore[arg-type]
+    changelog = FakeChangelog()
+    table = SimpleNamespace(data={}, partitions=PARTITIONS, changelog_topic=changelog)
+    store = TableThreadStore(table, changelog.send, decoded_capacity=capacity)  # type: ignore[arg-type]
+    return store, table
 
 
 def test_put_is_seen_at_once_and_written_once_per_batch():

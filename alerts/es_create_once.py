@@ -1,0 +1,142 @@
+"""Writes documents to one Elasticsearch index in bulk, each document id at most once.
+
+The worker's alerts and posts go through this writer. Every document is created with
+`op_type=create`, so a replay after a crash finds it present (409) and leaves it
+alone: a reviewer's later change to an alert, or a legal hold set on a post, is never
+overwritten by a replay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from elasticsearch import AsyncElasticsearch, TransportError
+from elasticsearch import ConnectionError as EsConnectionError
+from elasticsearch.exceptions import ApiError
+from elasticsearch.serializer import OrjsonSerializer
+
+from alerts.errors import AlertRejected, IndexUnavailable
+from tapwatch.settings import ElasticsearchSettings
+
+# Per-item bulk statuses that a later retry can fix: overload and server trouble.
+_RETRYABLE_ITEM_STATUSES = frozenset({429, 500, 502, 503, 504})
+# The document already exists: a replay of a document already written, which is success.
+_ALREADY_WRITTEN = 409
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    """What one bulk write did: new documents, replays already present, and refusals."""
+
+    created: int
+    already_present: int
+    rejected: tuple[AlertRejected, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexTemplate:
+    """An index template by name, and a function building its body."""
+
+    name: str
+    body: Callable[[], Mapping[str, Any]]
+
+
+class CreateOnceWriter:
+    """Bulk-creates (document id, document) pairs in one index, each id at most once."""
+
+    def __init__(
+        self, client: AsyncElasticsearch, index: str, template: IndexTemplate, noun: str
+    ) -> None:
+        self._client = client
+        self._index = index
+        self._template = template
+        self._noun = noun  # "alerts", "posts": named in errors
+
+    @classmethod
+    def from_settings(
+        cls, settings: ElasticsearchSettings, index: str, template: IndexTemplate, noun: str
+    ) -> CreateOnceWriter:
+        # orjson parses the bulk responses (one item per document) several times faster.
+        options: dict[str, Any] = {**settings.client_options(), "serializer": OrjsonSerializer()}
+        client = AsyncElasticsearch(**options)
+        return cls(client, index, template, noun)
+
+    async def close(self) -> None:
+        await self._client.close()
+
+    async def ensure_template(self) -> None:
+        """Create or update the index template, then the index itself."""
+        try:
+            await self._client.indices.put_index_template(
+                name=self._template.name, **self._template.body()
+            )
+            if not await self._client.indices.exists(index=self._index):
+                await self._client.indices.create(index=self._index)
+        except ApiError as exc:
+            if exc.meta.status == 400 and "resource_already_exists" in str(exc):
+                return  # another worker created it between our check and our create
+            raise _unavailable(exc) from exc
+        except (EsConnectionError, TransportError) as exc:
+            raise _unavailable(exc) from exc
+
+    async def write(self, documents: Sequence[tuple[str, Mapping[str, Any]]]) -> WriteResult:
+        """Bulk-create the documents; raise IndexUnavailable if any must be retried.
+
+        Documents refused for good (a mapping error, say) come back in `rejected` by
+        document id, so the caller can dead-letter them; the rest are durably written.
+        """
+        if not documents:
+            return WriteResult(0, 0, ())
+        operations = bulk_create_lines(self._index, documents)
+        try:
+            # The client's stubs want mappings; its NDJSON serializer takes bytes lines too.
+            response = await self._client.bulk(operations=operations)  # type: ignore[arg-type]
+        except ApiError as exc:
+            if exc.meta.status in _RETRYABLE_ITEM_STATUSES:
+                raise _unavailable(exc) from exc
+            raise
+        except (EsConnectionError, TransportError) as exc:
+            raise _unavailable(exc) from exc
+        return summarize_bulk(response.body, self._noun)
+
+
+def bulk_create_lines(
+    index: str, documents: Sequence[tuple[str, Mapping[str, Any]]]
+) -> list[bytes]:
+    """The bulk body's NDJSON lines, encoded here: the client passes bytes lines through."""
+    lines: list[bytes] = []
+    for doc_id, document in documents:
+        lines.append(orjson.dumps({"create": {"_index": index, "_id": doc_id}}))
+        lines.append(orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY))
+    return lines
+
+
+def summarize_bulk(body: Mapping[str, Any], noun: str) -> WriteResult:
+    """Count a bulk-create response's items; raise IndexUnavailable if any needs a retry."""
+    created = present = 0
+    rejected: list[AlertRejected] = []
+    retryable = 0
+    for item in body.get("items", []):
+        outcome = item.get("create", {})
+        status = int(outcome.get("status", 0))
+        if status in (200, 201):
+            created += 1
+        elif status == _ALREADY_WRITTEN:
+            present += 1
+        elif status in _RETRYABLE_ITEM_STATUSES:
+            retryable += 1
+        else:
+            error = outcome.get("error", {})
+            reason = f"{error.get('type', 'error')}: {error.get('reason', 'unknown')}"[:500]
+            rejected.append(AlertRejected(str(outcome.get("_id", "?")), reason))
+    if retryable:
+        # Items that did go in are create-once, so retrying the whole batch is safe.
+        raise IndexUnavailable(f"{retryable} {noun} need a retry (overloaded or failing)")
+    return WriteResult(created, present, tuple(rejected))
+
+
+def _unavailable(exc: Exception) -> IndexUnavailable:
+    return IndexUnavailable(f"Elasticsearch unavailable: {type(exc).__name__}: {str(exc)[:200]}")
