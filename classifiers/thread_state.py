@@ -82,7 +82,10 @@ def _entry_to_dict(entry: ThreadEntry) -> dict[str, Any]:
 
 
 def thread_state_to_json(state: ThreadState) -> bytes:
-    return orjson.dumps([_entry_to_dict(e) for e in state.entries])
+    encoded = orjson.dumps([_entry_to_dict(e) for e in state.entries])
+    # orjson's bytes keep the whole buffer it wrote into (about 4 KiB); a state lives
+    # in the conversation table for as long as its thread, so keep an exact-size copy.
+    return bytes(memoryview(encoded))
 
 
 def thread_state_from_json(payload: bytes | None) -> ThreadState:

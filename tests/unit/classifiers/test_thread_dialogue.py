@@ -125,6 +125,20 @@ class TestThreadState:
         state, _ = _run(_student_post(), _staff_comment())
         assert thread_state_from_json(thread_state_to_json(state)) == state
 
+    def test_encoded_state_holds_no_more_memory_than_its_bytes(self):
+        """The table keeps each encoded state for the life of its thread: the bytes must
+        not carry the encoder's spare buffer (orjson's is about 4 KiB)."""
+        import tracemalloc
+
+        state, _ = _run(_student_post(), _staff_comment())
+        tracemalloc.start()
+        try:
+            kept = [thread_state_to_json(state) for _ in range(100)]
+            per_state = tracemalloc.get_traced_memory()[0] / len(kept)
+        finally:
+            tracemalloc.stop()
+        assert per_state < len(kept[0]) + 200
+
     def test_entries_are_capped(self):
         """A thread keeps at most MAX_ENTRIES entries, dropping the oldest."""
         state = ThreadState()
