@@ -39,6 +39,7 @@ from streams.faust_consumer import install_consumer
 from streams.kafka_reference_cache import DistrictReferenceCache
 from streams.pipeline import BatchDetector, RawRecord, detect_batch
 from streams.producer_send import producer_sender
+from streams.raw_schema import RawBytesSchema
 from streams.task_dump import install_task_dump
 from streams.thread_table import TableThreadStore, conversation_table
 from streams.topics import PipelineNames
@@ -166,10 +167,10 @@ def build_app(
     )
     install_consumer(app)
     resources = WorkerResources(kafka, es, names)
-    posts = app.topic(names.posts, key_type=bytes, value_type=bytes)
-    alerts = app.topic(names.alerts, key_type=bytes, value_type=bytes)
-    deadletter = app.topic(names.posts_deadletter, key_type=bytes, value_type=bytes)
-    post_deletions = app.topic(names.post_deletions, key_type=bytes, value_type=bytes)
+    posts = app.topic(names.posts, schema=RawBytesSchema())
+    alerts = app.topic(names.alerts, schema=RawBytesSchema())
+    deadletter = app.topic(names.posts_deadletter, schema=RawBytesSchema())
+    post_deletions = app.topic(names.post_deletions, schema=RawBytesSchema())
     send_record = producer_sender(app)
     threads = TableThreadStore(conversation_table(app, kafka.partitions), send_record)
 
