@@ -11,6 +11,7 @@ import argparse
 import json
 import math
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -63,6 +64,8 @@ WARM_UP_TIMEOUT_S = 180.0
 PROBE_TIMEOUT_S = 30.0
 # After the group committed everything, alerts still unseen this long are looked up by id (s).
 SWEEP_AFTER_S = 3.0
+# How long a worker gets to log its state after SIGUSR1 before it is stopped (s).
+STATE_DUMP_WAIT_S = 2.0
 
 
 def say(message: str) -> None:
@@ -249,6 +252,8 @@ def run(config: BenchConfig) -> RunResult:
         failed = False
         return result
     finally:
+        if failed:
+            dump_worker_state(workers)
         stop_workers(workers, show_logs=failed)
         if config.keep:
             say(f"--keep: namespace {names.namespace} left in place")
@@ -256,6 +261,17 @@ def run(config: BenchConfig) -> RunResult:
             cleanup(kafka, names)
         if not failed and not config.keep:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def dump_worker_state(workers: list[WorkerProcess]) -> None:
+    """Ask each live worker to log its consumer state and tasks (SIGUSR1) before it is
+    stopped, so that a stalled run leaves evidence in the worker logs."""
+    asked = [w for w in workers if w.process.poll() is None]
+    for worker in asked:
+        worker.process.send_signal(signal.SIGUSR1)
+    if asked:
+        time.sleep(STATE_DUMP_WAIT_S)
+        say("asked the workers for their state (SIGUSR1): see `worker.state` in their logs")
 
 
 def stop_workers(workers: list[WorkerProcess], show_logs: bool) -> None:
