@@ -2,10 +2,9 @@
 
 Runs what the detect agent runs for each batch of the pipeline benchmark's synthetic
 posts: `detect_batch` (decoding, all rules, the thread observer, the content model),
-the thread states' encoding (through the worker's own store), the alerts' JSON and the
-posts-index documents' JSON
-bulk body. No servers: it shows how fast one core could go if Kafka, Elasticsearch
-and Faust cost nothing, and where the time goes (`--profile`).
+the thread states' encoding (through the worker's own store), the alerts' JSON and
+the posts-index bulk body. No servers: it shows how fast one core could go if Kafka,
+Elasticsearch and Faust cost nothing, and where the time goes (`--profile`).
 
 Prints one table row per stage, then as its last line one JSON object.
 """
