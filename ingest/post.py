@@ -77,8 +77,11 @@ class Post:
         if len(self.text) > MAX_TEXT_CHARS:
             raise InvalidEvent(f"post text has {len(self.text)} characters, over {MAX_TEXT_CHARS}")
         for name in ("text", "raw"):
+            value: str = getattr(self, name)
+            if value.isascii():  # a flag CPython keeps: no surrogate, nothing to encode
+                continue
             try:
-                getattr(self, name).encode("utf-8")
+                value.encode("utf-8")
             except UnicodeEncodeError:  # a lone surrogate: JSON allows it, UTF-8 does not
                 raise InvalidEvent(f"post {name} holds an unpaired surrogate") from None
 

@@ -49,3 +49,30 @@ class TestVersion:
         """An edit that keeps the text but carries a new edit time is a new version."""
         edited = datetime(2026, 10, 6, tzinfo=UTC)
         assert make_post().version != make_post(edited_at=edited).version
+
+
+class TestDecodingRefusals:
+    """What the worker's decoder refuses is an InvalidEvent with a reason, never a crash."""
+
+    @pytest.mark.parametrize(
+        "payload",
+        [
+            b"{broken",
+            b"\xff\xfe{}",  # not UTF-8
+            b'{"text": "\\ud800"}',  # a lone surrogate escape
+            b"[" * 5_000 + b"]" * 5_000,  # nested deeper than any parser allows
+            b"NaN",
+        ],
+    )
+    def test_unreadable_payload_is_an_invalid_event(self, payload: bytes) -> None:
+        with pytest.raises(InvalidEvent, match="not valid JSON"):
+            post_from_json(payload)
+
+    @pytest.mark.parametrize("field", ["text", "raw"])
+    def test_lone_surrogate_in_a_field_is_refused(self, field: str) -> None:
+        with pytest.raises(InvalidEvent, match="unpaired surrogate"):
+            make_post(**{field: "caf\u00e9 \ud800"})
+
+    def test_non_ascii_text_round_trips(self) -> None:
+        post = make_post(text="Caf\u00e9 night \u2014 \U0001f3ad tickets at the door")
+        assert post_from_json(post_to_json(post)) == post
