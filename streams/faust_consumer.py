@@ -108,7 +108,28 @@ class TapwatchConsumer(AIOKafkaConsumer):
         self._queues_cleared = False  # this seek brings back whatever a clear removed
         self._forget_everything()
         await super().perform_seek()
+        await self._seek_uncommitted_to_beginning()
         self._forget_everything()
+
+    async def _seek_uncommitted_to_beginning(self) -> None:
+        """Restart each stream partition that has no committed offset from its beginning.
+
+        aiokafka's `seek_to_committed` leaves such a partition where its fetch got to
+        (a new group, or a partition never committed): a record fetched and then
+        emptied out of a queue there would never come back, and the ledger would later
+        commit past it. Reading from the beginning is what the group's
+        `auto_offset_reset=earliest` does for a partition without a commit. Table
+        changelog partitions are the recovery's to place.
+        """
+        uncommitted = [
+            tp
+            for tp in self.assignment()
+            if not self._is_changelog_tp(tp) and not self._committed_offset.get(tp)
+        ]
+        if uncommitted:
+            await self._thread.seek_to_beginning(*uncommitted)
+            for tp in uncommitted:
+                self._read_offset[tp] = None
 
     async def seek(self, partition: TP, offset: int) -> None:
         """Seek one partition; its records fetched before are stale, the others' are not."""

@@ -48,6 +48,10 @@ class _Harness:
         self.consumer.getmany = self._getmany  # type: ignore[method-assign]
         self.consumer.seek_to_committed = self._seek_to_committed  # type: ignore[method-assign]
         self.consumer._seek = self._seek_one  # type: ignore[method-assign]
+        self.assigned: set[TP] = {POSTS}
+        self.consumer.assignment = lambda: set(self.assigned)  # type: ignore[method-assign]
+        self.consumer._thread.seek_to_beginning = self._seek_to_beginning  # type: ignore[method-assign]
+        self.to_beginning: list[set[TP]] = []
         self.seeks = 0
         self.during_fetch: Callable[[], None] | None = None
         self.during_delivery: dict[int, Callable[[], Awaitable[None]]] = {}
@@ -61,6 +65,9 @@ class _Harness:
 
     async def _seek_one(self, partition: TP, offset: int) -> None:
         self.seeks += 1
+
+    async def _seek_to_beginning(self, *partitions: TP) -> None:
+        self.to_beginning.append(set(partitions))
 
     async def _deliver(self, message: ConsumerMessage) -> None:
         if message.offset == self.block_at:
@@ -101,6 +108,27 @@ def test_records_emptied_out_of_the_queues_are_re_read_once_the_rebalance_is_ove
         return steps
 
     assert _run(scenario()) == [(False, 0), (True, 1), (False, 1)]
+
+
+def test_a_rewind_restarts_partitions_without_a_committed_offset_from_their_beginning():
+    """aiokafka's seek_to_committed leaves a partition without a commit where its fetch
+    got to, so a record fetched and then emptied out of a queue there never came back
+    (a fresh two-worker group stalled on it, and a later commit would have skipped it)."""
+
+    async def scenario() -> tuple[list[set[TP]], int | None]:
+        harness = _Harness([])
+        consumer, app = harness.consumer, harness.app
+        changelog = TP(app.Table("threads", partitions=2).changelog_topic.get_topic_name(), 0)
+        committed = TP(POSTS.topic, 1)
+        harness.assigned = {POSTS, committed, changelog}
+        consumer._committed_offset[committed] = 7
+        consumer._read_offset[POSTS] = 0  # fetched and handed over, then emptied out
+        await consumer._rewind_to_committed()
+        return harness.to_beginning, consumer._read_offset.get(POSTS)
+
+    to_beginning, read_offset = _run(scenario())
+    assert to_beginning == [{POSTS}]
+    assert read_offset is None
 
 
 def test_faust_commits_past_an_unacked_offset_and_tapwatch_does_not():
