@@ -127,7 +127,11 @@ class TapwatchConsumer(AIOKafkaConsumer):
             if not self._is_changelog_tp(tp) and not self._committed_offset.get(tp)
         ]
         if uncommitted:
-            await self._thread.seek_to_beginning(*uncommitted)
+            # A seek to a concrete offset, not aiokafka's seek_to_beginning: that one
+            # leaves the position unset until a reset, and Faust's livelock check
+            # crashes the consumer on a partition without a position.
+            earliest = await self._thread.earliest_offsets(*uncommitted)
+            await self._thread.seek_wait({tp: earliest[tp] for tp in uncommitted})
             for tp in uncommitted:
                 self._read_offset[tp] = None
 

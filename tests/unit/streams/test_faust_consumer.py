@@ -50,8 +50,9 @@ class _Harness:
         self.consumer._seek = self._seek_one  # type: ignore[method-assign]
         self.assigned: set[TP] = {POSTS}
         self.consumer.assignment = lambda: set(self.assigned)  # type: ignore[method-assign]
-        self.consumer._thread.seek_to_beginning = self._seek_to_beginning  # type: ignore[method-assign]
-        self.to_beginning: list[set[TP]] = []
+        self.consumer._thread.earliest_offsets = self._earliest_offsets  # type: ignore[method-assign]
+        self.consumer._thread.seek_wait = self._seek_wait  # type: ignore[method-assign]
+        self.seeked_to: list[dict[TP, int]] = []
         self.seeks = 0
         self.during_fetch: Callable[[], None] | None = None
         self.during_delivery: dict[int, Callable[[], Awaitable[None]]] = {}
@@ -66,8 +67,11 @@ class _Harness:
     async def _seek_one(self, partition: TP, offset: int) -> None:
         self.seeks += 1
 
-    async def _seek_to_beginning(self, *partitions: TP) -> None:
-        self.to_beginning.append(set(partitions))
+    async def _earliest_offsets(self, *partitions: TP) -> dict[TP, int]:
+        return {tp: 3 for tp in partitions}  # retention removed offsets 0-2
+
+    async def _seek_wait(self, partitions: dict[TP, int]) -> None:
+        self.seeked_to.append(dict(partitions))
 
     async def _deliver(self, message: ConsumerMessage) -> None:
         if message.offset == self.block_at:
@@ -115,7 +119,7 @@ def test_a_rewind_restarts_partitions_without_a_committed_offset_from_their_begi
     got to, so a record fetched and then emptied out of a queue there never came back
     (a fresh two-worker group stalled on it, and a later commit would have skipped it)."""
 
-    async def scenario() -> tuple[list[set[TP]], int | None]:
+    async def scenario() -> tuple[list[dict[TP, int]], int | None]:
         harness = _Harness([])
         consumer, app = harness.consumer, harness.app
         changelog = TP(app.Table("threads", partitions=2).changelog_topic.get_topic_name(), 0)
@@ -124,10 +128,10 @@ def test_a_rewind_restarts_partitions_without_a_committed_offset_from_their_begi
         consumer._committed_offset[committed] = 7
         consumer._read_offset[POSTS] = 0  # fetched and handed over, then emptied out
         await consumer._rewind_to_committed()
-        return harness.to_beginning, consumer._read_offset.get(POSTS)
+        return harness.seeked_to, consumer._read_offset.get(POSTS)
 
-    to_beginning, read_offset = _run(scenario())
-    assert to_beginning == [{POSTS}]
+    seeked_to, read_offset = _run(scenario())
+    assert seeked_to == [{POSTS: 3}]  # its earliest offset, a concrete position
     assert read_offset is None
 
 
