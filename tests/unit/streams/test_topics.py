@@ -8,7 +8,10 @@ class TestPipelineNames:
         """Without a namespace the topics, group and index carry their plain names."""
         names = PipelineNames()
         assert (names.posts, names.group_id, names.alerts_index) == (
-            "tapwatch-posts", "tapwatch", "tapwatch-alerts")
+            "tapwatch-posts",
+            "tapwatch",
+            "tapwatch-alerts",
+        )
 
     def test_namespace_suffixes_everything_and_keeps_the_alerts_pattern(self):
         """A namespace suffixes every name; the index still matches tapwatch-alerts*."""
