@@ -7,10 +7,10 @@ deletion marks in the posts index. Each agent waits for the worker's resources
 inside its batch loop, so no record waits in a stream before the loop reads it.
 No agent acks a record before its work is done: every agent reads batches with
 `noack_take` and acks a batch itself (`_ack_all`) once its work is done; `detect`
-once its alerts are in Kafka and its posts in Elasticsearch. Faust flushes the
-producer before it commits, so an input offset is committed only after its alerts,
-thread state and dead letters are in Kafka, and an alert offset only after the
-alert is in Elasticsearch.
+once its alerts are in Kafka and its posts in Elasticsearch. `detect` waits for
+Kafka to acknowledge every alert, thread state and dead letter of a batch before it
+acks the batch, so an input offset is committed only after they are in Kafka, and an
+alert offset only after the alert is in Elasticsearch.
 """
 
 from __future__ import annotations
