@@ -169,7 +169,6 @@ def build_app(
     resources = WorkerResources(kafka, es, names)
     posts = app.topic(names.posts, schema=RawBytesSchema())
     alerts = app.topic(names.alerts, schema=RawBytesSchema())
-    deadletter = app.topic(names.posts_deadletter, schema=RawBytesSchema())
     post_deletions = app.topic(names.post_deletions, schema=RawBytesSchema())
     send_record = producer_sender(app)
     threads = TableThreadStore(conversation_table(app, kafka.partitions), send_record)
@@ -185,7 +184,9 @@ def build_app(
                 letter.offset,
                 letter.reason[:200],
             )
-            futures.append(await deadletter.send(key=letter.key, value=letter.to_json(now)))
+            futures.append(
+                await send_record(names.posts_deadletter, letter.key, letter.to_json(now), None)
+            )
         return futures
 
     async def detect_and_publish(records: Sequence[RawRecord]) -> list[Post]:

@@ -108,11 +108,11 @@ class TapwatchConsumer(AIOKafkaConsumer):
         self._queues_cleared = False  # this seek brings back whatever a clear removed
         self._forget_everything()
         await super().perform_seek()
-        await self._seek_uncommitted_to_beginning()
+        await self._seek_uncommitted_to_earliest()
         self._forget_everything()
 
-    async def _seek_uncommitted_to_beginning(self) -> None:
-        """Restart each stream partition that has no committed offset from its beginning.
+    async def _seek_uncommitted_to_earliest(self) -> None:
+        """Restart each stream partition that has no committed offset from its earliest offset.
 
         aiokafka's `seek_to_committed` leaves such a partition where its fetch got to
         (a new group, or a partition never committed): a record fetched and then
