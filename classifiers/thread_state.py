@@ -51,6 +51,11 @@ class ThreadState:
 
     entries: tuple[ThreadEntry, ...] = ()
 
+    @property
+    def last_activity(self) -> datetime | None:
+        """The event time of the newest remembered item (entries are kept in event order)."""
+        return self.entries[-1].created_at if self.entries else None
+
     def has(self, post_id: str) -> bool:
         return any(entry.post_id == post_id for entry in self.entries)
 

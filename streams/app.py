@@ -20,7 +20,7 @@ import functools
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import faust
@@ -44,7 +44,7 @@ from streams.task_dump import install_task_dump
 from streams.thread_table import TableThreadStore, conversation_table
 from streams.topics import PipelineNames
 from streams.worker_state import describe_consumer
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+from tapwatch.settings import ElasticsearchSettings, KafkaSettings, ThreadSettings
 
 log = logging.getLogger(__name__)
 
@@ -145,8 +145,10 @@ def build_app(
     es: ElasticsearchSettings,
     names: PipelineNames,
     batch_detectors: Mapping[str, BatchDetector] | None = None,
+    thread_settings: ThreadSettings | None = None,
 ) -> faust.App:
     """A Faust app whose workers share one consumer group and the partitions between them."""
+    thread_settings = thread_settings or ThreadSettings()
     app = faust.App(
         names.group_id,
         broker=[f"kafka://{server}" for server in kafka.bootstrap_servers],
@@ -171,7 +173,16 @@ def build_app(
     alerts = app.topic(names.alerts, schema=RawBytesSchema())
     post_deletions = app.topic(names.post_deletions, schema=RawBytesSchema())
     send_record = producer_sender(app)
-    threads = TableThreadStore(conversation_table(app, kafka.partitions), send_record)
+    threads = TableThreadStore(
+        conversation_table(app, kafka.partitions),
+        send_record,
+        ttl=timedelta(days=thread_settings.ttl_days),
+        sweep_interval_s=thread_settings.sweep_interval_s,
+    )
+
+    def owned_posts_partitions() -> set[int]:
+        """The posts partitions (and so conversation-table partitions) this worker owns."""
+        return {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == names.posts}
 
     async def send_dead_letters(letters: Sequence[DeadLetter]) -> list[Any]:
         now = datetime.now(UTC)
@@ -200,6 +211,9 @@ def build_app(
             batch_detectors=batch_detectors,
         )
         await threads.publish_changes()
+        forgotten = await threads.expire_idle(owned_posts_partitions())
+        if forgotten:
+            log.info("thread.expired conversations=%d", forgotten)
         pending = await send_dead_letters(outcome.dead_letters)
         for alert in outcome.alerts:
             pending.append(

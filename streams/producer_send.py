@@ -14,15 +14,16 @@ from typing import Any
 
 import faust
 
-# send(topic, key or None, value, partition or None) -> the delivery to wait for.
-SendRecord = Callable[[str, bytes | None, bytes, int | None], Awaitable[Awaitable[Any]]]
+# send(topic, key or None, value (None: a tombstone), partition or None) -> the delivery
+# to wait for.
+SendRecord = Callable[[str, bytes | None, bytes | None, int | None], Awaitable[Awaitable[Any]]]
 
 
 def producer_sender(app: faust.App) -> SendRecord:
     """Send through the app's producer (its linger, batching and acks settings)."""
 
     async def send(
-        topic: str, key: bytes | None, value: bytes, partition: int | None
+        topic: str, key: bytes | None, value: bytes | None, partition: int | None
     ) -> Awaitable[Any]:
         return await app.producer.send(topic, key, value, partition, None, None)
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
+from collections.abc import Collection
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import faust
@@ -11,6 +14,7 @@ from kafka.partitioner.default import murmur2
 
 from classifiers.thread_state import ThreadState, thread_state_to_json
 from streams.producer_send import SendRecord
+from streams.thread_expiry import StreamClock, SweepCursor
 from streams.thread_store import decode_thread_state
 from streams.topics import THREADS_TABLE
 
@@ -68,16 +72,31 @@ class TableThreadStore:
     Recently used states are also kept decoded (up to `decoded_capacity`), each with
     the encoded value it came from, so a busy thread is not decoded for every post and
     a state replaced by a recovery is never served stale.
+
+    Idle conversations are forgotten (`expire_idle`): a conversation whose newest item
+    is `ttl` older than the newest item written in its partition is deleted from the
+    table and from the changelog (a tombstone, which compaction then drops), so a
+    worker's memory follows the conversations of the last `ttl`, not of all time.
     """
 
     def __init__(
-        self, table: ConversationTable, send: SendRecord, decoded_capacity: int = 50_000
+        self,
+        table: ConversationTable,
+        send: SendRecord,
+        decoded_capacity: int = 50_000,
+        ttl: timedelta = timedelta(days=60),
+        sweep_interval_s: float = 60.0,
+        sweep_budget: int = 500,
     ) -> None:
         self._table = table
         self._send = send
         self._changed: dict[bytes, ThreadState] = {}
         self._decoded: OrderedDict[bytes, tuple[bytes, ThreadState]] = OrderedDict()
         self._decoded_capacity = decoded_capacity
+        self._ttl = ttl
+        self._clock = StreamClock()
+        self._sweep = SweepCursor(sweep_interval_s)
+        self._sweep_budget = sweep_budget
 
     def get(self, key: str) -> ThreadState:
         encoded_key = key.encode()
@@ -87,11 +106,7 @@ class TableThreadStore:
         raw = self._table.data.get(encoded_key)
         if not isinstance(raw, bytes):
             return ThreadState()
-        cached = self._decoded.get(encoded_key)
-        if cached is not None and cached[0] is raw:
-            self._decoded.move_to_end(encoded_key)
-            return cached[1]
-        state = decode_thread_state(key, raw)
+        state = self._decode_cached(encoded_key, raw)
         self._remember(encoded_key, raw, state)
         return state
 
@@ -108,20 +123,70 @@ class TableThreadStore:
         """Store and write the latest state of every conversation changed since the last
         call, and wait until Kafka has it; after a failure the changes stay for the
         next call."""
-        partitions = self._table.partitions
-        if partitions is None:
-            raise RuntimeError("the conversation table needs its partition count")
+        partitions = self._partitions()
         changelog = self._table.changelog_topic.get_topic_name()
         changed = list(self._changed.items())
+        now = datetime.now(UTC)
         sends = []
         for key, state in changed:
             raw = thread_state_to_json(state)
             self._table.data[key] = raw
             self._remember(key, raw, state)
-            sends.append(
-                await self._send(changelog, key, raw, kafka_default_partition(key, partitions))
-            )
+            partition = kafka_default_partition(key, partitions)
+            self._clock.advance(partition, state.last_activity, now)
+            sends.append(await self._send(changelog, key, raw, partition))
         await asyncio.gather(*sends)
         for key, state in changed:
             if self._changed.get(key) is state:
                 del self._changed[key]
+
+    async def expire_idle(self, owned_partitions: Collection[int]) -> int:
+        """Forget the idle conversations among the next slice of the table's keys, in the
+        partitions this worker owns (another worker's standby copies are left to it), and
+        wait until Kafka has their tombstones. Returns how many were forgotten.
+
+        Call it between batches, after `publish_changes`: a conversation with a change
+        not yet published is never forgotten.
+        """
+        keys = self._sweep.next_slice(self._table.data.keys, self._sweep_budget, time.monotonic())
+        oldest = self._clock.oldest_horizon(self._ttl)
+        if not keys or oldest is None:
+            return 0
+        partitions = self._partitions()
+        changelog = self._table.changelog_topic.get_topic_name()
+        idle: list[tuple[bytes, bytes]] = []
+        tombstones = []
+        for key in keys:
+            raw = self._table.data.get(key)
+            if key in self._changed or not isinstance(raw, bytes):
+                continue
+            last = self._decode_cached(key, raw).last_activity
+            if last is not None and last >= oldest:
+                continue  # recent in every partition: no need to hash the key
+            partition = kafka_default_partition(key, partitions)
+            horizon = self._clock.horizon(partition, self._ttl)
+            if partition not in owned_partitions or horizon is None:
+                continue
+            if last is None or last < horizon:
+                idle.append((key, raw))
+                tombstones.append(await self._send(changelog, key, None, partition))
+        await asyncio.gather(*tombstones)
+        # Only once Kafka has the tombstones (a failed send leaves the state for the next
+        # pass), and only states nobody replaced meanwhile.
+        for key, raw in idle:
+            if self._table.data.get(key) is raw:
+                del self._table.data[key]
+                self._decoded.pop(key, None)
+        return len(idle)
+
+    def _decode_cached(self, key: bytes, raw: bytes) -> ThreadState:
+        cached = self._decoded.get(key)
+        if cached is not None and cached[0] is raw:
+            return cached[1]
+        return decode_thread_state(key.decode(errors="replace"), raw)
+
+    def _partitions(self) -> int:
+        partitions = self._table.partitions
+        if partitions is None:
+            raise RuntimeError("the conversation table needs its partition count")
+        return partitions

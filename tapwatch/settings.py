@@ -106,6 +106,18 @@ class ModelSettings(BaseSettings):
     content_model: Path | None = None
 
 
+class ThreadSettings(BaseSettings):
+    """TAPWATCH_THREAD_*: how long the worker remembers an idle conversation."""
+
+    model_config = SettingsConfigDict(env_prefix="TAPWATCH_THREAD_", frozen=True)
+
+    # A conversation is forgotten once the posts of its partition have moved this far
+    # (event time) past its newest item; a later reply then starts a new thread state.
+    ttl_days: float = Field(default=60.0, gt=0)
+    # The fewest seconds between two starts of a pass over the table's conversations.
+    sweep_interval_s: float = Field(default=60.0, ge=0)
+
+
 class StackSettings(BaseSettings):
     """TAPWATCH_STACK_DIR / TAPWATCH_CACHE_DIR: where the local stack keeps its state."""
 

@@ -14,7 +14,7 @@ from streams.app import build_app
 from streams.kafka_admin import ensure_topics
 from streams.topics import PipelineNames
 from tapwatch.errors import TransientError
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings, ModelSettings
+from tapwatch.settings import ElasticsearchSettings, KafkaSettings, ModelSettings, ThreadSettings
 
 
 def run_worker(loglevel: str) -> int:
@@ -22,8 +22,7 @@ def run_worker(loglevel: str) -> int:
     try:
         content = ContentDetector(load_model(model_dir))
     except ArtifactError as exc:
-        print(f"error: no usable content model: {exc}; build it with `make model`",
-              file=sys.stderr)
+        print(f"error: no usable content model: {exc}; build it with `make model`", file=sys.stderr)
         return 2
     kafka = KafkaSettings()
     names = PipelineNames.from_env()
@@ -32,7 +31,13 @@ def run_worker(loglevel: str) -> int:
     except TransientError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    app = build_app(kafka, ElasticsearchSettings(), names, {INAPPROPRIATE_CONTENT: content})
+    app = build_app(
+        kafka,
+        ElasticsearchSettings(),
+        names,
+        {INAPPROPRIATE_CONTENT: content},
+        ThreadSettings(),
+    )
     worker = Worker(app, loglevel=loglevel)
     worker.execute_from_commandline()  # returns only at shutdown (SIGTERM / SIGINT)
     return 0

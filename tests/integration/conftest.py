@@ -84,13 +84,15 @@ def run_tapwatch(
 class WorkerProcess:
     """A `tapwatch worker` subprocess in the test's namespace; its log is kept for failures."""
 
-    def __init__(self, pipeline: PipelineNames, log_path: Path) -> None:
+    def __init__(
+        self, pipeline: PipelineNames, log_path: Path, extra_env: dict[str, str] | None = None
+    ) -> None:
         self.log_path = log_path
         self._log = log_path.open("w")
         self.process = subprocess.Popen(
             [*TAPWATCH, "worker", "--loglevel", "info"],
             cwd=REPO,
-            env=env_for(pipeline),
+            env={**env_for(pipeline), **(extra_env or {})},
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
@@ -119,8 +121,8 @@ def worker_factory(
     started: list[WorkerProcess] = []
     logs = tmp_path_factory.mktemp("workers")
 
-    def start() -> WorkerProcess:
-        worker = WorkerProcess(names, logs / f"worker-{len(started)}.log")
+    def start(**extra_env: str) -> WorkerProcess:
+        worker = WorkerProcess(names, logs / f"worker-{len(started)}.log", extra_env)
         started.append(worker)
         return worker
 

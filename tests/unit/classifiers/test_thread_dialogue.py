@@ -149,6 +149,13 @@ class TestThreadState:
         assert len(state.entries) == MAX_ENTRIES
         assert state.entries[0].post_id == "p5"
 
+    def test_last_activity_is_the_newest_item_whatever_the_arrival_order(self):
+        """A late-arriving older item does not make the thread look newer than it is."""
+        assert ThreadState().last_activity is None
+        state, _ = _run(_staff_comment(at=STAFF_AT), _student_post(at=STUDENT_AT))
+        assert STUDENT_AT < STAFF_AT
+        assert state.last_activity == STAFF_AT
+
     def test_garbage_state_raises_invalid_event(self):
         """Unreadable stored state raises the project's InvalidEvent, nothing else."""
         import pytest

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -30,14 +30,14 @@ class FakeChangelog:
     next sends' delivery fail."""
 
     def __init__(self) -> None:
-        self.sent: list[tuple[bytes, bytes, int]] = []
+        self.sent: list[tuple[bytes, bytes | None, int]] = []
         self.fail_next = False
 
     def get_topic_name(self) -> str:
         return CHANGELOG
 
     async def send(
-        self, topic: str, key: bytes, value: bytes, partition: int | None
+        self, topic: str, key: bytes, value: bytes | None, partition: int | None
     ) -> asyncio.Future[None]:
         assert topic == CHANGELOG and partition is not None
         delivery: asyncio.Future[None] = asyncio.get_running_loop().create_future()
@@ -119,3 +119,110 @@ def test_encoded_store_round_trips_through_bytes():
     assert store.get("c1") == _state("1")
     store.encoded["c2"] = b"\xff"
     assert store.get("c2") == ThreadState()
+
+
+T0 = datetime(2026, 10, 5, 23, tzinfo=UTC)
+TTL = timedelta(days=1)
+
+
+def _state_at(post_id: str, at: datetime) -> ThreadState:
+    return ThreadState((ThreadEntry(post_id, "acct", Side.STUDENT, at),))
+
+
+def _keys_in_partition(partition: int, count: int) -> list[str]:
+    keys = (f"conv-{n}" for n in range(10_000))
+    return [k for k in keys if kafka_default_partition(k.encode(), PARTITIONS) == partition][
+        :count
+    ]
+
+
+def _expiring_store() -> tuple[TableThreadStore, SimpleNamespace]:
+    changelog = FakeChangelog()
+    table = SimpleNamespace(data={}, partitions=PARTITIONS, changelog_topic=changelog)
+    store = TableThreadStore(
+        table,  # type: ignore[arg-type]
+        changelog.send,
+        ttl=TTL,
+        sweep_interval_s=0,
+        sweep_budget=100,
+    )
+    return store, table
+
+
+def _publish(store: TableThreadStore, **states: ThreadState) -> None:
+    for key, state in states.items():
+        store.put(key, state)
+    asyncio.run(store.publish_changes())
+
+
+class TestExpireIdle:
+    ALL = range(PARTITIONS)
+
+    def test_an_idle_conversation_is_deleted_and_tombstoned_a_busy_one_kept(self):
+        """Once its partition has moved a TTL past a conversation, the conversation leaves
+        the table and the changelog gets a tombstone for it (compaction drops it)."""
+        store, table = _expiring_store()
+        old, new = _keys_in_partition(1, 2)
+        _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + 2 * TTL)})
+        table.changelog_topic.sent.clear()
+        assert asyncio.run(store.expire_idle(self.ALL)) == 1
+        assert table.changelog_topic.sent == [(old.encode(), None, 1)]
+        assert old.encode() not in table.data and new.encode() in table.data
+        assert store.get(old) == ThreadState()  # not served from the decoded cache
+
+    def test_a_conversation_within_the_ttl_is_kept(self):
+        """Exactly a TTL behind the partition's newest item is not yet idle."""
+        store, table = _expiring_store()
+        old, new = _keys_in_partition(2, 2)
+        _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + TTL)})
+        assert asyncio.run(store.expire_idle(self.ALL)) == 0
+        assert old.encode() in table.data
+
+    def test_other_partitions_time_does_not_age_a_conversation(self):
+        """A partition that lags behind keeps its threads while the others move on."""
+        store, table = _expiring_store()
+        [lagging] = _keys_in_partition(0, 1)
+        [ahead] = _keys_in_partition(3, 1)
+        _publish(store, **{lagging: _state_at("1", T0), ahead: _state_at("2", T0 + 5 * TTL)})
+        assert asyncio.run(store.expire_idle(self.ALL)) == 0
+        assert lagging.encode() in table.data
+
+    def test_a_partition_owned_by_another_worker_is_left_to_it(self):
+        """Standby copies of another worker's partitions are never tombstoned here."""
+        store, table = _expiring_store()
+        old, new = _keys_in_partition(1, 2)
+        _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + 2 * TTL)})
+        assert asyncio.run(store.expire_idle({0, 2, 3})) == 0
+        assert old.encode() in table.data
+
+    def test_a_recovered_state_in_a_partition_without_new_posts_is_kept(self):
+        """States recovered from the changelog wait until their partition has a time."""
+        store, table = _expiring_store()
+        [recovered] = _keys_in_partition(2, 1)
+        table.data[recovered.encode()] = thread_state_to_json(_state_at("1", T0))
+        [busy] = _keys_in_partition(1, 1)
+        _publish(store, **{busy: _state_at("2", T0 + 9 * TTL)})
+        assert asyncio.run(store.expire_idle(self.ALL)) == 0
+        assert recovered.encode() in table.data
+
+    def test_a_failed_tombstone_keeps_the_state_for_the_next_pass(self):
+        """The state leaves the table only once Kafka has its tombstone."""
+        store, table = _expiring_store()
+        old, new = _keys_in_partition(1, 2)
+        _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + 2 * TTL)})
+        table.changelog_topic.fail_next = True
+        with pytest.raises(ConnectionError):
+            asyncio.run(store.expire_idle(self.ALL))
+        assert old.encode() in table.data
+        table.changelog_topic.fail_next = False
+        assert asyncio.run(store.expire_idle(self.ALL)) == 1
+        assert old.encode() not in table.data
+
+    def test_an_unpublished_change_is_never_expired(self):
+        """A conversation changed in this batch is not forgotten before it is published."""
+        store, table = _expiring_store()
+        old, new = _keys_in_partition(1, 2)
+        _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + 2 * TTL)})
+        store.put(old, _state_at("1", T0))  # changed again, not yet published
+        assert asyncio.run(store.expire_idle(self.ALL)) == 0
+        assert old.encode() in table.data
