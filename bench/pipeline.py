@@ -66,6 +66,9 @@ PROBE_TIMEOUT_S = 30.0
 SWEEP_AFTER_S = 3.0
 # How long a worker gets to log its state after SIGUSR1 before it is stopped (s).
 STATE_DUMP_WAIT_S = 2.0
+# Worker memory is sampled when a quarter, a half and three quarters of the posts are
+# committed (the end of the drain is sampled anyway).
+QUARTERS_SAMPLED = 3
 
 
 def say(message: str) -> None:
@@ -136,13 +139,16 @@ def drain(group: GroupWatch, watcher: AlertWatcher, names: PipelineNames, alert_
     posts_ends = group.end_offsets(names.posts)
     alerts_ends: dict[TopicPartition, int] | None = None
     last_sweep = 0.0
-    behind = sum(posts_ends.values())
+    total = behind = sum(posts_ends.values())
     while True:
         check_all_alive(workers)
         now = time.time()
         try:
             if alerts_ends is None:
                 behind = group.behind(posts_ends)
+                while (len(done.memory_at_quarters) < QUARTERS_SAMPLED
+                       and (total - behind) * 4 >= total * (len(done.memory_at_quarters) + 1)):
+                    done.memory_at_quarters.append(worker_memory(workers))
                 if behind == 0:
                     done.posts_committed_at = now
                     alerts_ends = group.end_offsets(names.alerts)

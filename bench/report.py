@@ -63,6 +63,19 @@ def memory_rows(start: Sequence[ProcessMemory | None],
     return rows
 
 
+def memory_growth_rows(quarters: Sequence[Sequence[ProcessMemory | None]],
+                       end: Sequence[ProcessMemory | None]) -> list[tuple[str, str, str]]:
+    """One row per worker: resident MiB at 25%, 50%, 75% of the posts committed and at the end."""
+    rows = []
+    for number, at_end in enumerate(end):
+        samples = [q[number] if number < len(q) else None for q in quarters] + [at_end]
+        shown = " / ".join(f"{v:,.1f}" if v is not None else "n/a"
+                           for v in (mib(m) for m in samples))
+        rows.append((f"  worker {number} RSS by progress", f"{shown} MiB",
+                     "at 25% / 50% / 75% of the posts committed / end"))
+    return rows
+
+
 def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
     """The table and the JSON line of a finished run."""
     config, produce, drain_, bare = result.config, result.produce, result.drain, result.bare
@@ -143,6 +156,7 @@ def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
     rows.append(("-- worker memory: resident after warm-up -> at end of drain "
                  "(VmRSS, VmHWM of /proc/PID/status)", "", ""))
     rows.extend(memory_rows(result.worker_memory_start, result.worker_memory_end))
+    rows.extend(memory_growth_rows(drain_.memory_at_quarters, result.worker_memory_end))
     if any(code not in (0, None) for code in result.worker_exits):
         rows.append(("worker exit codes", ",".join(map(str, result.worker_exits)),
                      "after SIGTERM"))
@@ -169,6 +183,7 @@ def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
         "worker_rss_start_mib": [mib(m) for m in result.worker_memory_start],
         "worker_rss_mib": [mib(m) for m in result.worker_memory_end],
         "worker_peak_rss_mib": [mib(m, peak=True) for m in result.worker_memory_end],
+        "worker_rss_quarters_mib": [[mib(m) for m in q] for q in drain_.memory_at_quarters],
         "namespace": result.namespace,
     }
     # NaN (no idle probes, say) is not JSON: write null.

@@ -53,6 +53,9 @@ class Drain:
     posts_committed_at: float = math.nan
     alerts_committed_at: float = math.nan
     last_seen_at: float = math.nan
+    # Each worker's memory when the group had committed a quarter, half and three
+    # quarters of the posts topic (does it level off, or grow with every post?).
+    memory_at_quarters: list[list[ProcessMemory | None]] = field(default_factory=list)
 
     @property
     def end_at(self) -> float:

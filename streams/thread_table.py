@@ -83,7 +83,7 @@ class TableThreadStore:
         self,
         table: ConversationTable,
         send: SendRecord,
-        decoded_capacity: int = 50_000,
+        decoded_capacity: int = 10_000,
         ttl: timedelta = timedelta(days=60),
         sweep_interval_s: float = 60.0,
         sweep_budget: int = 500,
