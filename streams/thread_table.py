@@ -84,7 +84,7 @@ class TableThreadStore:
         table: ConversationTable,
         send: SendRecord,
         decoded_capacity: int = 10_000,
-        ttl: timedelta = timedelta(days=60),
+        ttl: timedelta = timedelta(days=30),
         sweep_interval_s: float = 60.0,
         sweep_budget: int = 500,
     ) -> None:

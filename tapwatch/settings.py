@@ -113,7 +113,7 @@ class ThreadSettings(BaseSettings):
 
     # A conversation is forgotten once the posts of its partition have moved this far
     # (event time) past its newest item; a later reply then starts a new thread state.
-    ttl_days: float = Field(default=60.0, gt=0)
+    ttl_days: float = Field(default=30.0, gt=0)
     # The fewest seconds between two starts of a pass over the table's conversations.
     sweep_interval_s: float = Field(default=60.0, ge=0)
 
