@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
@@ -12,10 +15,14 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from ingest.record_limits import MAX_RAW_RECORD_BYTES
 from streams.topics import PipelineNames
-from tapwatch.errors import TransientError
+from tapwatch.errors import PermanentError, TransientError
 from tapwatch.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
+
+# How long a worker waits for a just-created topic's metadata, and between looks (s).
+METADATA_WAIT_S = 30.0
+METADATA_POLL_S = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +76,55 @@ def ensure_topics(settings: KafkaSettings, names: PipelineNames) -> list[str]:
         return created
     finally:
         admin.close()
+
+
+def partition_mismatches(
+    described: Iterable[Mapping[str, Any]], expected: int
+) -> list[tuple[str, int]]:
+    """(topic, partitions) of each described topic whose partition count is not `expected`."""
+    return [
+        (str(topic["name"]), len(topic["partitions"]))
+        for topic in described
+        if len(topic["partitions"]) != expected
+    ]
+
+
+def _described_when_ready(admin: KafkaAdminClient, topics: list[str]) -> list[dict[str, Any]]:
+    """The topics' metadata, once every one of them is known to the broker (a topic just
+    created may take a moment to show)."""
+    deadline = time.monotonic() + METADATA_WAIT_S
+    while True:
+        described: list[dict[str, Any]] = admin.describe_topics(topics)
+        pending = [t["name"] for t in described if t.get("error_code") or not t["partitions"]]
+        if not pending:
+            return described
+        if time.monotonic() >= deadline:
+            raise TransientError(f"no partition metadata for {', '.join(pending)} yet")
+        time.sleep(METADATA_POLL_S)
+
+
+def check_partition_counts(settings: KafkaSettings, names: PipelineNames) -> None:
+    """Refuse a worker whose partition setting differs from the posts topic's or the
+    conversation changelog's partitions.
+
+    The conversation table places a conversation's state in the partition its key hashes
+    to under TAPWATCH_KAFKA_PARTITIONS, beside its posts. With another count, states
+    would be written to partitions whose posts another worker reads, and be lost for
+    their thread after the next rebalance or restart.
+    """
+    try:
+        admin = KafkaAdminClient(client_id="tapwatch-admin", **settings.kafka_python_options())
+    except KafkaError as exc:
+        raise TransientError(f"Kafka at {settings.bootstrap} is unreachable: {exc}") from exc
+    try:
+        described = _described_when_ready(admin, [names.posts, names.threads_changelog])
+    finally:
+        admin.close()
+    wrong = partition_mismatches(described, settings.partitions)
+    if wrong:
+        found = ", ".join(f"{topic} has {count}" for topic, count in wrong)
+        raise PermanentError(
+            f"TAPWATCH_KAFKA_PARTITIONS is {settings.partitions}, but {found} partitions; "
+            "set it to the topics' count (changing the count of existing topics needs the "
+            "conversation state moved, which tapwatch does not do)"
+        )

@@ -11,9 +11,9 @@ from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
 from classifiers.content.detector import ContentDetector
 from classifiers.content.errors import ArtifactError
 from streams.app import build_app
-from streams.kafka_admin import ensure_topics
+from streams.kafka_admin import check_partition_counts, ensure_topics
 from streams.topics import PipelineNames
-from tapwatch.errors import TransientError
+from tapwatch.errors import PermanentError, TransientError
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings, ModelSettings, ThreadSettings
 
 
@@ -28,7 +28,8 @@ def run_worker(loglevel: str) -> int:
     names = PipelineNames.from_env()
     try:
         ensure_topics(kafka, names)
-    except TransientError as exc:
+        check_partition_counts(kafka, names)
+    except (TransientError, PermanentError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     app = build_app(
