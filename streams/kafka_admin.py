@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,13 +52,25 @@ def topic_specs(settings: KafkaSettings, names: PipelineNames) -> tuple[TopicSpe
     )
 
 
-def ensure_topics(settings: KafkaSettings, names: PipelineNames) -> list[str]:
-    """Create the missing topics; return the names created. Existing ones are left as they are."""
+@contextlib.contextmanager
+def _admin_client(settings: KafkaSettings) -> Iterator[KafkaAdminClient]:
+    """An admin client, closed afterwards; a Kafka error, on connecting or later, becomes a
+    TransientError (the caller reports it and exits, rather than showing a traceback)."""
     try:
         admin = KafkaAdminClient(client_id="tapwatch-admin", **settings.kafka_python_options())
     except KafkaError as exc:
         raise TransientError(f"Kafka at {settings.bootstrap} is unreachable: {exc}") from exc
     try:
+        yield admin
+    except KafkaError as exc:
+        raise TransientError(f"Kafka at {settings.bootstrap} failed a request: {exc}") from exc
+    finally:
+        admin.close()
+
+
+def ensure_topics(settings: KafkaSettings, names: PipelineNames) -> list[str]:
+    """Create the missing topics; return the names created. Existing ones are left as they are."""
+    with _admin_client(settings) as admin:
         existing = set(admin.list_topics())
         missing = [
             NewTopic(
@@ -74,8 +86,6 @@ def ensure_topics(settings: KafkaSettings, names: PipelineNames) -> list[str]:
         created = [topic.name for topic in missing]
         log.info("kafka.topics_created topics=%s", ",".join(created))
         return created
-    finally:
-        admin.close()
 
 
 def partition_mismatches(
@@ -112,14 +122,8 @@ def check_partition_counts(settings: KafkaSettings, names: PipelineNames) -> Non
     would be written to partitions whose posts another worker reads, and be lost for
     their thread after the next rebalance or restart.
     """
-    try:
-        admin = KafkaAdminClient(client_id="tapwatch-admin", **settings.kafka_python_options())
-    except KafkaError as exc:
-        raise TransientError(f"Kafka at {settings.bootstrap} is unreachable: {exc}") from exc
-    try:
+    with _admin_client(settings) as admin:
         described = _described_when_ready(admin, [names.posts, names.threads_changelog])
-    finally:
-        admin.close()
     wrong = partition_mismatches(described, settings.partitions)
     if wrong:
         found = ", ".join(f"{topic} has {count}" for topic, count in wrong)

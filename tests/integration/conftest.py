@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from kafka import KafkaAdminClient
+from kafka import KafkaAdminClient, KafkaProducer
 
+from ingest.post import Post, post_to_json
 from streams.topics import PipelineNames
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 
@@ -129,6 +130,18 @@ def worker_factory(
     yield start
     for worker in started:
         worker.stop()
+
+
+def send_post(pipeline: PipelineNames, post: Post) -> dict[int, int]:
+    """Produce one post keyed by its conversation; {partition: offset} for wait_for_pipeline."""
+    producer = KafkaProducer(acks="all", **KafkaSettings().kafka_python_options())
+    try:
+        metadata = producer.send(
+            pipeline.posts, key=post.conversation_key.encode(), value=post_to_json(post)
+        ).get(timeout=30)
+    finally:
+        producer.close()
+    return {metadata.partition: metadata.offset}
 
 
 def search_alerts(pipeline: PipelineNames, **term: str) -> list[dict[str, object]]:

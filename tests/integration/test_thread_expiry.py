@@ -6,27 +6,17 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from kafka import KafkaConsumer, TopicPartition
 
-from ingest.post import Post, PostKind, post_to_json
+from ingest.post import Post, PostKind
 from streams.kafka_progress import wait_for_pipeline
 from streams.thread_table import kafka_default_partition
 from tapwatch.settings import KafkaSettings
 from tests.builders import COMMUNITY, SAMPLE_DISTRICT, STUDENT_JORDAN, make_post
-from tests.integration.conftest import run_tapwatch, search_alerts
+from tests.integration.conftest import run_tapwatch, search_alerts, send_post
 
 IDLE_THREAD = "1600000000000089000"
 STAFF_AT = datetime(2026, 10, 5, 23, 30, tzinfo=UTC)
-
-
-def _send(names, post: Post) -> dict[int, int]:
-    producer = KafkaProducer(acks="all", **KafkaSettings().kafka_python_options())
-    try:
-        metadata = producer.send(names.posts, key=post.conversation_key.encode(),
-                                 value=post_to_json(post)).get(timeout=30)
-    finally:
-        producer.close()
-    return {metadata.partition: metadata.offset}
 
 
 def _staff_comment(post_id: str, thread: str, at: datetime) -> Post:
@@ -76,10 +66,10 @@ def test_an_idle_conversation_is_forgotten(names, worker_factory):
 
     idle = _staff_comment("1600000000000089002", IDLE_THREAD, STAFF_AT)
     idle_key = idle.conversation_key.encode()
-    wait_for_pipeline(KafkaSettings(), names, _send(names, idle), timeout_s=120)
+    wait_for_pipeline(KafkaSettings(), names, send_post(names, idle), timeout_s=120)
     busy = _staff_comment("1600000000000089102", _thread_in_same_partition(idle_key, partitions),
                           STAFF_AT + timedelta(days=2))
-    wait_for_pipeline(KafkaSettings(), names, _send(names, busy), timeout_s=120)
+    wait_for_pipeline(KafkaSettings(), names, send_post(names, busy), timeout_s=120)
 
     idle_values = _changelog_values(names, idle_key)
     assert len(idle_values) == 2 and idle_values[0] and idle_values[1] is None
@@ -90,5 +80,5 @@ def test_an_idle_conversation_is_forgotten(names, worker_factory):
                              kind=PostKind.COMMENT, thread_id=IDLE_THREAD,
                              created_at=STAFF_AT - timedelta(minutes=30),
                              text="is the quiz open book?")
-    wait_for_pipeline(KafkaSettings(), names, _send(names, late_student), timeout_s=120)
+    wait_for_pipeline(KafkaSettings(), names, send_post(names, late_student), timeout_s=120)
     assert search_alerts(names, post_id=idle.post_id) == []

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kafka import KafkaProducer
-
-from ingest.post import PostKind, post_to_json
+from ingest.post import PostKind
 from streams.kafka_progress import wait_for_pipeline
 from tapwatch.settings import KafkaSettings
 from tests.builders import COMMUNITY, SAMPLE_DISTRICT, STUDENT_JORDAN, make_post
-from tests.integration.conftest import run_tapwatch, search_alerts, wait_for
+from tests.integration.conftest import run_tapwatch, search_alerts, send_post, wait_for
 
 THREAD = "1600000000000088000"
-
-
-def _send(names, post):
-    producer = KafkaProducer(acks="all", **KafkaSettings().kafka_python_options())
-    try:
-        metadata = producer.send(names.posts, key=post.conversation_key.encode(),
-                                 value=post_to_json(post)).get(timeout=30)
-    finally:
-        producer.close()
-    return {metadata.partition: metadata.offset}
 
 
 def test_thread_state_survives_a_killed_worker(names, worker_factory):
@@ -34,7 +22,7 @@ def test_thread_state_survives_a_killed_worker(names, worker_factory):
                               thread_id=THREAD, in_reply_to_account_id=COMMUNITY,
                               created_at=datetime(2026, 10, 5, 23, 30, tzinfo=UTC),
                               text="Thanks all, see you Monday")
-    wait_for_pipeline(KafkaSettings(), names, _send(names, staff_comment), timeout_s=120)
+    wait_for_pipeline(KafkaSettings(), names, send_post(names, staff_comment), timeout_s=120)
     assert search_alerts(names, post_id="1600000000000088002") == []
     first.kill()
 
@@ -43,7 +31,7 @@ def test_thread_state_survives_a_killed_worker(names, worker_factory):
                              kind=PostKind.COMMENT, thread_id=THREAD,
                              created_at=datetime(2026, 10, 5, 23, 0, tzinfo=UTC),
                              text="is the quiz open book?")
-    _send(names, student_item)
+    send_post(names, student_item)
     wait_for(lambda: search_alerts(names, post_id="1600000000000088002"), 120,
              "the thread alert for the staff comment after the restart")
     [alert] = search_alerts(names, post_id="1600000000000088002")
