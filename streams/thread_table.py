@@ -85,7 +85,7 @@ class TableThreadStore:
         send: SendRecord,
         decoded_capacity: int = 10_000,
         ttl: timedelta = timedelta(days=30),
-        sweep_interval_s: float = 60.0,
+        sweep_interval_s: float = 3600.0,
         sweep_budget: int = 500,
     ) -> None:
         self._table = table
