@@ -211,7 +211,7 @@ def build_app(
             batch_detectors=batch_detectors,
         )
         await threads.publish_changes()
-        forgotten = await threads.expire_idle(owned_posts_partitions())
+        forgotten = await threads.expire_idle(owned_posts_partitions)
         if forgotten:
             log.info("thread.expired conversations=%d", forgotten)
         pending = await send_dead_letters(outcome.dead_letters)

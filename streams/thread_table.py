@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -140,10 +140,12 @@ class TableThreadStore:
             if self._changed.get(key) is state:
                 del self._changed[key]
 
-    async def expire_idle(self, owned_partitions: Collection[int]) -> int:
+    async def expire_idle(self, owned_partitions: Callable[[], Collection[int]]) -> int:
         """Forget the idle conversations among the next slice of the table's keys, in the
         partitions this worker owns (another worker's standby copies are left to it), and
         wait until Kafka has their tombstones. Returns how many were forgotten.
+        `owned_partitions` is asked only when there is a slice to look at (most batches
+        between two passes have none).
 
         Call it between batches, after `publish_changes`: a conversation with a change
         not yet published is never forgotten.
@@ -153,6 +155,7 @@ class TableThreadStore:
         if not keys or oldest is None:
             return 0
         partitions = self._partitions()
+        owned = owned_partitions()
         changelog = self._table.changelog_topic.get_topic_name()
         idle: list[tuple[bytes, bytes]] = []
         tombstones = []
@@ -165,7 +168,7 @@ class TableThreadStore:
                 continue  # recent in every partition: no need to hash the key
             partition = kafka_default_partition(key, partitions)
             horizon = self._clock.horizon(partition, self._ttl)
-            if partition not in owned_partitions or horizon is None:
+            if partition not in owned or horizon is None:
                 continue
             if last is None or last < horizon:
                 idle.append((key, raw))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from kafka import KafkaAdminClient, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from ingest.post import Post, post_to_json
 from streams.topics import PipelineNames
@@ -142,6 +142,32 @@ def send_post(pipeline: PipelineNames, post: Post) -> dict[int, int]:
     finally:
         producer.close()
     return {metadata.partition: metadata.offset}
+
+
+def read_topic(topic: str, committed: bool = True) -> list[tuple[bytes | None, bytes | None]]:
+    """Every (key, value) of `topic` to its current end, as read_committed (default) or
+    read_uncommitted sees it; a value is None for a tombstone."""
+    consumer = KafkaConsumer(
+        enable_auto_commit=False,
+        isolation_level="read_committed" if committed else "read_uncommitted",
+        **KafkaSettings().kafka_python_options(),
+    )
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        if not partitions:
+            return []
+        consumer.assign(partitions)
+        consumer.seek_to_beginning(*partitions)
+        end = consumer.end_offsets(partitions)
+        records: list[tuple[bytes | None, bytes | None]] = []
+        deadline = time.monotonic() + 30
+        while any(consumer.position(tp) < end[tp] for tp in partitions):
+            assert time.monotonic() < deadline, f"could not read {topic} to its end"
+            for batch in consumer.poll(timeout_ms=200).values():
+                records.extend((record.key, record.value) for record in batch)
+        return records
+    finally:
+        consumer.close()
 
 
 def search_alerts(pipeline: PipelineNames, **term: str) -> list[dict[str, object]]:

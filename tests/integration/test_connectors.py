@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
 
 from ingest.connectors.x_api import snowflake_at
 from streams.topics import PipelineNames
@@ -22,7 +21,7 @@ from tests.builders import SAMPLE_DISTRICT
 from tests.fake_platforms.server import FakeServer, Reply
 from tests.fake_platforms.wordpress_api import FakeWordPress
 from tests.fake_platforms.x_api import FakeX, rate_limited, server_error
-from tests.integration.conftest import REPO, TAPWATCH, env_for
+from tests.integration.conftest import REPO, TAPWATCH, env_for, read_topic
 
 TOKEN_ENV = "TEST_X_BEARER_TOKEN"
 WP_PASSWORD_ENV = "TEST_WP_APP_PASSWORD"
@@ -74,38 +73,13 @@ def _run_once(
     )
 
 
-def _read(topic: str, committed: bool = True) -> list[tuple[bytes | None, bytes]]:
-    """Every record of `topic`, as read_committed (default) or read_uncommitted sees it."""
-    consumer = KafkaConsumer(
-        enable_auto_commit=False,
-        isolation_level="read_committed" if committed else "read_uncommitted",
-        **KafkaSettings().kafka_python_options(),
-    )
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        records: list[tuple[bytes | None, bytes]] = []
-        deadline = time.monotonic() + 30
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
-            assert time.monotonic() < deadline, f"could not read {topic} to its end"
-            for batch in consumer.poll(timeout_ms=200).values():
-                records.extend((record.key, record.value) for record in batch)
-        return records
-    finally:
-        consumer.close()
-
-
 def _posts(names: PipelineNames, author: str | None = None) -> list[dict[str, object]]:
-    posts = [json.loads(value) for _, value in _read(names.posts)]
+    posts = [json.loads(value) for _, value in read_topic(names.posts)]
     return [p for p in posts if author is None or p["author_account_id"] == author]
 
 
 def _dead_letters(names: PipelineNames, source: str) -> list[dict[str, object]]:
-    letters = [json.loads(value) for _, value in _read(names.posts_deadletter)]
+    letters = [json.loads(value) for _, value in read_topic(names.posts_deadletter)]
     return [letter for letter in letters if letter.get("source") == source]
 
 
@@ -196,7 +170,7 @@ class TestXConnector:
         with FakeServer(platform.handle) as server:
             district = _district(tmp_path, _x_yaml(server.url, account))
             for _ in range(2):
-                before = len(_read(names.posts, committed=False))
+                before = len(read_topic(names.posts, committed=False))
                 process = subprocess.Popen(
                     [*TAPWATCH, "ingest", "run", "--district", str(district), "--once"],
                     cwd=REPO,
@@ -206,7 +180,7 @@ class TestXConnector:
                 )
                 deadline = time.monotonic() + 60
                 # Kill as soon as records of this run reach the topic (committed or not).
-                while len(_read(names.posts, committed=False)) == before:
+                while len(read_topic(names.posts, committed=False)) == before:
                     assert time.monotonic() < deadline and process.poll() is None
                     time.sleep(0.05)
                 os.kill(process.pid, signal.SIGKILL)
@@ -302,6 +276,6 @@ class TestWordPressConnector:
         assert "Labs start Monday" not in str(versions[0]["text"])
         assert "Labs start Monday" in str(versions[1]["text"])
         assert len([p for p in _posts(names) if p["post_id"] == f"comment-{comment}"]) == 1
-        deletions = [json.loads(value) for _, value in _read(names.post_deletions)]
+        deletions = [json.loads(value) for _, value in read_topic(names.post_deletions)]
         assert [d["post_id"] for d in deletions] == [f"comment-{comment}"]
         assert deletions[0]["thread_id"] == f"post-{post}"

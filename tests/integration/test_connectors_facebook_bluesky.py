@@ -5,21 +5,18 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
 
 from streams.topics import PipelineNames
-from tapwatch.settings import KafkaSettings
 from tests.builders import SAMPLE_DISTRICT
 from tests.fake_platforms.bluesky_appview import FakeAppView, xrpc_error
 from tests.fake_platforms.facebook_graph import PAGE_TOKEN, FakeGraph
 from tests.fake_platforms.server import FakeServer, Reply
-from tests.integration.conftest import REPO, TAPWATCH, env_for
+from tests.integration.conftest import REPO, TAPWATCH, env_for, read_topic
 
 PAGE = "100200300"
 STUDENT_FB = "555000111"
@@ -85,28 +82,7 @@ def _run_once(names: PipelineNames, district: Path) -> subprocess.CompletedProce
 
 
 def _post_ids(names: PipelineNames) -> list[str]:
-    consumer = KafkaConsumer(
-        enable_auto_commit=False,
-        isolation_level="read_committed",
-        **KafkaSettings().kafka_python_options(),
-    )
-    try:
-        topic = names.posts
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        ids: list[str] = []
-        deadline = time.monotonic() + 30
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
-            assert time.monotonic() < deadline, f"could not read {topic} to its end"
-            for batch in consumer.poll(timeout_ms=200).values():
-                ids.extend(json.loads(record.value)["post_id"] for record in batch)
-        return ids
-    finally:
-        consumer.close()
+    return [json.loads(value or b"")["post_id"] for _, value in read_topic(names.posts)]
 
 
 EXPECTED = (

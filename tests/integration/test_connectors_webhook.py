@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from kafka import KafkaConsumer, TopicPartition
 
 from ingest.connectors.webhook import WEBHOOK_PATH
 from ingest.connectors.webhook_signature import sign
@@ -20,7 +19,7 @@ from streams.topics import PipelineNames
 from tapwatch.settings import KafkaSettings
 from tapwatch.status_board import read_status_board
 from tests.builders import SAMPLE_DISTRICT
-from tests.integration.conftest import REPO, TAPWATCH, env_for
+from tests.integration.conftest import REPO, TAPWATCH, env_for, read_topic
 
 SECRET = "integration-app-secret"
 VERIFY = "integration-verify-token"
@@ -87,21 +86,8 @@ def _delivery(comment_id: str) -> bytes:
 
 
 def _post_ids(topic: str) -> list[str]:
-    consumer = KafkaConsumer(enable_auto_commit=False, **KafkaSettings().kafka_python_options())
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        consumer.assign(partitions)
-        consumer.seek_to_beginning(*partitions)
-        end = consumer.end_offsets(partitions)
-        ids: list[str] = []
-        deadline = time.monotonic() + 30
-        while any(consumer.position(tp) < end[tp] for tp in partitions):
-            assert time.monotonic() < deadline
-            for batch in consumer.poll(timeout_ms=200).values():
-                ids.extend(json.loads(record.value)["post_id"] for record in batch)
-        return ids
-    finally:
-        consumer.close()
+    records = read_topic(topic, committed=False)
+    return [json.loads(value or b"")["post_id"] for _, value in records]
 
 
 def test_the_handshake_echoes_the_challenge(webhook_url: str) -> None:

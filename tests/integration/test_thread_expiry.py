@@ -3,17 +3,14 @@ starts a new thread instead of answering the forgotten one."""
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
-
-from kafka import KafkaConsumer, TopicPartition
 
 from ingest.post import Post, PostKind
 from streams.kafka_progress import wait_for_pipeline
 from streams.thread_table import kafka_default_partition
 from tapwatch.settings import KafkaSettings
 from tests.builders import COMMUNITY, SAMPLE_DISTRICT, STUDENT_JORDAN, make_post
-from tests.integration.conftest import run_tapwatch, search_alerts, send_post
+from tests.integration.conftest import read_topic, run_tapwatch, search_alerts, send_post
 
 IDLE_THREAD = "1600000000000089000"
 STAFF_AT = datetime(2026, 10, 5, 23, 30, tzinfo=UTC)
@@ -38,22 +35,7 @@ def _thread_in_same_partition(key: bytes, partitions: int) -> str:
 
 def _changelog_values(names, key: bytes) -> list[bytes | None]:
     """Every value the changelog holds for `key`, oldest first (None: a tombstone)."""
-    partitions = KafkaSettings().partitions
-    tp = TopicPartition(names.threads_changelog, kafka_default_partition(key, partitions))
-    consumer = KafkaConsumer(enable_auto_commit=False, **KafkaSettings().kafka_python_options())
-    try:
-        consumer.assign([tp])
-        consumer.seek_to_beginning(tp)
-        end = consumer.end_offsets([tp])[tp]
-        values: list[bytes | None] = []
-        deadline = time.monotonic() + 30
-        while consumer.position(tp) < end and time.monotonic() < deadline:
-            for record in consumer.poll(timeout_ms=500).get(tp, []):
-                if record.key == key:
-                    values.append(record.value)
-        return values
-    finally:
-        consumer.close()
+    return [value for k, value in read_topic(names.threads_changelog) if k == key]
 
 
 def test_an_idle_conversation_is_forgotten(names, worker_factory):

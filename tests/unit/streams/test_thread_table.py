@@ -7,6 +7,7 @@ import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -49,10 +50,10 @@ class FakeChangelog:
         return delivery
 
 
-def _store(capacity: int = 100) -> tuple[TableThreadStore, SimpleNamespace]:
+def _store(capacity: int = 100, **options: Any) -> tuple[TableThreadStore, SimpleNamespace]:
     changelog = FakeChangelog()
     table = SimpleNamespace(data={}, partitions=PARTITIONS, changelog_topic=changelog)
-    store = TableThreadStore(table, changelog.send, decoded_capacity=capacity)  # type: ignore[arg-type]
+    store = TableThreadStore(table, changelog.send, decoded_capacity=capacity, **options)  # type: ignore[arg-type]
     return store, table
 
 
@@ -137,16 +138,7 @@ def _keys_in_partition(partition: int, count: int) -> list[str]:
 
 
 def _expiring_store() -> tuple[TableThreadStore, SimpleNamespace]:
-    changelog = FakeChangelog()
-    table = SimpleNamespace(data={}, partitions=PARTITIONS, changelog_topic=changelog)
-    store = TableThreadStore(
-        table,  # type: ignore[arg-type]
-        changelog.send,
-        ttl=TTL,
-        sweep_interval_s=0,
-        sweep_budget=100,
-    )
-    return store, table
+    return _store(ttl=TTL, sweep_interval_s=0, sweep_budget=100)
 
 
 def _publish(store: TableThreadStore, **states: ThreadState) -> None:
@@ -155,17 +147,24 @@ def _publish(store: TableThreadStore, **states: ThreadState) -> None:
     asyncio.run(store.publish_changes())
 
 
+def _idle_beside_busy() -> tuple[TableThreadStore, SimpleNamespace, str, str]:
+    """A store whose partition 1 holds a conversation two TTLs older than its newest one;
+    returns the idle and the busy conversation's keys."""
+    store, table = _expiring_store()
+    idle, busy = _keys_in_partition(1, 2)
+    _publish(store, **{idle: _state_at("1", T0), busy: _state_at("2", T0 + 2 * TTL)})
+    return store, table, idle, busy
+
+
 class TestExpireIdle:
     ALL = range(PARTITIONS)
 
     def test_an_idle_conversation_is_deleted_and_tombstoned_a_busy_one_kept(self):
         """Once its partition has moved a TTL past a conversation, the conversation leaves
         the table and the changelog gets a tombstone for it (compaction drops it)."""
-        store, table = _expiring_store()
-        old, new = _keys_in_partition(1, 2)
-        _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + 2 * TTL)})
+        store, table, old, new = _idle_beside_busy()
         table.changelog_topic.sent.clear()
-        assert asyncio.run(store.expire_idle(self.ALL)) == 1
+        assert asyncio.run(store.expire_idle(lambda: self.ALL)) == 1
         assert table.changelog_topic.sent == [(old.encode(), None, 1)]
         assert old.encode() not in table.data and new.encode() in table.data
         assert store.get(old) == ThreadState()  # not served from the decoded cache
@@ -175,7 +174,7 @@ class TestExpireIdle:
         store, table = _expiring_store()
         old, new = _keys_in_partition(2, 2)
         _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + TTL)})
-        assert asyncio.run(store.expire_idle(self.ALL)) == 0
+        assert asyncio.run(store.expire_idle(lambda: self.ALL)) == 0
         assert old.encode() in table.data
 
     def test_other_partitions_time_does_not_age_a_conversation(self):
@@ -184,15 +183,13 @@ class TestExpireIdle:
         [lagging] = _keys_in_partition(0, 1)
         [ahead] = _keys_in_partition(3, 1)
         _publish(store, **{lagging: _state_at("1", T0), ahead: _state_at("2", T0 + 5 * TTL)})
-        assert asyncio.run(store.expire_idle(self.ALL)) == 0
+        assert asyncio.run(store.expire_idle(lambda: self.ALL)) == 0
         assert lagging.encode() in table.data
 
     def test_a_partition_owned_by_another_worker_is_left_to_it(self):
         """Standby copies of another worker's partitions are never tombstoned here."""
-        store, table = _expiring_store()
-        old, new = _keys_in_partition(1, 2)
-        _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + 2 * TTL)})
-        assert asyncio.run(store.expire_idle({0, 2, 3})) == 0
+        store, table, old, _ = _idle_beside_busy()
+        assert asyncio.run(store.expire_idle(lambda: {0, 2, 3})) == 0
         assert old.encode() in table.data
 
     def test_a_recovered_state_in_a_partition_without_new_posts_is_kept(self):
@@ -202,27 +199,23 @@ class TestExpireIdle:
         table.data[recovered.encode()] = thread_state_to_json(_state_at("1", T0))
         [busy] = _keys_in_partition(1, 1)
         _publish(store, **{busy: _state_at("2", T0 + 9 * TTL)})
-        assert asyncio.run(store.expire_idle(self.ALL)) == 0
+        assert asyncio.run(store.expire_idle(lambda: self.ALL)) == 0
         assert recovered.encode() in table.data
 
     def test_a_failed_tombstone_keeps_the_state_for_the_next_pass(self):
         """The state leaves the table only once Kafka has its tombstone."""
-        store, table = _expiring_store()
-        old, new = _keys_in_partition(1, 2)
-        _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + 2 * TTL)})
+        store, table, old, _ = _idle_beside_busy()
         table.changelog_topic.fail_next = True
         with pytest.raises(ConnectionError):
-            asyncio.run(store.expire_idle(self.ALL))
+            asyncio.run(store.expire_idle(lambda: self.ALL))
         assert old.encode() in table.data
         table.changelog_topic.fail_next = False
-        assert asyncio.run(store.expire_idle(self.ALL)) == 1
+        assert asyncio.run(store.expire_idle(lambda: self.ALL)) == 1
         assert old.encode() not in table.data
 
     def test_an_unpublished_change_is_never_expired(self):
         """A conversation changed in this batch is not forgotten before it is published."""
-        store, table = _expiring_store()
-        old, new = _keys_in_partition(1, 2)
-        _publish(store, **{old: _state_at("1", T0), new: _state_at("2", T0 + 2 * TTL)})
+        store, table, old, _ = _idle_beside_busy()
         store.put(old, _state_at("1", T0))  # changed again, not yet published
-        assert asyncio.run(store.expire_idle(self.ALL)) == 0
+        assert asyncio.run(store.expire_idle(lambda: self.ALL)) == 0
         assert old.encode() in table.data
