@@ -11,8 +11,7 @@ from ingest.connectors.kafka_page_writer import OutRecord, TransactionalPageWrit
 from streams.kafka_admin import ensure_topics
 from streams.topics import PipelineNames
 from tapwatch.settings import KafkaSettings
-from tests.integration.conftest import REPO, env_for
-from tests.integration.test_connectors import _read
+from tests.integration.conftest import REPO, env_for, read_topic
 
 # Begins a transaction, writes a post and a cursor, waits for the acknowledgements,
 # then dies by SIGKILL before committing.
@@ -50,12 +49,12 @@ def test_a_page_killed_before_its_commit_is_aborted_by_the_next_writer(
         check=False,
     )
     assert died.returncode == -9, died.stderr
-    assert [value for _, value in _read(names.posts, committed=False)] == [b"uncommitted post"]
+    assert [value for _, value in read_topic(names.posts, committed=False)] == [b"uncommitted post"]
     writer = TransactionalPageWriter(settings, txn)  # aborts the dead one's transaction
     try:
-        assert _read(names.posts) == []
+        assert read_topic(names.posts) == []
         assert read_states(settings, names.connector_cursors) == {}
         writer.commit_page([OutRecord(names.posts, b"k", b"committed post")])
     finally:
         writer.close()
-    assert [value for _, value in _read(names.posts)] == [b"committed post"]
+    assert [value for _, value in read_topic(names.posts)] == [b"committed post"]
