@@ -24,6 +24,7 @@ re-read from its committed offset, as Faust already seeks.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -37,6 +38,10 @@ from streams.offset_ledger import OffsetLedger
 from streams.run_eagerly import start_eagerly
 
 YIELD_EVERY = 100
+# How long a stopping worker waits for the batches it is working on (s). A batch that
+# cannot finish in time (Elasticsearch down, say) stays uncommitted for the next owner.
+STOP_WAIT_S = 10.0
+STOP_POLL_S = 0.05
 
 
 class ClearNotifyingFlowControl(FlowControlEvent):
@@ -77,6 +82,29 @@ class TapwatchConsumer(AIOKafkaConsumer):
             return False  # a copy from before a rebalance: its record will be re-read
         self._n_acked += 1
         return True
+
+    async def wait_empty(self) -> None:
+        """Wait for the batches in flight to be acked; when the worker stops, not forever.
+
+        A rebalance waits as long as it takes (Faust's own wait), so that a partition's
+        thread states and tombstones are in Kafka before its next owner starts. A stop
+        waits at most STOP_WAIT_S: a batch stuck behind an outage would otherwise keep
+        the worker from stopping at all. Its records are not acked, so the commit below
+        stays before them and the next owner reads them again.
+        """
+        if not self.app.should_stop or self.should_stop:
+            await super().wait_empty()
+            return
+        deadline = time.monotonic() + STOP_WAIT_S
+        while self._unacked_messages and time.monotonic() < deadline:
+            await asyncio.sleep(STOP_POLL_S)  # Faust's _wait_for_ack always waits 1 s
+            self._clean_unacked_messages()
+        if self._unacked_messages:
+            self.log.warning(
+                "stopping with %d records unfinished: they stay uncommitted for the next owner",
+                len(self._unacked_messages),
+            )
+        await self.commit_and_end_transactions()
 
     def _filter_tps_with_pending_acks(self, topics: Any = None) -> Iterator[TP]:
         return (

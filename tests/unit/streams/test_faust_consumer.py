@@ -295,3 +295,53 @@ def test_assignment_forgets_every_partition(monkeypatch: pytest.MonkeyPatch):
         )
 
     assert _run(scenario()) == (1, 0)
+
+
+def _waiting_with_an_unacked_record(harness: _Harness) -> list[str]:
+    """Give the consumer one record handed over and never acked; record its commits."""
+    message = _message(4)
+    harness.keep = message  # type: ignore[attr-defined]  # the consumer holds it weakly
+    harness.consumer._unacked_messages.add(message)
+    commits: list[str] = []
+
+    async def commit() -> None:
+        commits.append("commit")
+
+    harness.consumer.commit_and_end_transactions = commit  # type: ignore[method-assign]
+    return commits
+
+
+def test_a_stopping_worker_waits_for_unfinished_records_only_so_long(monkeypatch):
+    monkeypatch.setattr("streams.faust_consumer.STOP_WAIT_S", 0.2)
+
+    async def scenario() -> tuple[bool, list[str], int]:
+        harness = _Harness([])
+        commits = _waiting_with_an_unacked_record(harness)
+        harness.consumer.commit = harness._nothing  # type: ignore[method-assign]
+        harness.app._stopped.set()  # the app is stopping (SIGTERM)
+        waiting = asyncio.ensure_future(harness.consumer.wait_empty())
+        await asyncio.sleep(1.0)  # five times the stop bound
+        gave_up = waiting.done()
+        harness.consumer._stopped.set()  # ends a wait that has no bound
+        await waiting
+        return gave_up, commits, len(harness.consumer._unacked_messages)
+
+    # It gives up, commits what the ledger allows (not the unacked record), and returns.
+    assert _run(scenario()) == (True, ["commit"], 1)
+
+
+def test_a_rebalance_waits_for_unfinished_records_past_the_stop_bound(monkeypatch):
+    monkeypatch.setattr("streams.faust_consumer.STOP_WAIT_S", 0.2)
+
+    async def scenario() -> tuple[bool, bool]:
+        harness = _Harness([])
+        _waiting_with_an_unacked_record(harness)
+        harness.consumer.commit = harness._nothing  # type: ignore[method-assign]
+        waiting = asyncio.ensure_future(harness.consumer.wait_empty())
+        await asyncio.sleep(0.6)  # three times the stop bound
+        still_waiting = not waiting.done()
+        harness.consumer.ack(harness.keep)  # type: ignore[attr-defined]
+        await asyncio.wait_for(waiting, timeout=5)
+        return still_waiting, waiting.done()
+
+    assert _run(scenario()) == (True, True)
