@@ -196,6 +196,12 @@ def _add_posts_commands(commands: Any) -> None:
     )
     purge.add_argument("--older-than-days", type=int, help="default: TAPWATCH_POSTS_RETENTION_DAYS")
     purge.add_argument("--dry-run", action="store_true", help="print, delete nothing")
+    purge.add_argument(
+        "--every-hours",
+        type=float,
+        metavar="H",
+        help="purge every H hours until stopped; health on the status board (`retention`)",
+    )
 
 
 def _incidents(args: argparse.Namespace) -> int:
@@ -307,7 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "posts":
         from tapwatch.commands.posts import purge_command
 
-        return purge_command(args.older_than_days, args.dry_run)
+        return purge_command(args.older_than_days, args.dry_run, args.every_hours)
     if args.command == "mail":
         from tapwatch.commands.mail import run_mail
 

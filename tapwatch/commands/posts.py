@@ -1,17 +1,27 @@
-"""`tapwatch posts purge`: delete posts past retention that no alert or legal hold keeps."""
+"""`tapwatch posts purge`: delete posts past retention that no alert or legal hold keeps.
+
+Once, or every N hours (`--every-hours`) until SIGTERM, with its health on the status
+board (`tapwatch/retention_schedule.py`).
+"""
 
 from __future__ import annotations
 
+import logging
 import os
+import signal
 import sys
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
-from alerts.es_retention import purge_posts
+from alerts.es_retention import PurgeReport, purge_posts
 from alerts.retention import RetentionPolicy
 from streams.topics import PipelineNames
-from tapwatch.settings import ElasticsearchSettings
+from tapwatch.retention_schedule import run_schedule
+from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+from tapwatch.status_board import StatusBoardWriter
 
 # The environment variable that sets the retention when --older-than-days is not given (days).
 RETENTION_ENV = "TAPWATCH_POSTS_RETENTION_DAYS"
@@ -25,38 +35,74 @@ def retention_days(option: int | None) -> int | None:
     return int(configured) if configured else None
 
 
-def purge_command(older_than_days: int | None, dry_run: bool) -> int:
+def _policy(older_than_days: int | None) -> RetentionPolicy | None:
+    """The retention policy, or None after printing why there is none."""
     try:
         days = retention_days(older_than_days)
         if days is None:
             print(f"error: give --older-than-days or set {RETENTION_ENV}", file=sys.stderr)
-            return 1
-        policy = RetentionPolicy(days)
+            return None
+        return RetentionPolicy(days)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return None
+
+
+def _purge_once(
+    policy: RetentionPolicy, dry_run: bool, on_delete: Callable[[str], None] | None
+) -> PurgeReport:
     names = PipelineNames.from_env()
     client = Elasticsearch(**ElasticsearchSettings().client_options())  # type: ignore[arg-type]
-    verb = "would delete" if dry_run else "deleted"
     try:
-        report = purge_posts(
+        return purge_posts(
             client,
             f"{names.posts_index}*",
             f"{names.alerts_index}*",
             policy,
             datetime.now(UTC),
             dry_run=dry_run,
-            on_delete=lambda doc_id: print(f"{verb} {doc_id}"),
+            on_delete=on_delete,
         )
+    finally:
+        client.close()
+
+
+def purge_command(older_than_days: int | None, dry_run: bool, every_hours: float | None) -> int:
+    policy = _policy(older_than_days)
+    if policy is None:
+        return 1
+    if every_hours is not None:
+        return _purge_on_schedule(policy, dry_run, every_hours)
+    verb = "would delete" if dry_run else "deleted"
+    try:
+        report = _purge_once(policy, dry_run, lambda doc_id: print(f"{verb} {doc_id}"))
     except (ApiError, TransportError) as exc:
         print(f"error: Elasticsearch: {str(exc)[:300]}", file=sys.stderr)
         return 2
-    finally:
-        client.close()
     for doc_id in report.skipped_changed:
         print(f"kept {doc_id} (changed while purging, e.g. a legal hold)")
     print(
         f"{verb} {len(report.deleted)} post document(s) older than "
         f"{report.cutoff.isoformat()}; kept {report.kept_for_alerts} that belong to an alert"
     )
+    return 0
+
+
+def _purge_on_schedule(policy: RetentionPolicy, dry_run: bool, every_hours: float) -> int:
+    """Purge every `every_hours` hours until SIGTERM/SIGINT (exit 0). Each round logs its
+    counts, not the deleted ids, and publishes the `retention` status."""
+    if every_hours <= 0:
+        print("error: --every-hours must be positive", file=sys.stderr)
+        return 1
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    board = StatusBoardWriter(KafkaSettings(), PipelineNames.from_env())
+    try:
+        run_schedule(
+            lambda: _purge_once(policy, dry_run, None), board.publish, every_hours * 3600, stop
+        )
+    finally:
+        board.close()
     return 0

@@ -22,7 +22,7 @@ COMPOSE_FILE = DEPLOY / "docker-compose.yml"
 ENV_EXAMPLE = DEPLOY / "tapwatch.env.example"
 DOCKERFILE = DEPLOY / "Dockerfile"
 ENV_FILE = "tapwatch.env"
-TAPWATCH_SERVICES = ("district-load", "worker", "connectors", "webhook", "mailer")
+TAPWATCH_SERVICES = ("district-load", "worker", "connectors", "webhook", "mailer", "retention")
 # Variable names that hold secrets, in any image's naming.
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|API_KEY|ENCRYPTIONKEY", re.IGNORECASE)
 # A `$${NAME}` in the compose file: expanded by the container's shell, from its environment.
@@ -158,6 +158,7 @@ class TestTapwatchServices:
             ("webhook", ["ingest", "webhook"]),
             ("mailer", ["mail", "run"]),
             ("district-load", ["district", "load", "/district"]),
+            ("retention", ["posts", "purge", "--every-hours"]),
         ],
     )
     def test_commands(self, name, command):
