@@ -19,6 +19,7 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 from alerts.es_retention import PurgeReport, purge_posts
 from alerts.retention import RetentionPolicy
 from streams.topics import PipelineNames
+from tapwatch.retention_schedule import log as schedule_log
 from tapwatch.retention_schedule import run_schedule
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 from tapwatch.status_board import StatusBoardWriter
@@ -94,7 +95,7 @@ def _purge_on_schedule(policy: RetentionPolicy, dry_run: bool, every_hours: floa
     if every_hours <= 0:
         print("error: --every-hours must be positive", file=sys.stderr)
         return 1
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger(schedule_log.name).setLevel(logging.INFO)  # a line per round
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
