@@ -18,7 +18,9 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from alerts.es_retention import PurgeReport, purge_posts
 from alerts.retention import RetentionPolicy
+from streams.kafka_admin import ensure_topics
 from streams.topics import PipelineNames
+from tapwatch.errors import TransientError
 from tapwatch.retention_schedule import log as schedule_log
 from tapwatch.retention_schedule import run_schedule
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
@@ -73,7 +75,10 @@ def purge_command(older_than_days: int | None, dry_run: bool, every_hours: float
     if policy is None:
         return 1
     if every_hours is not None:
-        return _purge_on_schedule(policy, dry_run, every_hours)
+        if dry_run:
+            print("error: --dry-run lists one purge; it does not repeat", file=sys.stderr)
+            return 1
+        return _purge_on_schedule(policy, every_hours)
     verb = "would delete" if dry_run else "deleted"
     try:
         report = _purge_once(policy, dry_run, lambda doc_id: print(f"{verb} {doc_id}"))
@@ -89,20 +94,28 @@ def purge_command(older_than_days: int | None, dry_run: bool, every_hours: float
     return 0
 
 
-def _purge_on_schedule(policy: RetentionPolicy, dry_run: bool, every_hours: float) -> int:
-    """Purge every `every_hours` hours until SIGTERM/SIGINT (exit 0). Each round logs its
-    counts, not the deleted ids, and publishes the `retention` status."""
+def _purge_on_schedule(policy: RetentionPolicy, every_hours: float) -> int:
+    """Purge every `every_hours` hours until SIGTERM/SIGINT (exit 0); 2 when Kafka (the
+    status board) cannot be reached at the start. Each round logs its counts, not the
+    deleted ids, and publishes the `retention` status. A round under way when the stop
+    comes is finished first."""
     if every_hours <= 0:
         print("error: --every-hours must be positive", file=sys.stderr)
         return 1
-    logging.getLogger(schedule_log.name).setLevel(logging.INFO)  # a line per round
+    schedule_log.setLevel(logging.INFO)  # a line per round (the CLI's root is at WARNING)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    board = StatusBoardWriter(KafkaSettings(), PipelineNames.from_env())
+    kafka, names = KafkaSettings(), PipelineNames.from_env()
+    try:
+        ensure_topics(kafka, names)
+        board = StatusBoardWriter(kafka, names)
+    except TransientError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         run_schedule(
-            lambda: _purge_once(policy, dry_run, None), board.publish, every_hours * 3600, stop
+            lambda: _purge_once(policy, False, None), board.publish, every_hours * 3600, stop
         )
     finally:
         board.close()
