@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from elasticsearch import Elasticsearch
 
 from alerts.posts_index import post_doc_id, post_document
@@ -12,7 +13,7 @@ from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_templat
 from ingest.post import PostKind
 from streams.kafka_admin import ensure_topics
 from streams.topics import PipelineNames
-from tapwatch.retention_schedule import COMPONENT
+from tapwatch.retention_schedule import COMPONENT, overdue_after_s
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 from tapwatch.status_board import read_status_board
 from tests.builders import make_post
@@ -71,7 +72,8 @@ def test_rounds_purge_old_posts_report_on_the_board_and_stop_on_sigterm(names):
         )
         status = _retention_status(names)
         assert status.kind == "retention" and status.last_error is None  # type: ignore[attr-defined]
-        assert status.max_interval_s == 2 * 0.0005 * 3600 + 3600  # type: ignore[attr-defined]
+        overdue_s = overdue_after_s(float(EVERY_HOURS) * 3600)
+        assert status.max_interval_s == pytest.approx(overdue_s)  # type: ignore[attr-defined]
         assert es.exists(index=names.posts_index, id=ids["new"])
 
         schedule.terminate()
