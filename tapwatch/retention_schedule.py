@@ -33,17 +33,17 @@ def overdue_after_s(interval_s: float) -> float:
 
 
 def round_status(
-    status: ComponentStatus, now: datetime, report: PurgeReport | None, error: str | None
+    status: ComponentStatus, now: datetime, outcome: PurgeReport | str
 ) -> ComponentStatus:
-    """The status after one round: its counts on success, its error on failure."""
-    if report is None:
-        return status.failed(now, error or "purge failed")
+    """The status after one round: its counts on success, its error (a str) on failure."""
+    if isinstance(outcome, str):
+        return status.failed(now, outcome)
     return status.succeeded(
         now,
-        deleted=len(report.deleted),
-        kept_for_alerts=report.kept_for_alerts,
-        kept_changed=len(report.skipped_changed),
-        cutoff=report.cutoff.isoformat(),
+        deleted=len(outcome.deleted),
+        kept_for_alerts=outcome.kept_for_alerts,
+        kept_changed=len(outcome.skipped_changed),
+        cutoff=outcome.cutoff.isoformat(),
     )
 
 
@@ -62,24 +62,25 @@ def run_schedule(
     """
     status = new_status(COMPONENT, KIND, clock(), max_interval_s=overdue_after_s(interval_s))
     while not stop.is_set():
-        report: PurgeReport | None = None
-        error: str | None = None
+        outcome: PurgeReport | str
+        wait_s = interval_s
         try:
-            report = purge_once()
+            outcome = purge_once()
         except Exception as exc:  # a purge failure is shown and retried, never fatal
-            error = f"{type(exc).__name__}: {exc}"
-            log.warning("retention.failed error=%s", error[:300])
-        status = round_status(status, clock(), report, error)
-        if report is not None:
+            outcome = f"{type(exc).__name__}: {exc}"
+            wait_s = min(interval_s, RETRY_AFTER_FAILURE_S)
+            log.warning("retention.failed error=%s", outcome[:300])
+        else:
             log.info(
                 "retention.done deleted=%d kept_for_alerts=%d cutoff=%s",
-                len(report.deleted),
-                report.kept_for_alerts,
-                report.cutoff.isoformat(),
+                len(outcome.deleted),
+                outcome.kept_for_alerts,
+                outcome.cutoff.isoformat(),
             )
+        status = round_status(status, clock(), outcome)
         try:
             publish(status)
         except Exception as exc:  # the status board is best effort; the purge is done
             log.warning("retention.status_not_published error=%s", str(exc)[:300])
-        stop.wait(interval_s if report is not None else min(interval_s, RETRY_AFTER_FAILURE_S))
+        stop.wait(wait_s)
     return status

@@ -6,9 +6,10 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from alerts.es_retention import PurgeReport
-from tapwatch.component_status import ComponentStatus
+from tapwatch.component_status import ComponentStatus, new_status
 from tapwatch.retention_schedule import (
     COMPONENT,
+    KIND,
     RETRY_AFTER_FAILURE_S,
     overdue_after_s,
     run_schedule,
@@ -87,13 +88,7 @@ def test_a_failed_round_is_shown_retried_sooner_and_cleared_by_a_success():
 
 
 def test_failures_past_two_intervals_make_retention_overdue():
-    failing = ComponentStatus(
-        COMPONENT,
-        "retention",
-        START,
-        max_interval_s=overdue_after_s(DAY_S),
-        details={"first_seen_at": START.isoformat()},
-    )
+    failing = new_status(COMPONENT, KIND, START, max_interval_s=overdue_after_s(DAY_S))
     assert failing.overdue_since(START + timedelta(days=2)) is None
     assert failing.overdue_since(START + timedelta(days=2, hours=2)) is not None
 
