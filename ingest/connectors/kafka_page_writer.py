@@ -91,8 +91,7 @@ class TransactionalPageWriter:
             self._producer.commit_transaction()
         except ProducerFencedError as exc:
             raise WriterFenced(
-                "another `tapwatch ingest run` for this district took over: "
-                f"this one stops ({exc})"
+                f"another `tapwatch ingest run` for this district took over: this one stops ({exc})"
             ) from exc
         except KafkaError as exc:
             self._abort()

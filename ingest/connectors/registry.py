@@ -86,7 +86,7 @@ def _bluesky(account: AccountConfig, now: Clock, environ: Mapping[str, str]) -> 
 SPECS: Mapping[str, ConnectorSpec] = {
     "twitter": ConnectorSpec(
         ("timeline", "mentions", "conversations", "dm_events"),
-        ("backfill_days", "follow_days", "max_results"),
+        ("backfill_days", "follow_days", "max_results", "window_days", "window_every"),
         _twitter,
     ),
     "wordpress": ConnectorSpec(

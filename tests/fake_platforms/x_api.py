@@ -7,8 +7,10 @@ and answers recent search queries of `conversation_id:ID` terms joined by ` OR `
 as the real API does). `GET /2/dm_events` pages the DM events (MessageCreate,
 ParticipantsJoin) newest first with `includes.users` and `meta.result_count` /
 `next_token` only (no newest_id, no since_id: the real endpoint has neither).
-Set `bearer_token` / `user_token` to require those exact tokens (dm_events needs
-the user token, every other route the bearer token); otherwise any bearer goes.
+`delete_tweet` and `edit_tweet` change what the lists return (an edit gets a new id,
+with the earlier ones in `edit_history_tweet_ids`). Set `bearer_token` / `user_token`
+to require those exact tokens (dm_events needs the user token, every other route the
+bearer token); otherwise any bearer goes.
 `fail_next` queues error replies (429 with `x-rate-limit-reset`, 500, ...) served
 before the real answers of any route, `fail_next_on(path, reply)` before those of
 one path, and `delay_s` slows every answer down.
@@ -23,7 +25,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from ingest.connectors.x_api import snowflake_at
+from ingest.connectors.x_client import snowflake_at
 from tests.fake_platforms.server import Reply, Request
 
 PAGE_SIZE = 3
@@ -104,6 +106,29 @@ class FakeX:
             in_reply_to_user_id=parent["author_id"],
             referenced_tweets=[{"type": "replied_to", "id": to}],
         )
+
+    def delete_tweet(self, tweet_id: str) -> None:
+        """The author deleted the tweet: no list returns it any more."""
+        with self._lock:
+            self.tweets = [t for t in self.tweets if t["id"] != tweet_id]
+
+    def edit_tweet(self, original: str, text: str, *, at: datetime | None = None) -> str:
+        """An edit: a new tweet id, created at the edit, whose `edit_history_tweet_ids`
+        starts with the earlier ids; lists return only the latest version, as X's do."""
+        moment = at or datetime.now(UTC) - timedelta(minutes=1)
+        new_id = tweet_id(moment, 0)
+        with self._lock:
+            old = next(t for t in self.tweets if t["id"] == original)
+            history = [str(i) for i in _list(old.get("edit_history_tweet_ids"))] or [original]
+            edited = {
+                **old,
+                "id": new_id,
+                "text": text,
+                "created_at": moment.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "edit_history_tweet_ids": [*history, new_id],
+            }
+            self.tweets = [t for t in self.tweets if t["id"] != original] + [edited]
+        return new_id
 
     def add_dm(
         self,

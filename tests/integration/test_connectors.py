@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.connectors.x_api import snowflake_at
+from ingest.connectors.x_client import snowflake_at
 from streams.topics import PipelineNames
 from tapwatch.settings import KafkaSettings
 from tapwatch.status_board import read_status_board
@@ -42,7 +42,7 @@ def _district(tmp_path: Path, connectors_yaml: str) -> Path:
     return district
 
 
-def _x_yaml(url: str, *accounts: str, endpoints: str = "[timeline]") -> str:
+def _x_yaml(url: str, *accounts: str, endpoints: str = "[timeline]", options: str = "") -> str:
     lines = [
         "defaults: {poll_interval: 1, max_interval: 60}",
         "twitter:",
@@ -52,6 +52,7 @@ def _x_yaml(url: str, *accounts: str, endpoints: str = "[timeline]") -> str:
     ]
     for account in accounts:
         lines += [f'    - account_id: "{account}"', f"      endpoints: {endpoints}"]
+        lines += [f"      {option.strip()}" for option in options.split(";") if option.strip()]
     return "\n".join(lines) + "\n"
 
 
@@ -212,6 +213,36 @@ class TestXConnector:
         assert len(letters) == 3
         assert all(letter["reason"] for letter in letters)
 
+    def test_a_deleted_tweet_is_recorded_and_an_edited_one_is_a_new_tweet(
+        self, names: PipelineNames, fake_x: tuple[FakeX, FakeServer], tmp_path: Path
+    ) -> None:
+        """The timeline's deletion window: after window_every, a poll lists the last
+        window_days; a tweet gone from it is a deletion record, an edited one is not."""
+        platform, server = fake_x
+        account = "1500000000000000109"
+        kept, deleted, edited = (
+            platform.add_tweet(account, f"Field trip note {n}", sequence=n) for n in range(3)
+        )
+        yaml_text = _x_yaml(server.url, account, options="window_every: 1s")
+        district = _district(tmp_path, yaml_text)
+        first = _run_once(names, district)
+        assert first.returncode == 0, first.stdout + first.stderr
+        time.sleep(1.1)  # the window is due again
+        platform.delete_tweet(deleted)
+        new_id = platform.edit_tweet(edited, "Field trip note 2: bring a packed lunch")
+        second = _run_once(names, district)
+        assert second.returncode == 0, second.stdout + second.stderr
+
+        published = sorted(p["post_id"] for p in _posts(names, account))
+        assert published == sorted([kept, deleted, edited, new_id])
+        deletions = [json.loads(value) for _, value in read_topic(names.post_deletions)]
+        mine = [d for d in deletions if d["post_id"] in {kept, deleted, edited, new_id}]
+        assert [d["post_id"] for d in mine] == [deleted]
+        assert mine[0]["platform"] == "twitter" and mine[0]["thread_id"] == deleted
+        board = read_status_board(KafkaSettings(), names)
+        status = board[f"connector:wilmington-209u:twitter:{account}:timeline"]
+        assert status.last_error is None
+
     def test_an_invalid_utf8_body_is_cleaned_not_fatal(
         self, names: PipelineNames, tmp_path: Path
     ) -> None:
@@ -276,6 +307,7 @@ class TestWordPressConnector:
         assert "Labs start Monday" not in str(versions[0]["text"])
         assert "Labs start Monday" in str(versions[1]["text"])
         assert len([p for p in _posts(names) if p["post_id"] == f"comment-{comment}"]) == 1
-        deletions = [json.loads(value) for _, value in read_topic(names.post_deletions)]
+        records = [json.loads(value) for _, value in read_topic(names.post_deletions)]
+        deletions = [d for d in records if d["platform"] == "wordpress"]  # the module's topic
         assert [d["post_id"] for d in deletions] == [f"comment-{comment}"]
         assert deletions[0]["thread_id"] == f"post-{post}"

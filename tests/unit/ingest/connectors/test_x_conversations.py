@@ -16,9 +16,9 @@ from ingest.connectors.x_api import (
     CONVERSATIONS_PER_QUERY,
     SEARCH_LAG_S,
     XConversations,
-    snowflake_at,
     x_endpoints,
 )
+from ingest.connectors.x_client import snowflake_at
 from ingest.twitter import parse_x_response
 from tests.fake_platforms.server import FakeServer, Reply, Request
 from tests.fake_platforms.x_api import SEARCH_PATH, FakeX, rate_limited
