@@ -38,7 +38,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from pydantic import SecretStr
 
 from ingest.connectors.config import AccountConfig, parse_duration
 from ingest.connectors.errors import ConnectorConfigError
@@ -65,6 +64,7 @@ from ingest.connectors.x_client import (
     snowflake_at,
     snowflake_time,
 )
+from ingest.connectors.x_credentials import endpoint_credential
 from ingest.connectors.x_tweet_lists import (
     DEFAULT_WINDOW_DAYS,
     DEFAULT_WINDOW_EVERY_S,
@@ -223,29 +223,14 @@ def x_endpoints(
     options = _options(account)
     endpoints: list[Endpoint] = []
     for name in account.endpoints:
-        credential = "user_token" if name == "dm_events" else "bearer_token"
-        env_name = account.credentials.get(credential)
-        if env_name is None:
-            raise ConnectorConfigError(
-                f"{account.where}: twitter account {account.account_id}: endpoint {name} "
-                f"needs credentials.{credential} (the name of an environment variable)"
-            )
-        secret = environ.get(env_name, "").strip()
-        if not secret:
-            raise ConnectorConfigError(
-                f"{account.where}: twitter account {account.account_id}: "
-                f"environment variable {env_name} ({credential}) is not set"
-            )
         settings = XSettings(
             account.account_id,
             base,
-            SecretStr(secret),
-            env_name,
+            endpoint_credential(account, name, environ),
             now,
             backfill=options.backfill,
             follow=options.follow,
             max_results=options.max_results,
-            credential=credential,
         )
         kinds: dict[str, Callable[[XSettings], Endpoint]] = {
             "timeline": functools.partial(XTimeline, window=options.window),

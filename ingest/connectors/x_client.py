@@ -1,7 +1,7 @@
 """The X API v2 client that every X endpoint shares: settings, bearer auth, GET, ids, fields.
 
-Auth is a bearer token read from the environment variable connectors.yaml names. A
-401 or 403 raises FetchFailed naming the credential and its variable (never its
+Each request is signed with the endpoint's credential (`ingest.connectors.x_credentials`).
+A 401 or 403 raises FetchFailed naming the credential and its variables (never a
 value); HTTP 429 and other failures are `get_json`'s (`ingest.connectors.http_client`).
 The helpers read X's response shapes without trusting them: a field of the wrong
 type reads as absent, and the parser (`ingest.twitter`) refuses the item with a reason.
@@ -9,15 +9,15 @@ type reads as absent, and the parser (`ingest.twitter`) refuses the item with a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from pydantic import SecretStr
 
 from ingest.connectors.errors import FetchFailed
 from ingest.connectors.http_client import get_json
+from ingest.connectors.x_credentials import XCredential
 
 PLATFORM = "twitter"
 BASE_URL = "https://api.x.com"
@@ -59,18 +59,16 @@ class XSettings:
 
     account_id: str
     base_url: str
-    token: SecretStr
-    token_env: str
+    credential: XCredential
     now: Clock
     backfill: timedelta = timedelta(days=DEFAULT_BACKFILL_DAYS)
     follow: timedelta = timedelta(days=DEFAULT_FOLLOW_DAYS)
     max_results: int = DEFAULT_MAX_RESULTS
-    credential: str = "bearer_token"
 
     async def get(
         self, client: httpx.AsyncClient, path: str, params: Mapping[str, str], what: str
     ) -> dict[str, object]:
-        auth = _BearerAuth(self.token)
+        auth = self.credential.auth()
         try:
             reply = await get_json(
                 client, f"{self.base_url}{path}", params=params, auth=auth, what=what
@@ -79,8 +77,8 @@ class XSettings:
             if auth.status in (401, 403):
                 # Say which variable to renew: "HTTP 401" alone does not tell IT which token.
                 raise FetchFailed(
-                    f"{exc.reason}: X refused the {self.credential} in environment variable "
-                    f"{self.token_env} (expired, revoked or missing a scope); renew it"
+                    f"{exc.reason}: X refused {self.credential.describe()} "
+                    "(expired, revoked or missing a scope); renew it"
                 ) from None
             raise
         body = reply.body
@@ -89,19 +87,6 @@ class XSettings:
         if "data" not in body and "meta" not in body:
             raise FetchFailed(f"{what}: API error: {_first_error(body)}")
         return body
-
-
-class _BearerAuth(httpx.Auth):
-    """Sends the token as a bearer and keeps the status it got (to explain a 401 or 403)."""
-
-    def __init__(self, token: SecretStr) -> None:
-        self._token = token
-        self.status: int | None = None
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = f"Bearer {self._token.get_secret_value()}"
-        response = yield request
-        self.status = response.status_code
 
 
 class XEndpoint:

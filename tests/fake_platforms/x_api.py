@@ -10,7 +10,8 @@ ParticipantsJoin) newest first with `includes.users` and `meta.result_count` /
 `delete_tweet` and `edit_tweet` change what the lists return (an edit gets a new id,
 with the earlier ones in `edit_history_tweet_ids`). Set `bearer_token` / `user_token`
 to require those exact tokens (dm_events needs the user token, every other route the
-bearer token); otherwise any bearer goes.
+bearer token); otherwise any bearer goes. With `oauth1` keys set, dm_events instead
+requires an OAuth 1.0a header with those keys and a valid HMAC-SHA1 signature.
 `fail_next` queues error replies (429 with `x-rate-limit-reset`, 500, ...) served
 before the real answers of any route, `fail_next_on(path, reply)` before those of
 one path, and `delay_s` slows every answer down.
@@ -18,6 +19,7 @@ one path, and `delay_s` slows every answer down.
 
 from __future__ import annotations
 
+import hmac
 import re
 import threading
 import time
@@ -25,6 +27,12 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from ingest.connectors.oauth1_signing import (
+    OAuth1Credentials,
+    header_fields,
+    signature,
+    signature_base_string,
+)
 from ingest.connectors.x_client import snowflake_at
 from tests.fake_platforms.server import Reply, Request
 
@@ -52,6 +60,7 @@ class FakeX:
     delay_s: float = 0.0
     bearer_token: str | None = None
     user_token: str | None = None
+    oauth1: OAuth1Credentials | None = None
     fail_next: deque[Reply] = field(default_factory=deque)
     _fail_on: dict[str, deque[Reply]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -166,9 +175,7 @@ class FakeX:
                 return queued.popleft()
             if self.fail_next:
                 return self.fail_next.popleft()
-            expected = self.user_token if request.path == DM_EVENTS_PATH else self.bearer_token
-            auth = request.headers.get("authorization", "")
-            if not auth.startswith("Bearer ") or (expected and auth != f"Bearer {expected}"):
+            if not self._authorized(request):
                 return unauthorized()
             parts = request.path.strip("/").split("/")
             if parts[:2] == ["2", "users"] and len(parts) == 4 and parts[3] == "tweets":
@@ -182,6 +189,13 @@ class FakeX:
             else:
                 return Reply.json({"title": "Not Found Error", "status": 404}, 404)
             return self._page(request, items, "pagination_token", tweets=True)
+
+    def _authorized(self, request: Request) -> bool:
+        auth = request.headers.get("authorization", "")
+        if request.path == DM_EVENTS_PATH and self.oauth1 is not None:
+            return _valid_oauth1(request, self.oauth1)
+        expected = self.user_token if request.path == DM_EVENTS_PATH else self.bearer_token
+        return auth.startswith("Bearer ") and (not expected or auth == f"Bearer {expected}")
 
     def _search(self, request: Request) -> Reply:
         query = request.param("query") or ""
@@ -288,6 +302,23 @@ def invalid_request(message: str) -> Reply:
         },
         400,
     )
+
+
+def _valid_oauth1(request: Request, keys: OAuth1Credentials) -> bool:
+    """An OAuth 1.0a header for these keys whose HMAC-SHA1 signature matches the request."""
+    fields = header_fields(request.headers.get("authorization", ""))
+    if fields.get("oauth_consumer_key") != keys.consumer_key:
+        return False
+    if fields.get("oauth_token") != keys.access_token:
+        return False
+    url = f"http://{request.headers.get('host', '')}{request.path}"
+    query = [(key, value) for key, values in request.query.items() for value in values]
+    signed = [(key, value) for key, value in fields.items() if key != "oauth_signature"]
+    base = signature_base_string(request.method, url, [*query, *signed])
+    expected = signature(
+        base, keys.consumer_secret.get_secret_value(), keys.access_token_secret.get_secret_value()
+    )
+    return hmac.compare_digest(expected, fields.get("oauth_signature", ""))
 
 
 def _mentions(tweet: dict[str, object], user_id: str) -> bool:

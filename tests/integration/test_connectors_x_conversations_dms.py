@@ -8,7 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
+from ingest.connectors.oauth1_signing import OAuth1Credentials
 from streams.topics import PipelineNames
 from tests.builders import SAMPLE_DISTRICT
 from tests.fake_platforms.server import FakeServer
@@ -91,3 +93,65 @@ def test_every_reply_and_dm_arrives_once_and_a_second_run_publishes_nothing(
         assert sorted(str(p["post_id"]) for p in _posts(names)) == published
         last_search = server.requests_to(SEARCH_PATH)[-1]
         assert int(last_search.param("since_id") or 0) > max(int(i) for i in expected[:8])
+
+
+def test_dms_read_with_oauth1_keys_from_the_environment(
+    names: PipelineNames, tmp_path: Path
+) -> None:
+    """The long-lived OAuth 1.0a user context: the CLI reads the four variables and signs
+    every dm_events request; the fake X checks each HMAC-SHA1 signature."""
+    keys = {
+        "consumer_key": ("TEST_X_CONSUMER_KEY", "integration-consumer-key"),
+        "consumer_secret": ("TEST_X_CONSUMER_SECRET", "integration-consumer-secret"),
+        "access_token": ("TEST_X_ACCESS_TOKEN", f"{ACCOUNT}-integration-token"),
+        "access_token_secret": ("TEST_X_ACCESS_TOKEN_SECRET", "integration-token-secret"),
+    }
+    account = "1500000000000000222"
+    platform = FakeX(
+        oauth1=OAuth1Credentials(
+            keys["consumer_key"][1],
+            SecretStr(keys["consumer_secret"][1]),
+            keys["access_token"][1],
+            SecretStr(keys["access_token_secret"][1]),
+        )
+    )
+    now = datetime.now(UTC)
+    expected = [
+        platform.add_dm(
+            STUDENTS[0] if k % 2 else account,
+            (account, STUDENTS[0]),
+            f"DM {k}",
+            at=now - timedelta(hours=1, minutes=k),
+        )
+        for k in range(4)
+    ]
+    district = tmp_path / "district"
+    shutil.copytree(SAMPLE_DISTRICT, district)
+    credentials = ", ".join(f"{key}: {env}" for key, (env, _) in keys.items())
+    with FakeServer(platform.handle) as server:
+        (district / "connectors.yaml").write_text(
+            "defaults: {poll_interval: 1, max_interval: 60}\n"
+            "twitter:\n"
+            f"  base_url: {server.url}\n"
+            "  accounts:\n"
+            f'    - account_id: "{account}"\n'
+            "      endpoints: [dm_events]\n"
+            f"      credentials: {{{credentials}}}\n"
+        )
+        result = subprocess.run(
+            [*TAPWATCH, "ingest", "run", "--district", str(district), "--once"],
+            cwd=REPO,
+            env={**env_for(names), **dict(keys.values())},
+            text=True,
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+        requests = server.requests_to(DM_EVENTS_PATH)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(requests) == 2 and all(
+        r.headers["authorization"].startswith("OAuth ") for r in requests
+    )
+    published = {str(p["post_id"]) for p in _posts(names)}
+    assert set(expected) <= published
+    assert "integration-token-secret" not in result.stdout + result.stderr

@@ -8,10 +8,12 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.cursor_store import EndpointState
-from ingest.connectors.errors import FetchFailed
+from ingest.connectors.errors import ConnectorConfigError, FetchFailed
+from ingest.connectors.oauth1_signing import OAuth1Credentials, header_fields
 from ingest.connectors.page_processing import (
     EndpointIdentity,
     KnownItemsLimits,
@@ -207,3 +209,87 @@ class TestXDirectMessages:
         reason = caught.value.reason
         assert "401" in reason and USER_ENV in reason and "user_token" in reason
         assert "expired-token-abc123" not in reason and USER_TOKEN not in reason
+
+
+OAUTH1_ENVS = {
+    "consumer_key": "TAPWATCH_TEST_X_CONSUMER_KEY",
+    "consumer_secret": "TAPWATCH_TEST_X_CONSUMER_SECRET",
+    "access_token": "TAPWATCH_TEST_X_ACCESS_TOKEN",
+    "access_token_secret": "TAPWATCH_TEST_X_ACCESS_TOKEN_SECRET",
+}
+OAUTH1_VALUES = {
+    "consumer_key": "app-consumer-key",
+    "consumer_secret": "app-consumer-s3cret",
+    "access_token": f"{ACCOUNT}-account-token",
+    "access_token_secret": "account-token-s3cret",
+}
+
+
+def oauth1_keys() -> OAuth1Credentials:
+    values = OAUTH1_VALUES
+    return OAuth1Credentials(
+        values["consumer_key"],
+        SecretStr(values["consumer_secret"]),
+        values["access_token"],
+        SecretStr(values["access_token_secret"]),
+    )
+
+
+def oauth1_dm_events(
+    server: FakeServer, credentials: dict[str, str], values: dict[str, str]
+) -> XDirectMessages:
+    account = AccountConfig(
+        "twitter", ACCOUNT, ("dm_events",), base_url=server.url, credentials=credentials
+    )
+    environ = {OAUTH1_ENVS[key]: value for key, value in values.items()}
+    [endpoint] = x_endpoints(account, lambda: NOW, environ=environ)
+    assert isinstance(endpoint, XDirectMessages)
+    return endpoint
+
+
+class TestXDirectMessagesOAuth1:
+    """The long-lived OAuth 1.0a user context: each request signed with HMAC-SHA1."""
+
+    def test_every_page_is_signed_and_the_fake_accepts_each_signature(self) -> None:
+        platform = FakeX(oauth1=oauth1_keys())
+        messages = add_messages(platform, 7, start_hours_ago=20)
+        with FakeServer(platform.handle) as server:
+            pages = poll(oauth1_dm_events(server, OAUTH1_ENVS, OAUTH1_VALUES))
+            requests = server.requests_to(DM_EVENTS_PATH)
+
+        assert sorted(post_ids(pages)) == sorted(messages)
+        assert len(requests) == 3  # pagination_token is signed too
+        headers = [request.headers["authorization"] for request in requests]
+        assert all(header.startswith("OAuth ") for header in headers)
+        assert len({header_fields(h)["oauth_nonce"] for h in headers}) == 3
+        for secret in (OAUTH1_VALUES["consumer_secret"], OAUTH1_VALUES["access_token_secret"]):
+            assert not any(secret in header for header in headers)
+
+    def test_a_wrong_secret_is_refused_and_the_reason_names_the_variables_only(self) -> None:
+        platform = FakeX(oauth1=oauth1_keys())
+        add_messages(platform, 1, start_hours_ago=2)
+        wrong = {**OAUTH1_VALUES, "access_token_secret": "revoked-s3cret"}
+        with FakeServer(platform.handle) as server, pytest.raises(FetchFailed) as caught:
+            poll(oauth1_dm_events(server, OAUTH1_ENVS, wrong))
+
+        reason = caught.value.reason
+        assert "401" in reason and "OAuth 1.0a" in reason
+        assert all(env in reason for env in OAUTH1_ENVS.values())
+        assert "revoked-s3cret" not in reason and "s3cret" not in reason
+
+    def test_both_kinds_of_user_credential_are_refused(self, server: FakeServer) -> None:
+        credentials = {**OAUTH1_ENVS, "user_token": USER_ENV}
+        with pytest.raises(ConnectorConfigError) as refused:
+            oauth1_dm_events(server, credentials, OAUTH1_VALUES)
+        assert "either credentials.user_token" in str(refused.value)
+
+    def test_a_missing_key_or_variable_is_named(self, server: FakeServer) -> None:
+        partial = {key: env for key, env in OAUTH1_ENVS.items() if key != "consumer_secret"}
+        with pytest.raises(ConnectorConfigError) as refused:
+            oauth1_dm_events(server, partial, OAUTH1_VALUES)
+        assert "needs credentials.consumer_secret" in str(refused.value)
+
+        unset = {key: value for key, value in OAUTH1_VALUES.items() if key != "access_token"}
+        with pytest.raises(ConnectorConfigError) as refused:
+            oauth1_dm_events(server, OAUTH1_ENVS, unset)
+        assert f"{OAUTH1_ENVS['access_token']} (access_token) is not set" in str(refused.value)
