@@ -20,7 +20,7 @@ from typing import Any
 from elasticsearch import BadRequestError, ConflictError, Elasticsearch, NotFoundError
 
 from alerts.audit_index_template import AUDIT_TEMPLATE_NAME, audit_index_template
-from alerts.audit_trail import GENESIS, ChainReport, entry_doc_id, seal_entry, verify_chain
+from alerts.audit_trail import GENESIS, entry_doc_id, seal_entry, verify_chain
 from alerts.errors import (
     AlertNotFound,
     AuditChainBroken,
@@ -183,72 +183,6 @@ class IncidentStore:
         ):
             entries.extend(hit["_source"] for hit in page)
         return entries
-
-    # -- verifying ---------------------------------------------------------------------
-
-    def verify(self, alert_id: str | None = None) -> list[ChainReport]:
-        """Walk the chain of one alert, or of every alert that has one."""
-        for pattern in (self.audit_pattern, self.alerts_pattern):
-            self.client.indices.refresh(
-                index=pattern, ignore_unavailable=True, allow_no_indices=True
-            )
-        if alert_id is not None:
-            located = self.get(alert_id)
-            return [
-                verify_chain(
-                    alert_id,
-                    self.history(alert_id),
-                    int(located.source.get("audit_seq") or 0),
-                    located.source.get("audit_head_hash"),
-                )
-            ]
-        recorded = self._recorded_heads()
-        reports: list[ChainReport] = []
-        for chain_id, entries in self._all_chains():
-            expected = recorded.pop(chain_id, None)
-            seq, head = expected if expected else (None, None)
-            reports.append(verify_chain(chain_id, entries, seq, head))
-        # Alerts that record entries but have none left: the whole chain was removed.
-        for chain_id, (seq, head) in sorted(recorded.items()):
-            reports.append(verify_chain(chain_id, [], seq, head))
-        return reports
-
-    def _recorded_heads(self) -> dict[str, tuple[int, str | None]]:
-        heads: dict[str, tuple[int, str | None]] = {}
-        for page in scan(
-            self.client,
-            self.alerts_pattern,
-            {"range": {"audit_seq": {"gt": 0}}},
-            source=["alert_id", "audit_seq", "audit_head_hash"],
-        ):
-            for hit in page:
-                source = hit["_source"]
-                heads[str(source["alert_id"])] = (
-                    int(source["audit_seq"]),
-                    source.get("audit_head_hash"),
-                )
-        return heads
-
-    def _all_chains(self) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        current: str | None = None
-        entries: list[dict[str, Any]] = []
-        for page in scan(
-            self.client,
-            self.audit_pattern,
-            {"match_all": {}},
-            sort=[{"alert_id": "asc"}, {"seq": "asc"}],
-        ):
-            for hit in page:
-                source = hit["_source"]
-                # An entry whose alert_id was edited still belongs, by its doc id, to its chain.
-                owner = str(hit["_id"]).rsplit(":", 1)[0]
-                if owner != current:
-                    if current is not None:
-                        yield current, entries
-                    current, entries = owner, []
-                entries.append(source)
-        if current is not None:
-            yield current, entries
 
     # -- changing ----------------------------------------------------------------------
 
@@ -420,3 +354,4 @@ def _thread_terms(alert: dict[str, Any]) -> list[dict[str, Any]]:
         {"term": {"platform": alert.get("platform")}},
         {"term": {"thread_id": alert.get("thread_id") or alert.get("post_id")}},
     ]
+

@@ -49,6 +49,7 @@ def topic_specs(settings: KafkaSettings, names: PipelineNames) -> tuple[TopicSpe
         TopicSpec(names.connector_cursors, 1, {"cleanup.policy": "compact"}),
         TopicSpec(names.component_status, 1, {"cleanup.policy": "compact"}),
         TopicSpec(names.mail_outbox, scaled, {"cleanup.policy": "compact"}),
+        TopicSpec(names.audit_anchors, 1, {"cleanup.policy": "compact"}),
     )
 
 

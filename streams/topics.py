@@ -40,6 +40,9 @@ COMPONENT_STATUS = "tapwatch-component-status"
 MAIL_OUTBOX = "tapwatch-mail-outbox"
 # The consumer group of the mailer (reads the alerts topic beside the workers).
 MAILER_GROUP_ID = "tapwatch-mailer"
+# The newest audit-chain head of each reviewed alert (alert id -> seq and hash),
+# compacted: a witness outside Elasticsearch that `tapwatch incidents verify` checks.
+AUDIT_ANCHORS = "tapwatch-audit-anchors"
 # Every normalized post (all versions) and deletion marks: `tapwatch-posts*`.
 POSTS_INDEX = "tapwatch-posts"
 # Operational alerts for district IT (a connector that stopped fetching, ...).
@@ -117,6 +120,10 @@ class PipelineNames:
     @property
     def mailer_group_id(self) -> str:
         return self._named(MAILER_GROUP_ID)
+
+    @property
+    def audit_anchors(self) -> str:
+        return self._named(AUDIT_ANCHORS)
 
     @property
     def posts_index(self) -> str:

@@ -180,6 +180,9 @@ def _add_incident_commands(commands: Any) -> None:
         change.add_argument("--note", required=True)
     verify = actions.add_parser("verify", help="prove the audit chains unbroken (exit 1 if not)")
     verify.add_argument("--alert", metavar="ID", help="one alert's chain (default: all)")
+    actions.add_parser(
+        "anchor", help="anchor in Kafka the audit chains a failed anchor write left out"
+    )
     export = actions.add_parser("export", help="a case file: alert, thread, history, chain check")
     export.add_argument("alert_id", metavar="ID")
     export.add_argument("--out", type=Path, metavar="FILE", help="JSON case file (default stdout)")
@@ -247,6 +250,8 @@ def _incidents(args: argparse.Namespace) -> int:
         return change(args.alert_id, args.by, args.note)
     if action == "verify":
         return incidents.verify_command(args.alert)
+    if action == "anchor":
+        return incidents.anchor_command()
     return incidents.export_command(args.alert_id, args.out, args.markdown, args.by)
 
 

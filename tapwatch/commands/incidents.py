@@ -1,8 +1,13 @@
 """`tapwatch incidents ...`: list, show, review (update, assign, reopen, hold), verify, export.
 
+Every change's audit entry is also anchored in Kafka (tapwatch/audit_anchors.py);
+`verify` checks the chains against their anchors and `anchor` anchors what a failed
+anchor write left unanchored.
+
 Exit codes: 0 done; 1 refused (unknown alert, a change the review rules do not
-allow, a broken audit chain); 2 Elasticsearch unreachable or failing; 3 someone else
-changed the alert meanwhile (show it again and retry).
+allow, a broken audit chain); 2 Elasticsearch (or, for the anchors, Kafka)
+unreachable or failing; 3 someone else changed the alert meanwhile (show it again and
+retry).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 from elasticsearch import ApiError, TransportError
 
+from alerts.audit_anchor import Anchor
 from alerts.audit_trail import ChainReport
 from alerts.case_file import (
     build_case_file,
@@ -27,6 +33,7 @@ from alerts.case_file import (
     render_thread_item,
     thread_items,
 )
+from alerts.chain_verification import verify_chains
 from alerts.errors import AlertNotFound, AuditChainBroken, ConcurrentChange, ReviewRefused
 from alerts.incident_query import DEFAULT_SORT, IncidentFilter, parse_when
 from alerts.incident_store import IncidentStore
@@ -40,7 +47,9 @@ from alerts.review import (
     parse_close_reason,
 )
 from streams.topics import PipelineNames
-from tapwatch.settings import ElasticsearchSettings
+from tapwatch.audit_anchors import AnchorBook, read_anchors, write_anchors
+from tapwatch.errors import TransientError
+from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 
 # Columns of the table and the CSV: ids only, never names (student data stays out of
 # listings that get pasted around).
@@ -247,9 +256,22 @@ def _change_command(alert_id: str, action: ReviewAction, by: str) -> int:
     def work(store: IncidentStore) -> int:
         entry = store.apply(store.get(alert_id), action, by)
         print(render_history_entry(entry))
+        anchor = Anchor(alert_id, int(entry["seq"]), str(entry["hash"]), _now())
+        try:
+            write_anchors(KafkaSettings(), PipelineNames.from_env(), anchor)
+        except TransientError as exc:
+            print(
+                f"warning: the change is recorded, but its anchor is not ({exc}); "
+                "run `tapwatch incidents anchor` once Kafka is back",
+                file=sys.stderr,
+            )
         return 0
 
     return _run(work)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def update_command(alert_id: str, status: str, note: str, by: str, reason: str | None) -> int:
@@ -280,23 +302,87 @@ def release_command(alert_id: str, by: str, note: str) -> int:
 # -- verify and export -----------------------------------------------------------------
 
 
+def _read_anchors() -> AnchorBook | None:
+    try:
+        return read_anchors(KafkaSettings(), PipelineNames.from_env())
+    except TransientError as exc:
+        print(f"error: Kafka (audit anchors): {exc}", file=sys.stderr)
+        return None
+
+
+def _anchored_seq(book: AnchorBook, alert_id: str) -> int:
+    anchor = book.anchors.get(alert_id)
+    return anchor.seq if anchor else 0
+
+
 def verify_command(alert_id: str | None) -> int:
+    book = _read_anchors()
+    if book is None:
+        return EXIT_UNAVAILABLE
+    if alert_id is not None:
+        book = AnchorBook({k: v for k, v in book.anchors.items() if k == alert_id})
+
     def work(store: IncidentStore) -> int:
-        reports = store.verify(alert_id)
+        reports = verify_chains(store, alert_id, book.anchors)
         broken = [report for report in reports if not report.ok]
         for report in broken:
             print(f"BROKEN {report.problem}")
+        for record in book.unreadable:
+            print(f"BROKEN anchor record {record}")
+        unanchored = [r for r in reports if r.ok and r.entries > _anchored_seq(book, r.alert_id)]
         entries = sum(report.entries for report in reports)
-        print(f"{len(reports)} chain(s), {entries} entries, {len(broken)} broken")
+        failed = len(broken) + len(book.unreadable)
+        print(
+            f"{len(reports)} chain(s), {entries} entries, {failed} broken, "
+            f"{len(unanchored)} not anchored"
+        )
+        if unanchored:
+            print("anchor them with `tapwatch incidents anchor`")
+        return EXIT_REFUSED if failed else 0
+
+    return _run(work)
+
+
+def anchor_command() -> int:
+    """Anchor every chain that verifies and has entries its anchor does not cover."""
+    book = _read_anchors()
+    if book is None:
+        return EXIT_UNAVAILABLE
+
+    def work(store: IncidentStore) -> int:
+        reports = verify_chains(store, None, book.anchors)
+        broken = [report for report in reports if not report.ok]
+        fresh = [
+            Anchor(report.alert_id, report.entries, report.head_hash, _now())
+            for report in reports
+            if report.ok and report.entries > _anchored_seq(book, report.alert_id)
+        ]
+        if fresh:
+            try:
+                write_anchors(KafkaSettings(), PipelineNames.from_env(), *fresh)
+            except TransientError as exc:
+                print(f"error: Kafka (audit anchors): {exc}", file=sys.stderr)
+                return EXIT_UNAVAILABLE
+        for report in broken:
+            print(f"NOT ANCHORED {report.problem}")
+        print(
+            f"{len(fresh)} chain(s) anchored, {len(reports) - len(fresh) - len(broken)} "
+            f"already anchored, {len(broken)} broken (left as they are)"
+        )
         return EXIT_REFUSED if broken else 0
 
     return _run(work)
 
 
 def export_command(alert_id: str, out: Path | None, markdown: Path | None, by: str | None) -> int:
+    book = _read_anchors()
+    if book is None:
+        print("warning: the case file's chain check is without its Kafka anchor", file=sys.stderr)
+    anchors = {} if book is None else {k: v for k, v in book.anchors.items() if k == alert_id}
+
     def work(store: IncidentStore) -> int:
         alert = store.get(alert_id).source
-        reports: list[ChainReport] = store.verify(alert_id)
+        reports: list[ChainReport] = verify_chains(store, alert_id, anchors)
         case = build_case_file(
             alert,
             store.thread(alert),
