@@ -7,7 +7,9 @@ and restart the shared local Kafka or Elasticsearch, which no other test may see
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from elasticsearch import Elasticsearch
@@ -20,9 +22,19 @@ from streams.kafka_progress import PipelineProgress
 from streams.topics import PipelineNames
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 from tests.builders import SAMPLE_DISTRICT
-from tests.integration.conftest import names, run_tapwatch, stack, worker_factory
+from tests.faults.workload import Workload, build_workload
+from tests.integration.conftest import (
+    WorkerProcess,
+    names,
+    run_tapwatch,
+    stack,
+    worker_factory,
+)
 
 __all__ = ["names", "stack", "worker_factory"]
+
+# How long a new worker may take to commit its first posts (s).
+WORKER_START_TIMEOUT_S = 300
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -57,6 +69,31 @@ def produce_posts(names: PipelineNames, posts: Iterable[Post]) -> dict[int, int]
     return highest
 
 
+@dataclass(frozen=True, slots=True)
+class HalfwayRun:
+    """A worker busy on the first half of a workload's posts; the second half is unsent."""
+
+    workload: Workload
+    worker: WorkerProcess
+    rest: Sequence[Post]
+
+
+def start_on_first_half(
+    names: PipelineNames, worker_factory: Callable[[], WorkerProcess], conversations: int
+) -> HalfwayRun:
+    """Start a worker, produce the first half of a fresh workload, and return once the
+    group has committed a tenth of that half (so a fault then hits mid-stream)."""
+    workload = build_workload(conversations, datetime.now(UTC))
+    half = len(workload.posts) // 2
+    worker = worker_factory()
+    produce_posts(names, workload.posts[:half])
+    deadline = time.monotonic() + WORKER_START_TIMEOUT_S
+    while committed_posts(names) < half // 10:
+        assert time.monotonic() < deadline, "the worker never started on the posts"
+        time.sleep(0.2)
+    return HalfwayRun(workload, worker, workload.posts[half:])
+
+
 def wait_until_processed(names: PipelineNames, timeout_s: float) -> None:
     """Block until the workers' group committed the end of the posts, then the alerts topic."""
     deadline = time.monotonic() + timeout_s
@@ -72,9 +109,7 @@ def wait_until_processed(names: PipelineNames, timeout_s: float) -> None:
 def committed_posts(names: PipelineNames) -> int:
     progress = PipelineProgress(KafkaSettings(), names.group_id)
     try:
-        return sum(
-            offset for tp, offset in progress.committed().items() if tp.topic == names.posts
-        )
+        return sum(offset for tp, offset in progress.committed().items() if tp.topic == names.posts)
     finally:
         progress.close()
 

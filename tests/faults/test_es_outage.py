@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from tests.faults.checks import assert_indices_match
-from tests.faults.conftest import committed_posts, produce_posts, wait_until_processed
+from tests.faults.conftest import produce_posts, start_on_first_half, wait_until_processed
 from tests.faults.stack_control import rss_mib, start_service, stop_service
-from tests.faults.workload import build_workload
 
 CONVERSATIONS = 2_500  # 10,000 posts
 OUTAGE_S = 60
@@ -19,18 +17,12 @@ MAX_GROWTH_MIB = 400
 
 def test_elasticsearch_outage(loaded, worker_factory):
     """Posts produced before and during the outage are all indexed once it returns."""
-    workload = build_workload(CONVERSATIONS, datetime.now(UTC))
-    half = len(workload.posts) // 2
-    worker = worker_factory()
-    produce_posts(loaded, workload.posts[:half])
-    deadline = time.monotonic() + 300
-    while committed_posts(loaded) < half // 10:
-        assert time.monotonic() < deadline, "the worker never started on the posts"
-        time.sleep(0.2)
+    run = start_on_first_half(loaded, worker_factory, CONVERSATIONS)
+    worker = run.worker
     before = rss_mib(worker.process.pid)
     stop_service("elasticsearch")
     try:
-        produce_posts(loaded, workload.posts[half:])
+        produce_posts(loaded, run.rest)
         peak = before
         outage_end = time.monotonic() + OUTAGE_S
         while time.monotonic() < outage_end:
@@ -42,4 +34,4 @@ def test_elasticsearch_outage(loaded, worker_factory):
     wait_until_processed(loaded, timeout_s=600)
     assert worker.process.poll() is None
     assert peak - before < MAX_GROWTH_MIB, (before, peak)
-    assert_indices_match(loaded, workload)
+    assert_indices_match(loaded, run.workload)

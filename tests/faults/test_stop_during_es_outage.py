@@ -8,13 +8,11 @@ which would have committed alerts and posts that never reached the index).
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
 
 from streams.faust_consumer import STOP_WAIT_S
 from tests.faults.checks import assert_indices_match
-from tests.faults.conftest import committed_posts, produce_posts, wait_until_processed
+from tests.faults.conftest import produce_posts, start_on_first_half, wait_until_processed
 from tests.faults.stack_control import start_service, stop_service
-from tests.faults.workload import build_workload
 
 # The first worker stops on SIGTERM although Elasticsearch is down: it waits at most
 # STOP_WAIT_S for its unfinished batches, leaves them uncommitted and exits (before
@@ -31,17 +29,11 @@ STOP_GRACE_S = STOP_WAIT_S + 30
 
 def test_worker_stopped_while_elasticsearch_is_down(loaded, worker_factory):
     """Posts in flight at the stop are processed again by the next worker, once each."""
-    workload = build_workload(CONVERSATIONS, datetime.now(UTC))
-    half = len(workload.posts) // 2
-    first = worker_factory()
-    produce_posts(loaded, workload.posts[:half])
-    deadline = time.monotonic() + 300
-    while committed_posts(loaded) < half // 10:
-        assert time.monotonic() < deadline, "the worker never started on the posts"
-        time.sleep(0.2)
+    run = start_on_first_half(loaded, worker_factory, CONVERSATIONS)
+    first = run.worker
     stop_service("elasticsearch")
     try:
-        produce_posts(loaded, workload.posts[half:])
+        produce_posts(loaded, run.rest)
         time.sleep(BLOCKED_S)
         assert first.process.poll() is None, "the worker died while ES was down"
         first.stop(timeout=STOP_GRACE_S)  # SIGTERM, then SIGKILL if it does not stop in time
@@ -50,4 +42,4 @@ def test_worker_stopped_while_elasticsearch_is_down(loaded, worker_factory):
     finally:
         start_service("elasticsearch")
     wait_until_processed(loaded, timeout_s=600)
-    assert_indices_match(loaded, workload)
+    assert_indices_match(loaded, run.workload)
