@@ -1,4 +1,5 @@
-"""Small builders of plain test data: posts and district contexts (invented people only)."""
+"""Small builders of plain test data: posts, alert documents and district contexts (invented
+people only)."""
 
 from __future__ import annotations
 
@@ -58,3 +59,27 @@ def make_reply(to_account: str, **overrides: Any) -> Post:
     }
     fields.update(overrides)
     return make_post(**fields)
+
+
+def make_alert_document(alert_id: str, **overrides: object) -> dict[str, object]:
+    """An open two_way_dialogue alert as the alerts index holds it; override any field."""
+    alert: dict[str, object] = {
+        "alert_id": alert_id,
+        "district_id": "d-test",
+        "rule": "two_way_dialogue",
+        "severity": "medium",
+        "status": "open",
+        "platform": "twitter",
+        "post_id": f"p-{alert_id}",
+        "staff_id": "t-1",
+        "student_ids": ["s-1"],
+        "building_id": "org-a",
+        "event_time": "2026-10-05T19:00:00Z",
+        "detected_at": "2026-10-05T19:00:05Z",
+        "summary": "Replied to a student outside a registered session",
+        "evidence": {"exchange": "reply"},
+        "post_url": None,
+        "thread_id": f"t-{alert_id}",
+    }
+    alert.update(overrides)
+    return alert

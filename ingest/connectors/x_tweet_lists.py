@@ -64,12 +64,7 @@ class XTweetList(XEndpoint):
             start_time = iso_utc(self._x.now() - self._x.backfill)
         path = f"/2/users/{self._x.account_id}/{self.path_suffix}"
         while True:
-            params = {
-                "max_results": str(self._x.max_results),
-                "tweet.fields": TWEET_FIELDS,
-                "expansions": TWEET_EXPANSIONS,
-                "user.fields": USER_FIELDS,
-            }
+            params = self._params()
             if since:
                 params["since_id"] = since
             elif start_time:
@@ -93,6 +88,15 @@ class XTweetList(XEndpoint):
             done = {"since_id": newest} if newest else ({"since_id": since} if since else {})
             yield FetchedPage((body,), done, last_page=True)
             return
+
+    def _params(self) -> dict[str, str]:
+        """What every request of the list asks for: page size, tweet fields, expansions."""
+        return {
+            "max_results": str(self._x.max_results),
+            "tweet.fields": TWEET_FIELDS,
+            "expansions": TWEET_EXPANSIONS,
+            "user.fields": USER_FIELDS,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +164,7 @@ class XTimeline(XTweetList):
         token: str | None = None
         path = f"/2/users/{self._x.account_id}/{self.path_suffix}"
         while True:
-            params = {
-                "max_results": str(self._x.max_results),
-                "start_time": iso_utc(start),
-                "tweet.fields": TWEET_FIELDS,
-                "expansions": TWEET_EXPANSIONS,
-                "user.fields": USER_FIELDS,
-            }
+            params = {**self._params(), "start_time": iso_utc(start)}
             if token:
                 params["pagination_token"] = token
             body = await self._x.get(client, path, params, f"{self._what} (deletion window)")

@@ -21,30 +21,10 @@ from streams.topics import PipelineNames
 from tapwatch.audit_anchors import read_anchors
 from tapwatch.compacted_topic import CompactedTopicWriter
 from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+from tests.builders import make_alert_document
 from tests.integration.conftest import run_tapwatch
 
 ALERTS = ("anc-1", "anc-2", "anc-3", "anc-4")
-
-
-def _alert(alert_id: str) -> dict[str, object]:
-    return {
-        "alert_id": alert_id,
-        "district_id": "d-anchor",
-        "rule": "two_way_dialogue",
-        "severity": "medium",
-        "status": "open",
-        "platform": "twitter",
-        "post_id": f"p-{alert_id}",
-        "staff_id": "t-1",
-        "student_ids": ["s-1"],
-        "building_id": "org-a",
-        "event_time": "2026-10-05T19:00:00Z",
-        "detected_at": "2026-10-05T19:00:05Z",
-        "summary": "Replied to a student outside a registered session",
-        "evidence": {},
-        "post_url": None,
-        "thread_id": f"t-{alert_id}",
-    }
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +34,7 @@ def es(names: PipelineNames) -> Iterator[Elasticsearch]:
     operations: list[dict[str, object]] = []
     for alert_id in ALERTS:
         action = {"create": {"_index": names.alerts_index, "_id": alert_id}}
-        operations += [action, _alert(alert_id)]
+        operations += [action, make_alert_document(alert_id, district_id="d-anchor")]
     assert not client.bulk(operations=operations, refresh=True)["errors"]
     yield client
     client.indices.delete(index=names.audit_index, ignore_unavailable=True)

@@ -20,7 +20,7 @@ from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_templat
 from alerts.review import Assign, StatusChange
 from ingest.post import PostKind
 from tapwatch.settings import ElasticsearchSettings
-from tests.builders import make_post
+from tests.builders import make_alert_document, make_post
 from tests.integration.conftest import run_tapwatch
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -28,26 +28,7 @@ OLD = NOW - timedelta(days=400)
 
 
 def _alert(alert_id: str, **fields: object) -> dict[str, object]:
-    alert: dict[str, object] = {
-        "alert_id": alert_id,
-        "district_id": "d-list",
-        "rule": "two_way_dialogue",
-        "severity": "medium",
-        "status": "open",
-        "platform": "twitter",
-        "post_id": f"p-{alert_id}",
-        "staff_id": "t-1",
-        "student_ids": ["s-1"],
-        "building_id": "org-a",
-        "event_time": "2026-10-05T19:00:00Z",
-        "detected_at": "2026-10-05T19:00:05Z",
-        "summary": "Replied to a student outside a registered session",
-        "evidence": {"exchange": "reply"},
-        "post_url": None,
-        "thread_id": f"t-{alert_id}",
-    }
-    alert.update(fields)
-    return alert
+    return make_alert_document(alert_id, **{"district_id": "d-list", **fields})
 
 
 LISTED = [

@@ -20,6 +20,7 @@ from ingest.connectors.x_api import (
 )
 from ingest.connectors.x_client import snowflake_at
 from ingest.twitter import parse_x_response
+from tests.fake_platforms.endpoint_poll import poll
 from tests.fake_platforms.server import FakeServer, Reply, Request
 from tests.fake_platforms.x_api import SEARCH_PATH, FakeX, rate_limited
 
@@ -64,16 +65,6 @@ def conversations(server: FakeServer, clock: Clock) -> XConversations:
     [endpoint] = x_endpoints(account, clock, environ={TOKEN_ENV: TOKEN})
     assert isinstance(endpoint, XConversations)
     return endpoint
-
-
-def poll(endpoint: Endpoint, cursor: Cursor | None = None) -> list[FetchedPage]:
-    """Every page of one poll from `cursor`."""
-
-    async def run() -> list[FetchedPage]:
-        async with httpx.AsyncClient() as client:
-            return [page async for page in endpoint.pages(client, cursor or {})]
-
-    return asyncio.run(run())
 
 
 def poll_until_error(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 from pydantic import SecretStr
 
@@ -20,10 +18,11 @@ from ingest.connectors.page_processing import (
     PageCounts,
     process_page,
 )
-from ingest.connectors.source import Cursor, Endpoint, FetchedPage
+from ingest.connectors.source import FetchedPage
 from ingest.connectors.x_api import XDirectMessages, x_endpoints
 from ingest.twitter import parse_x_response
 from streams.topics import PipelineNames
+from tests.fake_platforms.endpoint_poll import poll
 from tests.fake_platforms.server import FakeServer
 from tests.fake_platforms.x_api import DM_EVENTS_PATH, FakeX
 
@@ -60,16 +59,6 @@ def dm_events(server: FakeServer, user_token: str = USER_TOKEN) -> XDirectMessag
     [endpoint] = x_endpoints(account, lambda: NOW, environ=environ)
     assert isinstance(endpoint, XDirectMessages)
     return endpoint
-
-
-def poll(endpoint: Endpoint, cursor: Cursor | None = None) -> list[FetchedPage]:
-    """Every page of one poll from `cursor`."""
-
-    async def run() -> list[FetchedPage]:
-        async with httpx.AsyncClient() as client:
-            return [page async for page in endpoint.pages(client, cursor or {})]
-
-    return asyncio.run(run())
 
 
 def post_ids(pages: list[FetchedPage]) -> list[str]:

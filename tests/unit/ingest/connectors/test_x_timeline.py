@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import httpx
 import pytest
 
 from ingest.connectors.config import AccountConfig
@@ -18,11 +16,12 @@ from ingest.connectors.page_processing import (
     PageCounts,
     process_page,
 )
-from ingest.connectors.source import Cursor, Endpoint, FetchedPage
+from ingest.connectors.source import FetchedPage
 from ingest.connectors.x_api import x_endpoints
 from ingest.connectors.x_tweet_lists import WINDOW_EDGE, XTimeline, listed_ids
 from ingest.twitter import parse_x_response
 from streams.topics import PipelineNames
+from tests.fake_platforms.endpoint_poll import poll
 from tests.fake_platforms.server import FakeServer
 from tests.fake_platforms.x_api import FakeX
 
@@ -56,14 +55,6 @@ def timeline(server: FakeServer, now: datetime = NOW, **options: str) -> XTimeli
     [endpoint] = x_endpoints(account, lambda: now, environ={BEARER_ENV: "bearer"})
     assert isinstance(endpoint, XTimeline)
     return endpoint
-
-
-def poll(endpoint: Endpoint, cursor: Cursor | None = None) -> list[FetchedPage]:
-    async def run() -> list[FetchedPage]:
-        async with httpx.AsyncClient() as client:
-            return [page async for page in endpoint.pages(client, cursor or {})]
-
-    return asyncio.run(run())
 
 
 def add_tweets(platform: FakeX, hours_ago: list[float]) -> list[str]:
