@@ -142,7 +142,8 @@ class XTimeline(XTweetList):
         listed_at = self._window.clock(cursor.get(WINDOW_AT), now)
         kept = {WINDOW_AT: listed_at} if listed_at else {}
         after = dict(cursor)
-        if cursor.get(PHASE) != WINDOW_PHASE:
+        # A poll killed inside the window resumes there, unless the window is now off.
+        if cursor.get(PHASE) != WINDOW_PHASE or listed_at is None:
             due = self._window.due(listed_at, now)
             async for page in super().pages(client, cursor):
                 after = {**page.cursor, **kept}

@@ -127,6 +127,16 @@ class TestDeletionWindow:
         assert "window_at" not in pages[-1].cursor
         assert pages[-1].cursor == {"since_id": max(ids_in_pages(pages), key=int)}
 
+    def test_a_window_turned_off_mid_window_resumes_as_a_plain_poll(
+        self, platform: FakeX, server: FakeServer
+    ) -> None:
+        add_tweets(platform, [3, 2, 1])
+        cursor = {"since_id": "1", "window_at": "1714900000", "phase": "window"}
+        pages = poll(timeline(server, window_days="0"), cursor)
+        assert not any(page.complete_window for page in pages)
+        assert all(r.param("since_id") == "1" for r in server.requests_to(TIMELINE_PATH))
+        assert pages[-1].cursor == {"since_id": max(ids_in_pages(pages), key=int)}
+
     def test_a_poll_killed_inside_the_window_lists_it_again_from_the_start(
         self, platform: FakeX, server: FakeServer
     ) -> None:
