@@ -24,6 +24,7 @@ from ingest.parser import (
     require_str,
 )
 from ingest.post import MAX_TEXT_CHARS, Post, PostKind, Visibility, parse_utc_timestamp
+from ingest.x_ids import snowflake_time
 
 PLATFORM = "twitter"
 
@@ -102,13 +103,16 @@ def _parse_tweet(tweet: Mapping[str, object], district_id: str, users: _Users) -
     referenced = _referenced(tweet, what)
     replied_to = next((ref_id for kind, ref_id in referenced if kind == "replied_to"), None)
     username = users.username_by_id.get(author_id)
+    original = _original_id(tweet, tweet_id)
+    created_at = _created_at(tweet, what)
     return Post(
         district_id=district_id,
         platform=PLATFORM,
-        post_id=tweet_id,
+        post_id=original,
         kind=PostKind.REPLY if replied_to else PostKind.POST,
         author_account_id=author_id,
-        created_at=_created_at(tweet, what),
+        created_at=created_at if original == tweet_id else snowflake_time(int(original)),
+        edited_at=None if original == tweet_id else created_at,
         text=_text(tweet, what),
         thread_id=optional_id(tweet, "conversation_id", what) or tweet_id,
         in_reply_to_post_id=replied_to,
@@ -231,6 +235,23 @@ def _text(item: Mapping[str, object], what: str, *, required: bool = True) -> st
     if len(text) > MAX_SOURCE_TEXT_CHARS:
         raise InvalidEvent(f"{what}: text has {len(text)} characters")
     return html_to_text(text, keep_line_breaks=True)
+
+
+def _original_id(tweet: Mapping[str, object], tweet_id: str) -> str:
+    """The id of the tweet's first version. An edit gets a new id, and X lists every
+    version's id, oldest first, in `edit_history_tweet_ids`: versions of one tweet are
+    one post (post_id: the first id; the edit time as `edited_at`), as on the other
+    platforms, while the URL still names the version read. A history that does not
+    lead to this tweet is ignored (the tweet stands as its own post)."""
+    history = tweet.get("edit_history_tweet_ids")
+    if not isinstance(history, list) or tweet_id not in history:
+        return tweet_id
+    first = history[0]
+    if not isinstance(first, str) or not first.isascii() or not first.isdigit():
+        return tweet_id
+    if len(first) > 20 or int(first) > int(tweet_id):
+        return tweet_id
+    return first
 
 
 def _created_at(item: Mapping[str, object], what: str) -> datetime:

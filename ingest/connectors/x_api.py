@@ -61,8 +61,6 @@ from ingest.connectors.x_client import (
     iso_utc,
     max_id,
     response_meta,
-    snowflake_at,
-    snowflake_time,
 )
 from ingest.connectors.x_credentials import endpoint_credential
 from ingest.connectors.x_tweet_lists import (
@@ -73,6 +71,7 @@ from ingest.connectors.x_tweet_lists import (
     XTimeline,
     XTimelineWindow,
 )
+from ingest.x_ids import snowflake_at, snowflake_time
 
 # Conversations per search query: 10 ids keep the query under 512 characters.
 CONVERSATIONS_PER_QUERY = 10

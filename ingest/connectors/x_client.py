@@ -38,19 +38,8 @@ DEFAULT_BACKFILL_DAYS = 7.0
 DEFAULT_FOLLOW_DAYS = 6.0
 # Items per request: the API's maximum for these endpoints.
 DEFAULT_MAX_RESULTS = 100
-# X snowflake ids: milliseconds since this epoch, shifted left 22 bits.
-TWITTER_EPOCH_MS = 1288834974657
 
 Clock = Callable[[], datetime]
-
-
-def snowflake_at(moment: datetime) -> int:
-    """The smallest X id created at `moment` (ids grow with time)."""
-    return max(0, int(moment.timestamp() * 1000) - TWITTER_EPOCH_MS) << 22
-
-
-def snowflake_time(item_id: int) -> datetime:
-    return datetime.fromtimestamp(((item_id >> 22) + TWITTER_EPOCH_MS) / 1000, tz=UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from ingest.connectors.oauth1_signing import (
     signature,
     signature_base_string,
 )
-from ingest.connectors.x_client import snowflake_at
+from ingest.x_ids import snowflake_at
 from tests.fake_platforms.server import Reply, Request
 
 PAGE_SIZE = 3

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.connectors.x_client import snowflake_at
+from ingest.x_ids import snowflake_at
 from streams.topics import PipelineNames
 from tapwatch.settings import KafkaSettings
 from tapwatch.status_board import read_status_board
@@ -213,11 +213,12 @@ class TestXConnector:
         assert len(letters) == 3
         assert all(letter["reason"] for letter in letters)
 
-    def test_a_deleted_tweet_is_recorded_and_an_edited_one_is_a_new_tweet(
+    def test_a_deleted_tweet_is_recorded_and_an_edited_one_is_a_second_version(
         self, names: PipelineNames, fake_x: tuple[FakeX, FakeServer], tmp_path: Path
     ) -> None:
         """The timeline's deletion window: after window_every, a poll lists the last
-        window_days; a tweet gone from it is a deletion record, an edited one is not."""
+        window_days; a tweet gone from it is a deletion record. An edited tweet (a new
+        id, the old one first in its edit history) is a second version of the same post."""
         platform, server = fake_x
         account = "1500000000000000109"
         kept, deleted, edited = (
@@ -233,8 +234,11 @@ class TestXConnector:
         second = _run_once(names, district)
         assert second.returncode == 0, second.stdout + second.stderr
 
-        published = sorted(p["post_id"] for p in _posts(names, account))
-        assert published == sorted([kept, deleted, edited, new_id])
+        published = _posts(names, account)
+        assert sorted(p["post_id"] for p in published) == sorted([kept, deleted, edited, edited])
+        first, second = (p for p in published if p["post_id"] == edited)
+        assert first["edited_at"] is None and second["edited_at"] is not None
+        assert "packed lunch" in str(second["text"]) and str(second["url"]).endswith(new_id)
         deletions = [json.loads(value) for _, value in read_topic(names.post_deletions)]
         mine = [d for d in deletions if d["post_id"] in {kept, deleted, edited, new_id}]
         assert [d["post_id"] for d in mine] == [deleted]

@@ -11,6 +11,7 @@ import pytest
 from ingest.parser import MAX_REFUSED_ITEM_CHARS, ParseResult
 from ingest.post import Post, PostKind, Visibility
 from ingest.twitter import parse_x_response
+from ingest.x_ids import snowflake_time
 
 DISTRICT = "wilmington-209u"
 TEACHER = "1500000000000000001"
@@ -160,6 +161,54 @@ class TestTweetMapping:
         """A long post's full text comes from note_tweet."""
         post = parse_one(make_tweet(text="Short…", note_tweet={"text": "The whole long text"}))
         assert post.text == "The whole long text"
+
+
+class TestEditedTweets:
+    """X gives an edit a new id; the versions of one tweet are one post."""
+
+    ORIGINAL = "1842000000000000000"  # created 2024-10-04 00:33 UTC (ids tell their time)
+
+    def edited(self, **fields: Any) -> dict[str, Any]:
+        edit: dict[str, Any] = {
+            "id": "1842000500000000000",
+            "text": "Reminder: lab reports due Monday",
+            "created_at": "2024-10-04T00:35:16.000Z",
+            "conversation_id": self.ORIGINAL,
+            "edit_history_tweet_ids": [self.ORIGINAL, "1842000500000000000"],
+        }
+        return make_tweet(**{**edit, **fields})
+
+    def test_the_edit_is_a_version_of_the_first_id_with_the_edit_time(self) -> None:
+        [post] = parse(self.edited()).posts
+        assert post.post_id == self.ORIGINAL
+        assert post.edited_at == datetime(2024, 10, 4, 0, 35, 16, tzinfo=UTC)
+        assert post.created_at == snowflake_time(int(self.ORIGINAL))
+        assert post.url == "https://x.com/i/web/status/1842000500000000000"  # this version
+
+    def test_the_first_version_read_later_is_the_same_post_without_an_edit_time(self) -> None:
+        first = make_tweet(
+            id=self.ORIGINAL,
+            created_at="2024-10-04T00:33:17.000Z",
+            conversation_id=self.ORIGINAL,
+            edit_history_tweet_ids=[self.ORIGINAL, "1842000500000000000"],
+        )
+        [original] = parse(first).posts
+        [edit] = parse(self.edited()).posts
+        assert original.post_id == edit.post_id == self.ORIGINAL
+        assert original.edited_at is None and original.version != edit.version
+
+    @pytest.mark.parametrize(
+        "history",
+        [
+            ["1842000000000000000"],  # does not name this tweet
+            ["not-an-id", "1842000500000000000"],
+            ["1999999999999999999", "1842000500000000000"],  # "first" is newer than this one
+            "1842000000000000000",
+        ],
+    )
+    def test_a_history_that_does_not_lead_here_is_ignored(self, history: object) -> None:
+        [post] = parse(self.edited(edit_history_tweet_ids=history)).posts
+        assert post.post_id == "1842000500000000000" and post.edited_at is None
 
 
 class TestMentions:

@@ -18,8 +18,8 @@ from ingest.connectors.x_api import (
     XConversations,
     x_endpoints,
 )
-from ingest.connectors.x_client import snowflake_at
 from ingest.twitter import parse_x_response
+from ingest.x_ids import snowflake_at
 from tests.fake_platforms.endpoint_poll import poll
 from tests.fake_platforms.server import FakeServer, Reply, Request
 from tests.fake_platforms.x_api import SEARCH_PATH, FakeX, rate_limited

@@ -161,20 +161,25 @@ class TestDeletionWindow:
         self, platform: FakeX, server: FakeServer
     ) -> None:
         """Through the runner's page processing: the deleted tweet becomes a deletion;
-        the edited one is a new tweet whose history names the old id, so not deleted;
-        a known tweet older than the window is not judged."""
+        the edited one (a new id whose history starts with the old one) is a new version
+        of the same post, not a deletion; a known tweet older than the window is not
+        judged."""
         old, kept, deleted, edited = add_tweets(platform, [72, 6, 5, 4])
         who = EndpointIdentity("test-district", "twitter", ACCOUNT, "timeline")
         state, _ = run_pages(poll(timeline(server)), EndpointState(), who, NOW)
+        first_version = state.known.get(edited)
 
         platform.delete_tweet(deleted)
         new_id = platform.edit_tweet(edited, "Class news 2 (room changed)", at=NOW)
         later = NOW + timedelta(hours=2)
         state, counts = run_pages(poll(timeline(server, later), state.cursor), state, who, later)
 
-        assert counts.deleted == 1
+        assert (counts.deleted, counts.published) == (1, 1)  # the deletion; the edit
         assert deleted not in state.known
-        assert {kept, edited, new_id} <= set(state.known)
+        assert {kept, edited} <= set(state.known) and new_id not in state.known
+        second_version = state.known.get(edited)
+        assert first_version is not None and second_version is not None
+        assert second_version.version != first_version.version
         assert old in state.known  # older than the window: not listed, not judged
 
 
