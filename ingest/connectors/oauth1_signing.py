@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from pydantic import SecretStr
 
@@ -89,14 +89,3 @@ def authorization_header(
         f'{percent_encode(key)}="{percent_encode(value)}"' for key, value in sorted(oauth.items())
     )
     return f"OAuth {fields}"
-
-
-def header_fields(header: str) -> dict[str, str]:
-    """The fields of an `OAuth k="v", ...` header, decoded (what a server checks)."""
-    if not header.startswith("OAuth "):
-        return {}
-    fields: dict[str, str] = {}
-    for part in header[len("OAuth ") :].split(","):
-        key, _, value = part.strip().partition("=")
-        fields[unquote(key)] = unquote(value.strip('"'))
-    return fields

@@ -26,10 +26,10 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from urllib.parse import unquote
 
 from ingest.connectors.oauth1_signing import (
     OAuth1Credentials,
-    header_fields,
     signature,
     signature_base_string,
 )
@@ -304,9 +304,20 @@ def invalid_request(message: str) -> Reply:
     )
 
 
+def oauth1_header_fields(header: str) -> dict[str, str]:
+    """The fields of an `OAuth k="v", ...` header, decoded, as X reads them."""
+    if not header.startswith("OAuth "):
+        return {}
+    fields: dict[str, str] = {}
+    for part in header[len("OAuth ") :].split(","):
+        key, _, value = part.strip().partition("=")
+        fields[unquote(key)] = unquote(value.strip('"'))
+    return fields
+
+
 def _valid_oauth1(request: Request, keys: OAuth1Credentials) -> bool:
     """An OAuth 1.0a header for these keys whose HMAC-SHA1 signature matches the request."""
-    fields = header_fields(request.headers.get("authorization", ""))
+    fields = oauth1_header_fields(request.headers.get("authorization", ""))
     if fields.get("oauth_consumer_key") != keys.consumer_key:
         return False
     if fields.get("oauth_token") != keys.access_token:

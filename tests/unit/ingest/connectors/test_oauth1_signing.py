@@ -8,10 +8,10 @@ from ingest.connectors.oauth1_signing import (
     OAuth1Credentials,
     authorization_header,
     base_url,
-    header_fields,
     percent_encode,
     signature_base_string,
 )
+from tests.fake_platforms.x_api import oauth1_header_fields
 
 # The worked example of X's "Creating a signature" guide (public sample keys).
 DOC_KEYS = OAuth1Credentials(
@@ -31,7 +31,7 @@ DOC_TIMESTAMP = 1318622958
 
 def test_the_documented_example_gets_the_documented_signature() -> None:
     header = authorization_header("POST", DOC_URL, DOC_PARAMS, DOC_KEYS, DOC_NONCE, DOC_TIMESTAMP)
-    fields = header_fields(header)
+    fields = oauth1_header_fields(header)
     assert fields["oauth_signature"] == "hCtSmYh+iHYCEqBWrE7C7hYmtUk="
     assert fields["oauth_nonce"] == DOC_NONCE and fields["oauth_timestamp"] == "1318622958"
     assert fields["oauth_signature_method"] == "HMAC-SHA1" and fields["oauth_version"] == "1.0"
@@ -81,4 +81,4 @@ def test_equal_keys_sort_by_value() -> None:
 
 
 def test_a_header_that_is_not_oauth_has_no_fields() -> None:
-    assert header_fields("Bearer abc") == {}
+    assert oauth1_header_fields("Bearer abc") == {}

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.cursor_store import EndpointState
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed
-from ingest.connectors.oauth1_signing import OAuth1Credentials, header_fields
+from ingest.connectors.oauth1_signing import OAuth1Credentials
 from ingest.connectors.page_processing import (
     EndpointIdentity,
     KnownItemsLimits,
@@ -24,7 +24,7 @@ from ingest.twitter import parse_x_response
 from streams.topics import PipelineNames
 from tests.fake_platforms.endpoint_poll import poll
 from tests.fake_platforms.server import FakeServer
-from tests.fake_platforms.x_api import DM_EVENTS_PATH, FakeX
+from tests.fake_platforms.x_api import DM_EVENTS_PATH, FakeX, oauth1_header_fields
 
 ACCOUNT = "1500000000000000211"
 STUDENT = "1500000000000000311"
@@ -250,7 +250,7 @@ class TestXDirectMessagesOAuth1:
         assert len(requests) == 3  # pagination_token is signed too
         headers = [request.headers["authorization"] for request in requests]
         assert all(header.startswith("OAuth ") for header in headers)
-        assert len({header_fields(h)["oauth_nonce"] for h in headers}) == 3
+        assert len({oauth1_header_fields(h)["oauth_nonce"] for h in headers}) == 3
         for secret in (OAUTH1_VALUES["consumer_secret"], OAUTH1_VALUES["access_token_secret"]):
             assert not any(secret in header for header in headers)
 
