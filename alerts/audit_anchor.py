@@ -83,4 +83,3 @@ def anchor_problem(
             "the chain was rewritten",
         )
     return None
-

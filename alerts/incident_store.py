@@ -354,4 +354,3 @@ def _thread_terms(alert: dict[str, Any]) -> list[dict[str, Any]]:
         {"term": {"platform": alert.get("platform")}},
         {"term": {"thread_id": alert.get("thread_id") or alert.get("post_id")}},
     ]
-
