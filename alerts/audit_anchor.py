@@ -64,20 +64,19 @@ def anchor_from_json(value: bytes) -> Anchor:
     return Anchor(alert_id, seq, digest, at)
 
 
-def anchor_problem(
-    alert_id: str, entries: Sequence[Mapping[str, Any]], anchor: Anchor
-) -> ChainProblem | None:
-    """Whether the chain (its entries in seq order) still holds the anchored entry."""
+def anchor_problem(entries: Sequence[Mapping[str, Any]], anchor: Anchor) -> ChainProblem | None:
+    """Whether the anchored alert's chain (its entries in seq order) still holds the
+    anchored entry."""
     held = next((entry for entry in entries if entry.get("seq") == anchor.seq), None)
     if held is None:
         return ChainProblem(
-            alert_id,
+            anchor.alert_id,
             anchor.seq,
             f"is missing (removed): it was anchored outside Elasticsearch at {anchor.anchored_at}",
         )
     if held.get("hash") != anchor.hash:
         return ChainProblem(
-            alert_id,
+            anchor.alert_id,
             anchor.seq,
             f"differs from the hash anchored outside Elasticsearch at {anchor.anchored_at}: "
             "the chain was rewritten",

@@ -61,7 +61,7 @@ def _checked_against(
     """The report, broken if the chain verifies in itself but lost its anchored entry."""
     if anchor is None or not report.ok:
         return report
-    problem = anchor_problem(report.alert_id, entries, anchor)
+    problem = anchor_problem(entries, anchor)
     return report if problem is None else replace(report, problem=problem)
 
 

@@ -25,14 +25,14 @@ unless the poll was resumed mid-way.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed, RateLimited
-from ingest.connectors.source import Cursor, FetchedPage, thread_window_page
+from ingest.connectors.source import Clock, Cursor, FetchedPage, thread_window_page
 
 PLATFORM = "bluesky"
 APPVIEW_URL = "https://public.api.bsky.app"
@@ -49,8 +49,6 @@ WATERMARK_SKEW_S = 300
 DEFAULT_RATE_LIMIT_WAIT_S = 60
 # An AppView error message is kept to this many characters in a reason.
 _MAX_MESSAGE_CHARS = 200
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,13 +46,12 @@ from ingest.connectors.errors import ConnectorConfigError, FetchFailed
 from ingest.connectors.facebook_graph_client import (
     GRAPH_URL,
     GRAPH_VERSION,
-    Clock,
     GraphClient,
     decode_params,
     encode_params,
     next_page_params,
 )
-from ingest.connectors.source import Cursor, FetchedPage, thread_window_page
+from ingest.connectors.source import Clock, Cursor, FetchedPage, thread_window_page
 
 PLATFORM = "facebook"
 

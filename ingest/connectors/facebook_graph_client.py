@@ -10,7 +10,7 @@ GraphClient.get ──► decoded JSON object
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -19,6 +19,7 @@ import httpx
 from pydantic import SecretStr
 
 from ingest.connectors.errors import ConnectorError, FetchFailed, RateLimited
+from ingest.connectors.source import Clock
 
 GRAPH_URL = "https://graph.facebook.com"
 GRAPH_VERSION = "v23.0"
@@ -38,8 +39,6 @@ DEFAULT_RATE_LIMIT_WAIT_S = 600
 _MAX_MESSAGE_CHARS = 200
 # Pagination parameters of a `paging.next` URL worth keeping in a cursor.
 _PAGING_PARAMS = ("after", "until", "since", "__paging_token")
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True)

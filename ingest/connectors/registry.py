@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from ingest.connectors.config import AccountConfig, ConnectorsConfig, ConnectorsFileError
 from ingest.connectors.errors import ConnectorConfigError
-from ingest.connectors.source import Endpoint
+from ingest.connectors.source import Clock, Endpoint
 
-Clock = Callable[[], datetime]
 Builder = Callable[[AccountConfig, Clock, Mapping[str, str]], Sequence[Endpoint]]
 
 

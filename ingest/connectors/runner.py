@@ -58,6 +58,7 @@ from ingest.connectors.page_processing import (
     process_page,
 )
 from ingest.connectors.registry import FollowedEndpoint
+from ingest.connectors.source import Clock
 from ingest.parser import ResponseParser
 from ingest.parsers import parser_for
 from streams.topics import PipelineNames
@@ -70,7 +71,6 @@ log = logging.getLogger(__name__)
 # the run reports it failed.
 ONCE_MAX_ATTEMPTS = 3
 
-Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
 
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
 from aiohttp import web
 
+from ingest.connectors.source import Clock
 from ingest.connectors.webhook_settings import FacebookWebhookSettings
 from ingest.connectors.webhook_signature import (
     SIGNATURE_HEADER,
@@ -45,8 +46,6 @@ log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/webhooks/facebook"
 PLATFORM = "facebook"
 SOURCE = "webhook:facebook"
-
-Clock = Callable[[], datetime]
 
 
 class DeliverySink(Protocol):

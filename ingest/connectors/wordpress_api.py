@@ -24,7 +24,7 @@ HTTP basic auth, or none for a public blog; `context=view`.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -33,7 +33,7 @@ import httpx
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed
 from ingest.connectors.http_client import get_json
-from ingest.connectors.source import Cursor, FetchedPage
+from ingest.connectors.source import Clock, Cursor, FetchedPage
 
 PLATFORM = "wordpress"
 ENDPOINTS = ("posts", "comments")
@@ -48,8 +48,6 @@ DEFAULT_WINDOW_DAYS = 7.0
 DEFAULT_PER_PAGE = 100
 # The widest UTC offset of any time zone (hours): covers a site whatever its zone.
 TZ_OVERLAP = timedelta(hours=14)
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True)

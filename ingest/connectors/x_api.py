@@ -41,7 +41,7 @@ import httpx
 
 from ingest.connectors.config import AccountConfig, parse_duration
 from ingest.connectors.errors import ConnectorConfigError
-from ingest.connectors.source import Cursor, Endpoint, FetchedPage
+from ingest.connectors.source import Clock, Cursor, Endpoint, FetchedPage
 from ingest.connectors.x_client import (
     BASE_URL,
     DEFAULT_BACKFILL_DAYS,
@@ -52,7 +52,6 @@ from ingest.connectors.x_client import (
     TWEET_EXPANSIONS,
     TWEET_FIELDS,
     USER_FIELDS,
-    Clock,
     XEndpoint,
     XSettings,
     as_int,
@@ -220,6 +219,12 @@ def x_endpoints(
     """The configured endpoints of one X account; ConnectorConfigError names what is missing."""
     base = account.base_url or BASE_URL
     options = _options(account)
+    kinds: dict[str, Callable[[XSettings], Endpoint]] = {
+        "timeline": functools.partial(XTimeline, window=options.window),
+        "mentions": XMentions,
+        "conversations": XConversations,
+        "dm_events": XDirectMessages,
+    }
     endpoints: list[Endpoint] = []
     for name in account.endpoints:
         settings = XSettings(
@@ -231,12 +236,6 @@ def x_endpoints(
             follow=options.follow,
             max_results=options.max_results,
         )
-        kinds: dict[str, Callable[[XSettings], Endpoint]] = {
-            "timeline": functools.partial(XTimeline, window=options.window),
-            "mentions": XMentions,
-            "conversations": XConversations,
-            "dm_events": XDirectMessages,
-        }
         endpoints.append(kinds[name](settings))
     return endpoints
 

@@ -9,7 +9,7 @@ type reads as absent, and the parser (`ingest.twitter`) refuses the item with a 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +17,7 @@ import httpx
 
 from ingest.connectors.errors import FetchFailed
 from ingest.connectors.http_client import get_json
+from ingest.connectors.source import Clock
 from ingest.connectors.x_credentials import XCredential
 
 PLATFORM = "twitter"
@@ -38,8 +39,6 @@ DEFAULT_BACKFILL_DAYS = 7.0
 DEFAULT_FOLLOW_DAYS = 6.0
 # Items per request: the API's maximum for these endpoints.
 DEFAULT_MAX_RESULTS = 100
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True)

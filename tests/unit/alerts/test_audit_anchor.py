@@ -54,14 +54,14 @@ def test_a_record_that_is_not_an_anchor_is_refused_with_the_reason(value: bytes,
 def test_a_chain_that_holds_its_anchored_entry_passes_even_when_longer() -> None:
     entries = chain(3)
     anchor = Anchor("a-1", 2, str(entries[1]["hash"]), "2026-11-02T10:00:01Z")
-    assert anchor_problem("a-1", entries, anchor) is None
+    assert anchor_problem(entries, anchor) is None
 
 
 def test_a_chain_rewritten_from_the_start_is_caught_by_its_anchor() -> None:
     """The rewritten chain links and hashes correctly; only the anchor tells."""
     anchor = Anchor("a-1", 2, str(chain(2)[1]["hash"]), "2026-11-02T10:00:01Z")
     rewritten = chain(2, by="someone-else")
-    problem = anchor_problem("a-1", rewritten, anchor)
+    problem = anchor_problem(rewritten, anchor)
     assert problem is not None and problem.seq == 2
     assert "rewritten" in problem.what and "2026-11-02T10:00:01Z" in problem.what
 
@@ -69,6 +69,6 @@ def test_a_chain_rewritten_from_the_start_is_caught_by_its_anchor() -> None:
 def test_a_chain_cut_below_its_anchor_is_caught() -> None:
     entries = chain(3)
     anchor = Anchor("a-1", 3, str(entries[2]["hash"]), "2026-11-03T10:00:01Z")
-    problem = anchor_problem("a-1", entries[:2], anchor)
+    problem = anchor_problem(entries[:2], anchor)
     assert problem is not None and problem.seq == 3 and "missing (removed)" in problem.what
-    assert anchor_problem("a-1", [], anchor) is not None
+    assert anchor_problem([], anchor) is not None
