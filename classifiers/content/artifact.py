@@ -61,6 +61,9 @@ def save_model(model: ContentModel, folder: Path) -> None:
         "prior_terms": _terms_array(space.prior_terms),
         "prior_idf": space.prior_idf,
         "prior_weights": model.prior_weights,
+        "stem_terms": _terms_array(space.stem_terms),
+        "stem_idf": space.stem_idf,
+        "stem_weights": model.stem_weights,
         "vector_terms": _terms_array(space.word_vectors.terms),
         "vector_idf": space.word_vectors.idf,
         "vectors": space.word_vectors.vectors,
@@ -115,6 +118,8 @@ def load_model(folder: Path) -> ContentModel:
                 loaded["vector_idf"].astype(np.float64),
                 loaded["vectors"].astype(np.float32),
             ),
+            stem_terms=_terms(loaded["stem_terms"]),
+            stem_idf=loaded["stem_idf"].astype(np.float64),
         )
         bias, threshold, operating = (float(v) for v in loaded["scalars"])
         model = ContentModel(
@@ -124,6 +129,7 @@ def load_model(folder: Path) -> ContentModel:
             lexicon_weights=loaded["lexicon_weights"].astype(np.float64),
             prior_weights=loaded["prior_weights"].astype(np.float64),
             embedding_weights=loaded["embedding_weights"].astype(np.float64),
+            stem_weights=loaded["stem_weights"].astype(np.float64),
             bias=bias,
             threshold=threshold,
             operating_threshold=operating,

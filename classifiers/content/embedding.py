@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from classifiers.content.term_lookup import known_terms
 from classifiers.content.text import words
 
 FloatArray = npt.NDArray[np.float64]
@@ -61,19 +61,18 @@ class WordVectors:
 
     def embed(self, prepared: Sequence[str]) -> Embedded:
         """The vectors of already prepared (capped, lower-cased) texts."""
-        per_doc = [words(text) for text in prepared]
-        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
-        flat = list(chain.from_iterable(per_doc))
-        ids = np.fromiter(map(self.index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-        rows = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
-        known = ids >= 0
+        return self.embed_words([words(text) for text in prepared])
+
+    def embed_words(self, per_doc: Sequence[Sequence[str]]) -> Embedded:
+        """The vectors of texts given as their words (text.words of the prepared text)."""
+        rows, ids = known_terms(per_doc, self.index)
         counts = sp.csr_matrix(
-            (np.ones(int(known.sum()), dtype=np.float64), (rows[known], ids[known])),
-            shape=(len(prepared), len(self.terms)),
+            (np.ones(ids.size, dtype=np.float64), (rows, ids)),
+            shape=(len(per_doc), len(self.terms)),
         )
         counts.sum_duplicates()
         counts.data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
         summed = np.asarray(counts @ self.vectors, dtype=np.float64)
-        norms = np.linalg.norm(summed, axis=1) if self.dims else np.zeros(len(prepared))
+        norms = np.linalg.norm(summed, axis=1) if self.dims else np.zeros(len(per_doc))
         norms[norms == 0] = 1.0
         return Embedded(summed / norms[:, None], counts, norms)

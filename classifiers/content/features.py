@@ -1,10 +1,12 @@
-"""TF-IDF features (word 1-2-grams, char_wb 2-5-grams, prior words) and lexicon counts."""
+"""TF-IDF features (word 1-2-grams, char_wb 2-5-grams, the priors' terms) and lexicon counts."""
 
 # `fit_feature_space` fits two scikit-learn TfidfVectorizers (sublinear tf, l2 norm per
 # block, as a FeatureUnion would) and keeps only their vocabularies and idf weights.
 # The third block is log(1 + matches) of each lexicon category (categories.py). The
 # fourth is the prior's own tf-idf of word unigrams (raw tf, l2 norm; prior.py), with the
-# idf it was fitted with; it is empty for a model without a prior.
+# idf it was fitted with; it is empty for a model without a prior. The fifth is the stem
+# prior's tf-idf of char_wb 2-4-grams of the text's stems (raw tf, l2 norm; stems.py,
+# toxicity_prior.py), empty for a model without it.
 # `FeatureSpace.transform` gives the same matrices without scikit-learn's per-document
 # Python loop: word terms are looked up in one pass over the batch, and char n-grams
 # are found with a rolling hash over the whole batch's code points in numpy.
@@ -13,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain, repeat
 
 import numpy as np
 import numpy.typing as npt
@@ -22,14 +23,20 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from classifiers.content.categories import lexicon_features
 from classifiers.content.embedding import Embedded, WordVectors
+from classifiers.content.stems import Stemmer
+from classifiers.content.term_lookup import known_terms
 from classifiers.content.text import (
     CHAR_NGRAM_SIZES,
     char_terms,
     padded_words,
     prepare,
+    terms_of_words,
     word_terms,
     words,
 )
+
+# The stem prior's char_wb n-gram sizes (toxicity_prior.py checks the package's).
+STEM_NGRAM_SIZES = (2, 3, 4)
 
 FloatArray = npt.NDArray[np.float64]
 _U64 = npt.NDArray[np.uint64]
@@ -120,6 +127,10 @@ class Features:
     prior: sp.csr_matrix
     # The static word-vector block (no columns for a model without word vectors).
     embedded: Embedded
+    # The stem prior's char n-gram tf-idf and each row's norm before scaling (no columns
+    # for a model without the stem prior).
+    stem: sp.csr_matrix
+    stem_norms: FloatArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,10 +144,14 @@ class FeatureSpace:
     prior_terms: tuple[str, ...] = ()
     prior_idf: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     word_vectors: WordVectors = field(default_factory=WordVectors.empty)
+    stem_terms: tuple[str, ...] = ()
+    stem_idf: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     word_index: dict[str, int] = field(init=False, repr=False)
     char_index: dict[str, int] = field(init=False, repr=False)
     prior_index: dict[str, int] = field(init=False, repr=False)
+    stemmer: Stemmer = field(init=False, repr=False)
     _table: _HashTable = field(init=False, repr=False)
+    _stem_table: _HashTable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.word_terms) != len(self.word_idf) or len(self.char_terms) != len(
@@ -145,15 +160,14 @@ class FeatureSpace:
             raise ValueError("each vocabulary needs exactly one idf weight per term")
         if len(self.prior_terms) != len(self.prior_idf):
             raise ValueError("the prior vocabulary needs exactly one idf weight per term")
+        if len(self.stem_terms) != len(self.stem_idf):
+            raise ValueError("the stem prior vocabulary needs exactly one idf weight per term")
         object.__setattr__(self, "word_index", {t: i for i, t in enumerate(self.word_terms)})
         object.__setattr__(self, "prior_index", {t: i for i, t in enumerate(self.prior_terms)})
         object.__setattr__(self, "char_index", {t: i for i, t in enumerate(self.char_terms)})
-        object.__setattr__(self, "_table", self._hash_table())
-
-    def _hash_table(self) -> _HashTable:
-        """The char terms of every n-gram size, keyed by their rolling hash."""
-        hashes = np.array([_gram_hash(term) for term in self.char_terms], dtype=np.uint64)
-        return _HashTable.build(hashes, np.arange(len(self.char_terms), dtype=np.int64))
+        object.__setattr__(self, "stemmer", Stemmer())
+        object.__setattr__(self, "_table", _hash_table(self.char_terms))
+        object.__setattr__(self, "_stem_table", _hash_table(self.stem_terms))
 
     @property
     def size(self) -> int:
@@ -162,63 +176,70 @@ class FeatureSpace:
     def transform(self, texts: Sequence[str]) -> Features:
         """The tf-idf features of the texts (capped and lower-cased first)."""
         prepared = [prepare(text) for text in texts]
-        word, _ = _tfidf(self._word_counts(prepared), self.word_idf)
+        tokens = [words(text) for text in prepared]
+        word, _ = _tfidf(self._word_counts(tokens), self.word_idf)
         char, char_norms = _tfidf(self.char_counts(prepared), self.char_idf)
-        prior, _ = _tfidf(self._prior_counts(prepared), self.prior_idf, sublinear=False)
-        embedded = self.word_vectors.embed(prepared)
-        return Features(word, char, lexicon_features(prepared), char_norms, prior, embedded)
+        prior, _ = _tfidf(self._prior_counts(tokens), self.prior_idf, sublinear=False)
+        embedded = self.word_vectors.embed_words(tokens)
+        stem, stem_norms = _tfidf(self.stem_counts(prepared), self.stem_idf, sublinear=False)
+        lexicon = lexicon_features(prepared)
+        return Features(word, char, lexicon, char_norms, prior, embedded, stem, stem_norms)
 
-    def _prior_counts(self, prepared: list[str]) -> sp.csr_matrix:
-        if not self.prior_terms:
+    def stem_counts(self, prepared: Sequence[str]) -> sp.csr_matrix:
+        """Raw counts of the stem prior's n-grams of already prepared texts, one row each."""
+        if not self.stem_terms:
             return sp.csr_matrix((len(prepared), 0), dtype=np.float64)
-        per_doc = [words(text) for text in prepared]
-        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
-        flat = list(chain.from_iterable(per_doc))
-        ids = np.fromiter(
-            map(self.prior_index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat)
-        )
-        rows = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
-        known = ids >= 0
-        return _counts(rows[known], ids[known], len(prepared), len(self.prior_terms))
+        pieces = [padded_words(text) for text in self.stemmer.stemmed_texts(prepared)]
+        return _gram_counts(pieces, self._stem_table, STEM_NGRAM_SIZES, len(self.stem_terms))
 
-    def _word_counts(self, prepared: list[str]) -> sp.csr_matrix:
-        per_doc = [word_terms(text) for text in prepared]
-        lengths = np.fromiter(map(len, per_doc), dtype=np.int64, count=len(per_doc))
-        flat = list(chain.from_iterable(per_doc))
-        ids = np.fromiter(
-            map(self.word_index.get, flat, repeat(-1)), dtype=np.int64, count=len(flat)
-        )
-        rows = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
-        known = ids >= 0
-        return _counts(rows[known], ids[known], len(prepared), len(self.word_terms))
+    def _prior_counts(self, tokens: list[list[str]]) -> sp.csr_matrix:
+        if not self.prior_terms:
+            return sp.csr_matrix((len(tokens), 0), dtype=np.float64)
+        rows, ids = known_terms(tokens, self.prior_index)
+        return _counts(rows, ids, len(tokens), len(self.prior_terms))
+
+    def _word_counts(self, tokens: list[list[str]]) -> sp.csr_matrix:
+        rows, ids = known_terms([terms_of_words(found) for found in tokens], self.word_index)
+        return _counts(rows, ids, len(tokens), len(self.word_terms))
 
     def char_counts(self, prepared: Sequence[str]) -> sp.csr_matrix:
         """Raw counts of the known char n-grams of already prepared texts, one row each."""
         pieces = [padded_words(text) for text in prepared]
-        lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
-        joined = "".join(pieces)
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        codes += np.uint64(1)
-        doc_of = np.repeat(np.arange(len(prepared), dtype=np.int64), lengths)
-        rows: list[_I64] = []
-        cols: list[_I64] = []
-        hashes = codes.copy()
-        for n in range(1, max(CHAR_NGRAM_SIZES) + 1):
-            if n > 1:
-                hashes = hashes[:-1] * _HASH_MULTIPLIER + codes[n - 1 :]
-            if n in CHAR_NGRAM_SIZES and hashes.size:
-                ids = self._table.lookup(hashes)
-                hit = ids >= 0
-                rows.append(doc_of[: hashes.size][hit])
-                cols.append(ids[hit])
-        if not rows:
-            return _counts(_EMPTY, _EMPTY, len(prepared), len(self.char_terms))
-        return _counts(
-            np.concatenate(rows), np.concatenate(cols), len(prepared), len(self.char_terms)
-        )
+        return _gram_counts(pieces, self._table, CHAR_NGRAM_SIZES, len(self.char_terms))
 
 
 _EMPTY: _I64 = np.zeros(0, dtype=np.int64)
+
+
+def _hash_table(terms: tuple[str, ...]) -> _HashTable:
+    """Char terms of every n-gram size, keyed by their rolling hash."""
+    hashes = np.array([_gram_hash(term) for term in terms], dtype=np.uint64)
+    return _HashTable.build(hashes, np.arange(len(terms), dtype=np.int64))
+
+
+def _gram_counts(
+    pieces: Sequence[str], table: _HashTable, sizes: tuple[int, ...], n_terms: int
+) -> sp.csr_matrix:
+    """Counts of the table's n-grams (of these sizes) in each padded piece, one row each."""
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    joined = "".join(pieces)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    codes += np.uint64(1)
+    doc_of = np.repeat(np.arange(len(pieces), dtype=np.int64), lengths)
+    rows: list[_I64] = []
+    cols: list[_I64] = []
+    hashes = codes.copy()
+    for n in range(1, max(sizes) + 1):
+        if n > 1:
+            hashes = hashes[:-1] * _HASH_MULTIPLIER + codes[n - 1 :]
+        if n in sizes and hashes.size:
+            ids = table.lookup(hashes)
+            hit = ids >= 0
+            rows.append(doc_of[: hashes.size][hit])
+            cols.append(ids[hit])
+    if not rows:
+        return _counts(_EMPTY, _EMPTY, len(pieces), n_terms)
+    return _counts(np.concatenate(rows), np.concatenate(cols), len(pieces), n_terms)
 
 
 def _counts(rows: _I64, cols: _I64, n_rows: int, n_cols: int) -> sp.csr_matrix:
@@ -260,8 +281,10 @@ def fit_feature_space(
     prior_terms: tuple[str, ...] = (),
     prior_idf: FloatArray | None = None,
     word_vectors: WordVectors | None = None,
+    stem_terms: tuple[str, ...] = (),
+    stem_idf: FloatArray | None = None,
 ) -> FeatureSpace:
-    """Fit both vocabularies and their idf weights on the training texts; keep the prior's."""
+    """Fit both vocabularies and their idf weights on the training texts; keep the priors'."""
     word = TfidfVectorizer(analyzer=_raw_word_terms, min_df=min_df, sublinear_tf=True)
     char = TfidfVectorizer(analyzer=_raw_char_terms, min_df=min_df, sublinear_tf=True)
     word.fit(texts)
@@ -274,6 +297,8 @@ def fit_feature_space(
         prior_terms=prior_terms,
         prior_idf=np.zeros(0) if prior_idf is None else np.asarray(prior_idf, dtype=np.float64),
         word_vectors=WordVectors.empty() if word_vectors is None else word_vectors,
+        stem_terms=stem_terms,
+        stem_idf=np.zeros(0) if stem_idf is None else np.asarray(stem_idf, dtype=np.float64),
     )
 
 
@@ -300,6 +325,17 @@ def sklearn_reference(texts: Sequence[str], space: FeatureSpace) -> Features:
     prior.idf_ = space.prior_idf if space.prior_terms else np.ones(1)
     prior_block = sp.csr_matrix(prior.transform(texts))[:, : len(space.prior_terms)]
     embedded = space.word_vectors.embed(prepared)  # not part of the comparison
+    stem = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(min(STEM_NGRAM_SIZES), max(STEM_NGRAM_SIZES)),
+        vocabulary={t: i for i, t in enumerate(space.stem_terms)} or {" a": 0},
+    )
+    stem.fit([""])
+    stem.idf_ = space.stem_idf if space.stem_terms else np.ones(1)
+    stemmer = Stemmer()
+    stemmed_texts = [" ".join(stemmer.stemmed(text)) for text in prepared]
+    stem_block = sp.csr_matrix(stem.transform(stemmed_texts))[:, : len(space.stem_terms)]
+    lexicon = lexicon_features(prepared)
     return Features(
-        blocks[0], blocks[1], lexicon_features(prepared), norms, prior_block, embedded
+        blocks[0], blocks[1], lexicon, norms, prior_block, embedded, stem_block, norms
     )

@@ -20,8 +20,8 @@ from classifiers.content.text import prepare
 
 FloatArray = npt.NDArray[np.float64]
 # Bumped when the artifact's arrays or the meaning of a weight change (2: the prior block;
-# 3: the word-vector block).
-ARTIFACT_FORMAT = 3
+# 3: the word-vector block; 4: the stem-prior block).
+ARTIFACT_FORMAT = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,8 @@ class ContentModel:
     embedding_weights: FloatArray = field(
         default_factory=lambda: np.zeros(0, dtype=np.float64)
     )
+    # One weight per stem-prior term (features.stem_terms); empty without the stem prior.
+    stem_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     _explainer: Explainer = field(init=False, repr=False, compare=False)
     # Each vocabulary word's vector times embedding_weights: the decision is then a sparse
     # product per row, so a text scores the same bits alone or in any batch.
@@ -87,8 +89,10 @@ class ContentModel:
             raise ValueError("one prior weight per prior term is needed")
         if self.embedding_weights.shape != (self.features.word_vectors.dims,):
             raise ValueError("one embedding weight per word-vector dimension is needed")
+        if self.stem_weights.shape != (len(self.features.stem_terms),):
+            raise ValueError("one stem weight per stem-prior term is needed")
         weights = (self.word_weights, self.char_weights, self.lexicon_weights, self.prior_weights)
-        explainer = Explainer(self.features, weights, self.embedding_weights)
+        explainer = Explainer(self.features, weights, self.embedding_weights, self.stem_weights)
         object.__setattr__(self, "_explainer", explainer)
         vectors = self.features.word_vectors.vectors.astype(np.float64)
         scores = vectors @ self.embedding_weights if self.embedding_weights.size else np.zeros(0)
@@ -104,6 +108,8 @@ class ContentModel:
         lexicon = features.lexicon @ self.lexicon_weights
         if self.prior_weights.size:
             values = values + features.prior @ self.prior_weights
+        if self.stem_weights.size:
+            values = values + features.stem @ self.stem_weights
         if self.embedding_weights.size:
             embedded = features.embedded
             values = values + (embedded.weighted_counts @ self._vector_scores) / embedded.norms
@@ -151,12 +157,12 @@ def model_digest(model: ContentModel) -> str:
     """A sha256 over everything that decides a prediction: terms, idf, weights, thresholds."""
     digest = hashlib.sha256()
     space = model.features
-    for terms in (space.word_terms, space.char_terms, space.prior_terms):
+    for terms in (space.word_terms, space.char_terms, space.prior_terms, space.stem_terms):
         digest.update("\n".join(terms).encode("utf-8"))
         digest.update(b"\x00")
     arrays = (space.word_idf, space.char_idf, model.word_weights, model.char_weights)
-    prior = (space.prior_idf, model.prior_weights)
-    for array in (*arrays, model.lexicon_weights, *prior):
+    priors = (space.prior_idf, model.prior_weights, space.stem_idf, model.stem_weights)
+    for array in (*arrays, model.lexicon_weights, *priors):
         digest.update(np.ascontiguousarray(array, dtype="<f8").tobytes())
     vectors = space.word_vectors
     if vectors.terms:

@@ -1,4 +1,4 @@
-"""The prior: alt-profanity-check's word-unigram linear model, read once at training into arrays."""
+"""Priors: other packages' fitted linear text scorers, read once at training into arrays."""
 
 # alt-profanity-check (MIT) ships a TfidfVectorizer (word unigrams, English stop words
 # dropped, raw tf, l2 norm) and five calibrated LinearSVC folds fitted on about 200k
@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
@@ -21,19 +23,38 @@ FloatArray = npt.NDArray[np.float64]
 PRIOR_PACKAGE = "alt-profanity-check"
 
 
+class PriorKind(StrEnum):
+    """What a prior's terms are; both kinds use raw tf times idf, l2-normalized per text."""
+
+    # Word unigrams (scikit-learn's token pattern) of the lower-cased text.
+    WORDS = "words"
+    # char_wb 2-4-grams of the text's stemmed words, stop words dropped (stems.py).
+    STEMMED_CHARS = "stemmed_chars"
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Prior:
-    """A word-unigram tf-idf linear scorer: decision = weights . tfidf(text) + bias."""
+    """A tf-idf linear scorer over its own terms: decision = weights . tfidf(text) + bias."""
 
     terms: tuple[str, ...]
     idf: FloatArray
     weights: FloatArray
     bias: float
     source: str
+    kind: PriorKind = PriorKind.WORDS
 
     def __post_init__(self) -> None:
         if not len(self.terms) == len(self.idf) == len(self.weights):
             raise ValueError("the prior needs one idf and one weight per term")
+
+
+def without_terms(prior: Prior, unwanted: Callable[[str], bool]) -> Prior:
+    """The prior blind to some of its terms: their idf and weights are gone with them."""
+    keep = np.array([not unwanted(term) for term in prior.terms], dtype=bool)
+    if keep.all():
+        return prior
+    terms = tuple(term for term, kept in zip(prior.terms, keep, strict=True) if kept)
+    return replace(prior, terms=terms, idf=prior.idf[keep], weights=prior.weights[keep])
 
 
 def load_profanity_prior() -> Prior:
@@ -57,4 +78,5 @@ def load_profanity_prior() -> Prior:
         weights=weights,
         bias=bias,
         source=f"{PRIOR_PACKAGE}=={version(PRIOR_PACKAGE)}",
+        kind=PriorKind.WORDS,
     )

@@ -39,7 +39,11 @@ def chunks(prepared: str) -> list[tuple[int, str]]:
 
 def word_terms(prepared: str) -> list[str]:
     """Word unigrams then bigrams, as TfidfVectorizer(ngram_range=(1, 2)) makes them."""
-    tokens = words(prepared)
+    return terms_of_words(words(prepared))
+
+
+def terms_of_words(tokens: list[str]) -> list[str]:
+    """The word unigrams then bigrams of a text's words."""
     terms = tokens.copy()
     terms.extend(map(" ".join, pairwise(tokens)))
     return terms

@@ -2,9 +2,9 @@
 
 # The model is NB-LR (Wang & Manning 2012): each tf-idf feature is scaled by its
 # log-count ratio between the classes before a class-balanced logistic regression;
-# the lexicon counts join unscaled, and so does one more column: the prior's decision
-# (prior.py) times `prior_scale`. A small scale makes the L2 penalty lean on that one
-# strong column (chosen by 5-fold CV on train, see EXPERIMENTS.md). The word-vector
+# the lexicon counts join unscaled, and so do two more columns: each prior's decision
+# (prior.py, toxicity_prior.py) times its scale. A small scale makes the L2 penalty lean
+# on that one strong column (chosen by 5-fold CV on train, see EXPERIMENTS.md). The word-vector
 # block (embedding.py) joins unscaled too, times `vector_scale`. The scales fold into the
 # weights, so the fitted model stays one linear scorer over its feature blocks.
 
@@ -30,8 +30,10 @@ from classifiers.content.metrics import binary_metrics
 from classifiers.content.minilm_table import fit_word_vectors
 from classifiers.content.minilm_table import source as vectors_source
 from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, stamp_version
-from classifiers.content.prior import Prior, load_profanity_prior
+from classifiers.content.prior import Prior, load_profanity_prior, without_terms
+from classifiers.content.stems import Stemmer
 from classifiers.content.thresholds import Cut, best_macro_f1, precision_first
+from classifiers.content.toxicity_prior import load_stem_prior
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -42,11 +44,13 @@ class TrainingParams:
 
     c: float = 0.5
     nb_alpha: float = 2.0
-    # Use the alt-profanity-check prior as a feature column, scaled by prior_scale. Off by
-    # default: on val it adds 0.005 macro-F1, but it lowers staff-set recall (0.54 -> 0.50)
-    # and speed (~18%) and needs a package of pickled models (EXPERIMENTS.md, "Decision").
-    use_prior: bool = False
+    # Use the alt-profanity-check prior (prior.py) and toxicityclassifier's stem prior
+    # (toxicity_prior.py) as feature columns, scaled by prior_scale and stem_prior_scale.
+    # Together: CV on train +0.008, val +0.006 (EXPERIMENTS.md, session 9).
+    use_prior: bool = True
     prior_scale: float = 0.05
+    use_stem_prior: bool = True
+    stem_prior_scale: float = 0.05
     # Static word vectors from all-MiniLM-L6-v2's input embeddings (minilm_table.py),
     # PCA-reduced to vector_dims; the text vector enters times vector_scale. CV on train
     # +0.009, val +0.011 (EXPERIMENTS.md, session 2).
@@ -60,8 +64,9 @@ class TrainingParams:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        if min(self.c, self.nb_alpha, self.prior_scale, self.vector_scale) <= 0:
-            raise ValueError("c, nb_alpha, prior_scale and vector_scale must be positive")
+        scales = (self.prior_scale, self.stem_prior_scale, self.vector_scale)
+        if min(self.c, self.nb_alpha, *scales) <= 0:
+            raise ValueError("c, nb_alpha and the prior and vector scales must be positive")
         if self.vector_dims < 1:
             raise ValueError("vector_dims must be at least 1")
         if self.min_df < 1 or self.max_iter < 1:
@@ -86,6 +91,11 @@ class Weights:
     bias: float
     prior: FloatArray
     embedding: FloatArray
+    stem: FloatArray
+
+
+def _prior_column(block: sp.csr_matrix, prior: Prior) -> FloatArray:
+    return np.asarray(block @ prior.weights, dtype=np.float64).ravel() + prior.bias
 
 
 def fit_weights(
@@ -93,15 +103,24 @@ def fit_weights(
     labels: npt.NDArray[np.int64],
     params: TrainingParams,
     prior: Prior | None = None,
+    stem_prior: Prior | None = None,
 ) -> Weights:
     """The NB-LR fitted on these rows; the lexicon, prior and vector columns are not NB-scaled."""
     if len(set(labels.tolist())) < 2:
         raise ValueError("training needs both offensive and clean texts")
     tfidf = sp.hstack([features.word, features.char]).tocsr()
     dense = features.lexicon
-    if prior is not None:
-        decision = np.asarray(features.prior @ prior.weights).ravel() + prior.bias
-        dense = np.hstack([dense, params.prior_scale * decision[:, None]])
+    candidates = (
+        ("prior", features.prior, params.prior_scale, prior),
+        ("stem", features.stem, params.stem_prior_scale, stem_prior),
+    )
+    used = [
+        (name, block, scale, source)
+        for name, block, scale, source in candidates
+        if source is not None
+    ]
+    for _, block, scale, source in used:
+        dense = np.hstack([dense, scale * _prior_column(block, source)[:, None]])
     vectors_start = dense.shape[1]
     dense = np.hstack([dense, params.vector_scale * features.embedded.vectors])
     ratios = np.concatenate(
@@ -116,20 +135,22 @@ def fit_weights(
     words, chars = features.word.shape[1], features.char.shape[1]
     lexicon_end = words + chars + features.lexicon.shape[1]
     bias = float(classifier.intercept_[0])
-    prior_weights = np.zeros(0, dtype=np.float64)
     start = words + chars + vectors_start
     embedding = weights[start : start + features.embedded.vectors.shape[1]] * params.vector_scale
-    if prior is not None:
-        column = float(weights[lexicon_end]) * params.prior_scale
-        prior_weights = column * prior.weights
-        bias += column * prior.bias
+    # Each prior column's weight folds into one weight per prior term, and into the bias.
+    folded = {name: np.zeros(0, dtype=np.float64) for name, *_ in candidates}
+    for offset, (name, _, scale, source) in enumerate(used):
+        column = float(weights[lexicon_end + offset]) * scale
+        folded[name] = column * source.weights
+        bias += column * source.bias
     return Weights(
         word=weights[:words].copy(),
         char=weights[words : words + chars].copy(),
         lexicon=weights[words + chars : lexicon_end].copy(),
         bias=bias,
-        prior=prior_weights,
+        prior=folded["prior"],
         embedding=embedding.copy(),
+        stem=folded["stem"],
     )
 
 
@@ -169,16 +190,23 @@ def train_model(
     provenance: Mapping[str, Any] | None = None,
     prior: Prior | None = None,
     word_vectors: WordVectors | None = None,
+    stem_prior: Prior | None = None,
 ) -> ContentModel:
     """Fit on `train`, choose the macro-F1 threshold on `val` and the operating one on `staff`.
 
-    With `params.use_prior` the given prior is used, or alt-profanity-check's when none is.
+    With `params.use_prior` the given prior is used, or alt-profanity-check's when none is;
+    with `params.use_stem_prior` the given stem prior, or toxicityclassifier's.
     With `params.use_word_vectors` the given word vectors are used, or MiniLM's table's.
     """
     if not params.use_prior:
         prior = None
-    elif prior is None:
-        prior = load_profanity_prior()
+    else:
+        # Blind to identity words, as the stem prior is (stems.py).
+        prior = without_terms(prior or load_profanity_prior(), Stemmer().is_identity_word)
+    if not params.use_stem_prior:
+        stem_prior = None
+    elif stem_prior is None:
+        stem_prior = load_stem_prior()
     if not params.use_word_vectors:
         word_vectors = None
     elif word_vectors is None:
@@ -189,11 +217,14 @@ def train_model(
         prior.terms if prior is not None else (),
         prior.idf if prior is not None else None,
         word_vectors,
+        stem_prior.terms if stem_prior is not None else (),
+        stem_prior.idf if stem_prior is not None else None,
     )
-    weights = fit_weights(space.transform(train.texts), train.labels, params, prior)
+    features = space.transform(train.texts)
+    weights = fit_weights(features, train.labels, params, prior, stem_prior)
     model = ContentModel(
         space, weights.word, weights.char, weights.lexicon, weights.bias, 0.5, 0.5, {},
-        weights.prior, weights.embedding,
+        weights.prior, weights.embedding, weights.stem,
     )
     val_scores = model.scores(val.texts)
     val_cut = best_macro_f1(val_scores, val.labels)
@@ -201,8 +232,10 @@ def train_model(
         "format": ARTIFACT_FORMAT,
         "model": "nb-logistic-regression"
         + ("+prior" if prior is not None else "")
+        + ("+stem-prior" if stem_prior is not None else "")
         + ("+word-vectors" if word_vectors is not None else ""),
         "prior": prior.source if prior is not None else None,
+        "stem_prior": stem_prior.source if stem_prior is not None else None,
         "word_vectors": vectors_source() if word_vectors is not None else None,
         "features": {
             "word_ngrams": [1, 2],
@@ -210,6 +243,7 @@ def train_model(
             "word_terms": len(space.word_terms),
             "char_terms": len(space.char_terms),
             "prior_terms": len(space.prior_terms),
+            "stem_prior_terms": len(space.stem_terms),
             "vector_terms": len(space.word_vectors.terms),
             "vector_dims": space.word_vectors.dims,
             "lexicon_columns": [category.value for category in LEXICON_COLUMNS],

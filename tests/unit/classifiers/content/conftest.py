@@ -14,7 +14,7 @@ from classifiers.content.embedding import WordVectors
 from classifiers.content.features import FeatureSpace, fit_feature_space
 from classifiers.content.minilm_table import fit_word_vectors
 from classifiers.content.model import ContentModel, stamp_version
-from classifiers.content.prior import Prior
+from classifiers.content.prior import Prior, PriorKind
 from classifiers.content.training import TrainingParams, train_model
 
 DATA = Path(__file__).resolve().parents[4] / "tests" / "data"
@@ -58,6 +58,20 @@ def tiny_prior() -> Prior:
     )
 
 
+@pytest.fixture(scope="session")
+def tiny_stem_prior() -> Prior:
+    """A hand-made stem prior (no package needed): char_wb 2-4-grams of a few stems."""
+    terms = (" id", "idio", "diot", " stu", "stup", "upid", "damn", "amn ", "scho", "hool")
+    return Prior(
+        terms=terms,
+        idf=np.array([1.1, 2.0, 2.0, 1.2, 1.9, 1.8, 1.7, 1.3, 1.4, 1.2]),
+        weights=np.array([0.5, 3.0, 3.0, 0.3, 2.5, 2.5, 2.0, 1.0, -1.0, -1.0]),
+        bias=-1.0,
+        source="hand-made stems",
+        kind=PriorKind.STEMMED_CHARS,
+    )
+
+
 # A made-up wordpiece vocabulary for the stand-in of the MiniLM package's model folder.
 TINY_VOCAB = (
     "[PAD]", "[UNK]", "[CLS]", "[SEP]", "the", "you", "idiot", "stupid", "school",
@@ -91,13 +105,18 @@ def tiny_vectors(staff_rows: LabeledTexts, tiny_minilm: Path) -> WordVectors:
 
 @pytest.fixture(scope="session")
 def tiny_model(
-    staff_rows: LabeledTexts, tiny_prior: Prior, tiny_vectors: WordVectors
+    staff_rows: LabeledTexts,
+    tiny_prior: Prior,
+    tiny_vectors: WordVectors,
+    tiny_stem_prior: Prior,
 ) -> ContentModel:
     """NB-LR trained on ~200 staff posts (every 5th is val, the next one the staff set)."""
     train = _rest(staff_rows, 5)
     val, staff = _split(staff_rows, 5, 0), _split(staff_rows, 5, 1)
-    params = TrainingParams(min_df=1, seed=7, use_prior=True)  # exercises the prior path
-    return train_model(train, val, params, staff, {"tiny": True}, tiny_prior, tiny_vectors)
+    params = TrainingParams(min_df=1, seed=7)  # both priors and the word vectors
+    return train_model(
+        train, val, params, staff, {"tiny": True}, tiny_prior, tiny_vectors, tiny_stem_prior
+    )
 
 
 @pytest.fixture(scope="session")

@@ -57,13 +57,20 @@ class TestArtifact:
         with pytest.raises(ArtifactError, match="lexicon"):
             load_model(tmp_path / "m")
 
-    def test_training_is_deterministic_for_a_seed(self, staff_rows, tiny_minilm):
+    def test_training_is_deterministic_for_a_seed(
+        self, staff_rows, tiny_minilm, tiny_prior, tiny_stem_prior
+    ):
         """Two trainings on the same rows with the same seed give the same version."""
         train, val = staff_rows, staff_rows
         params = TrainingParams(min_df=1, seed=3)
         versions = {
             train_model(
-                train, val, params, word_vectors=fit_word_vectors(train.texts, 8, 3, tiny_minilm)
+                train,
+                val,
+                params,
+                prior=tiny_prior,
+                word_vectors=fit_word_vectors(train.texts, 8, 3, tiny_minilm),
+                stem_prior=tiny_stem_prior,
             ).version
             for _ in range(2)
         }

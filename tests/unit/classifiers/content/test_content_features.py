@@ -40,10 +40,23 @@ class TestFeatureSpace:
         assert fast.prior.nnz > 0
         assert abs(fast.prior - reference.prior).max() < 1e-12
 
+    def test_stem_block_equals_scikit_learn(self, staff_rows, tiny_stem_prior):
+        """The stem prior's block is scikit-learn's char_wb 2-4 tf-idf of the stemmed text."""
+        prior = tiny_stem_prior
+        space = fit_feature_space(
+            staff_rows.texts[:50], 1, stem_terms=prior.terms, stem_idf=prior.idf
+        )
+        texts = ["What a stupid, STUPID idiot", "Damn, the schools!", "idiots", *SAMPLE]
+        fast, reference = space.transform(texts), sklearn_reference(texts, space)
+        assert fast.stem.shape == (len(texts), len(prior.terms))
+        assert fast.stem.nnz > 0
+        assert abs(fast.stem - reference.stem).max() < 1e-12
+
     def test_no_prior_gives_an_empty_block(self, staff_rows):
         """A feature space fitted without a prior has a prior block with no columns."""
         space = fit_feature_space(staff_rows.texts[:50], min_df=1)
         assert space.transform(["you idiot"]).prior.shape == (1, 0)
+        assert space.transform(["you idiot"]).stem.shape == (1, 0)
 
     def test_rows_are_unit_length_or_empty(self, staff_rows):
         """Each non-empty tf-idf block row has l2 norm 1, and an empty text gives an empty row."""

@@ -1,8 +1,12 @@
 import math
+from dataclasses import replace
 
+import numpy as np
 import pytest
 
+from classifiers.content.categories import scan
 from classifiers.content.labels import Category, Label
+from classifiers.content.text import prepare
 
 # The hand-made model of conftest.py: lexicon weight 6 per category, bias -2.
 LEXICON_WEIGHT = 6.0
@@ -68,3 +72,27 @@ class TestClassifyBatch:
         assert data["label"] == "offensive"
         assert data["category"] == "insult_or_harassment"
         assert all(set(term) == {"term", "weight"} for term in data["top_terms"])
+
+
+class TestStemPriorShares:
+    def test_stem_prior_shares_add_up_to_its_decision(self, tiny_model):
+        """With only the stem prior weighted, the words' shares sum to the decision exactly
+        (raw tf adds up over chunks), and the insult's chunk carries it."""
+        zero = np.zeros_like
+        only_stem = replace(
+            tiny_model,
+            word_weights=zero(tiny_model.word_weights),
+            char_weights=zero(tiny_model.char_weights),
+            lexicon_weights=zero(tiny_model.lexicon_weights),
+            prior_weights=zero(tiny_model.prior_weights),
+            embedding_weights=zero(tiny_model.embedding_weights),
+        )
+        texts = ["Stupid idiots at the school!", "damn, damn idiot", "nothing here", ""]
+        features = only_stem.features.transform(texts)
+        decisions = only_stem.decisions(features) - only_stem.bias
+        for row, text in enumerate(texts):
+            shares = only_stem._explainer.shares(text, row, features, scan(prepare(text)))
+            assert sum(shares.values()) == pytest.approx(decisions[row], abs=1e-12)
+        assert decisions[0] > 0
+        first = only_stem._explainer.shares(texts[0], 0, features, scan(prepare(texts[0])))
+        assert first["idiots"] > 0 > first["school"]

@@ -67,6 +67,7 @@ class TestVectorBlockInModel:
             features.word[i] @ tiny_model.word_weights
             + features.char[i] @ tiny_model.char_weights
             + features.prior[i] @ tiny_model.prior_weights
+            + features.stem[i] @ tiny_model.stem_weights
             + features.lexicon[i] @ tiny_model.lexicon_weights
             + tiny_model.bias
             for i in range(len(texts))
