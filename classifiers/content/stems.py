@@ -24,7 +24,8 @@ from itertools import chain
 import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-# Distinct chunks whose stem is remembered (the memo is emptied when it would exceed this).
+# Distinct chunks whose stem is remembered: the memo is emptied when it would exceed this
+# (a single batch with more distinct chunks is remembered whole).
 STEM_CACHE_SIZE = 200_000
 _DROP_PUNCTUATION = str.maketrans("", "", string.punctuation)
 IDENTITY_WORDS = frozenset(
@@ -55,14 +56,15 @@ class Stemmer:
         known = self._stems.get(chunk)
         if known is not None:
             return known
-        word = chunk.translate(_DROP_PUNCTUATION)
-        stem = "" if not word or word in ENGLISH_STOP_WORDS else self._stemmer.stemWord(word)
-        if self._is_identity(word, stem):
-            stem = ""
         if len(self._stems) >= STEM_CACHE_SIZE:
             self._stems.clear()
-        self._stems[chunk] = stem
+        stem = self._stems[chunk] = self._fresh_stem(chunk)
         return stem
+
+    def _fresh_stem(self, chunk: str) -> str:
+        word = chunk.translate(_DROP_PUNCTUATION)
+        stem = "" if not word or word in ENGLISH_STOP_WORDS else self._stemmer.stemWord(word)
+        return "" if self._is_identity(word, stem) else stem
 
     def is_identity_word(self, word: str) -> bool:
         """Whether a lower-cased word is an identity word or one of their inflections."""
@@ -78,8 +80,14 @@ class Stemmer:
 
     def stemmed_texts(self, prepared: Sequence[str]) -> list[str]:
         """Each prepared text's stems joined by spaces (the prior's input text), in one pass:
-        each distinct chunk of the batch is stemmed (or remembered) once."""
+        only the batch's chunks not remembered yet are stemmed."""
         per_doc = [text.split() for text in prepared]
-        stems = {chunk: self.stem(chunk) for chunk in set(chain.from_iterable(per_doc))}
-        lookup = stems.__getitem__
+        memo = self._stems
+        missing = set(chain.from_iterable(per_doc)).difference(memo)
+        if len(memo) + len(missing) > STEM_CACHE_SIZE:
+            memo.clear()
+            missing = set(chain.from_iterable(per_doc))
+        for chunk in missing:
+            memo[chunk] = self._fresh_stem(chunk)
+        lookup = memo.__getitem__
         return [" ".join(filter(None, map(lookup, chunks))) for chunks in per_doc]

@@ -45,3 +45,11 @@ class TestStemmer:
             "jump",
         ]
         assert len(stemmer._stems) <= 3
+
+    def test_batch_memo_is_emptied_when_full_and_stays_correct(self, monkeypatch):
+        """A batch that would overfill the memo empties it first; the stems do not change."""
+        monkeypatch.setattr(stems, "STEM_CACHE_SIZE", 4)
+        stemmer = Stemmer()
+        assert stemmer.stemmed_texts(["jumping cats", "walked"]) == ["jump cat", "walk"]
+        assert stemmer.stemmed_texts(["running dogs played", "cats"]) == ["run dog play", "cat"]
+        assert set(stemmer._stems) == {"running", "dogs", "played", "cats"}
