@@ -26,7 +26,10 @@ class TestArtifact:
         assert meta["version"].startswith("content-")
         assert meta["seed"] == 7
         assert meta["params"]["min_df"] == 1
-        assert set(meta["libraries"]) == {"python", "scikit-learn", "numpy", "scipy"}
+        libraries = {"python", "scikit-learn", "numpy", "scipy", "snowballstemmer"}
+        assert set(meta["libraries"]) == libraries
+        assert meta["prior"] == "hand-made"
+        assert meta["stem_prior"] == "hand-made stems"
         assert {"macro_f1", "precision", "recall"} <= set(meta["val_metrics"])
         assert 0 < meta["threshold"] < 1
         assert 0 < meta["operating_threshold"] < 1
