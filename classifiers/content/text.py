@@ -13,8 +13,6 @@ CHAR_NGRAM_SIZES = (2, 3, 4, 5)
 # scikit-learn's default token pattern r"(?u)\b\w\w+\b" finds the maximal runs of two or
 # more word characters; so does this one, without the slower boundary checks.
 _WORD = re.compile(r"\w\w+")
-# What str.split() separates: runs of characters that are not str.isspace().
-_CHUNK = re.compile(r"\S+")
 
 
 def prepare(text: str) -> str:
@@ -25,16 +23,6 @@ def prepare(text: str) -> str:
 def words(prepared: str) -> list[str]:
     """The words of a prepared text, in order (scikit-learn's word tokens)."""
     return _WORD.findall(prepared)
-
-
-def located_words(prepared: str) -> list[tuple[int, str]]:
-    """The words of a prepared text with their start offsets."""
-    return [(match.start(), match.group()) for match in _WORD.finditer(prepared)]
-
-
-def chunks(prepared: str) -> list[tuple[int, str]]:
-    """The whitespace-separated chunks of a prepared text (as str.split()), with their offsets."""
-    return [(match.start(), match.group()) for match in _CHUNK.finditer(prepared)]
 
 
 def word_terms(prepared: str) -> list[str]:

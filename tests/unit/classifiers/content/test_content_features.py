@@ -4,7 +4,6 @@ from classifiers.content.features import fit_feature_space, sklearn_reference
 from classifiers.content.text import (
     MAX_FEATURE_CHARS,
     chunk_char_terms,
-    chunks,
     padded_words,
     prepare,
 )
@@ -83,11 +82,6 @@ class TestText:
     def test_short_chunk_is_one_gram_like_scikit_learn(self):
         """A one-letter chunk gives its two bigrams and the padded chunk, then stops."""
         assert chunk_char_terms("a") == [" a", "a ", " a "]
-
-    def test_chunks_are_what_split_gives(self):
-        """chunks() finds exactly str.split()'s pieces, Unicode whitespace included."""
-        text = "a\u2028b\x1cc\u00a0d\u3000e  f\tg\u200bh"
-        assert [chunk for _, chunk in chunks(text)] == text.split()
 
     def test_padded_words_mark_boundaries_with_two_spaces(self):
         """Each chunk is padded with one space, so two spaces mark every chunk boundary."""

@@ -96,3 +96,12 @@ class TestStemPriorShares:
         assert decisions[0] > 0
         first = only_stem._explainer.shares(texts[0], 0, features, scan(prepare(texts[0])))
         assert first["idiots"] > 0 > first["school"]
+
+    def test_terms_are_the_texts_whitespace_chunks(self, tiny_model):
+        """Every word's share lands on its whitespace chunk, Unicode whitespace included."""
+        text = "Idiot\u2028stupid\x1cdamn\u00a0school\u3000great  team\tplay\u200bing!"
+        features = tiny_model.features.transform([text])
+        shares = tiny_model._explainer.shares(text, 0, features, scan(prepare(text)))
+        chunks = {chunk.strip("!") for chunk in prepare(text).split()}
+        assert set(shares) == chunks
+        assert chunks == {"idiot", "stupid", "damn", "school", "great", "team", "play\u200bing"}
