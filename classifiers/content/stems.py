@@ -3,9 +3,11 @@
 # toxicityclassifier prepared its texts as: lower-case, delete ASCII punctuation, split
 # into words, drop English stop words, Snowball-stem each word (toxicity_prior.py). This
 # does the same with scikit-learn's English stop-word list (the package used NLTK's,
-# whose data is not installed) and the `snowballstemmer` package's English (Porter2)
-# stemmer. Each whitespace chunk of a text becomes at most one stem, so a chunk's part of
-# the prior is its own; stems are remembered per chunk, so a batch stems only new words.
+# whose data is not installed) and Snowball's English (Porter2) stemmer from PyStemmer
+# (compiled; the same stems as the pure-Python `snowballstemmer` on 60,505 words of the
+# shared data, 25 times faster). Each whitespace chunk of a text becomes at most one
+# stem, so a chunk's part of the prior is its own; stems are remembered per chunk, so a
+# batch stems only new words.
 # The prior never sees identity words either: models fitted on toxic-comment data learn
 # to treat them as toxic (Dixon et al. 2018, "Measuring and Mitigating Unintended Bias in
 # Text Classification"); with them, "I am a gay teacher." was flagged. The list is that
@@ -21,7 +23,7 @@ import string
 from collections.abc import Sequence
 from itertools import chain
 
-import snowballstemmer
+import Stemmer as pystemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 # Distinct chunks whose stem is remembered: the memo is emptied when it would exceed this
@@ -46,7 +48,7 @@ class Stemmer:
     """Chunk -> stem ("" for a stop word, an identity word or punctuation), remembered."""
 
     def __init__(self) -> None:
-        self._stemmer = snowballstemmer.stemmer("english")
+        self._stemmer = pystemmer.Stemmer("english")
         self._stems: dict[str, str] = {}
         self._identity_stems = frozenset(self._stemmer.stemWords(sorted(IDENTITY_WORDS)))
         self._identity_prefixes = tuple(sorted(IDENTITY_WORDS))

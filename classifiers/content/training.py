@@ -157,7 +157,7 @@ def fit_weights(
 def library_versions() -> dict[str, str]:
     return {
         "python": platform.python_version(),
-        **{name: version(name) for name in ("scikit-learn", "numpy", "scipy", "snowballstemmer")},
+        **{name: version(name) for name in ("scikit-learn", "numpy", "scipy", "PyStemmer")},
     }
 
 

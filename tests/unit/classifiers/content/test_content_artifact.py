@@ -26,7 +26,7 @@ class TestArtifact:
         assert meta["version"].startswith("content-")
         assert meta["seed"] == 7
         assert meta["params"]["min_df"] == 1
-        libraries = {"python", "scikit-learn", "numpy", "scipy", "snowballstemmer"}
+        libraries = {"python", "scikit-learn", "numpy", "scipy", "PyStemmer"}
         assert set(meta["libraries"]) == libraries
         assert meta["prior"] == "hand-made"
         assert meta["stem_prior"] == "hand-made stems"
