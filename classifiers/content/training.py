@@ -30,7 +30,7 @@ from classifiers.content.metrics import binary_metrics
 from classifiers.content.minilm_table import fit_word_vectors
 from classifiers.content.minilm_table import source as vectors_source
 from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, stamp_version
-from classifiers.content.prior import Prior, load_profanity_prior, without_terms
+from classifiers.content.prior import Prior, PriorKind, load_profanity_prior, without_terms
 from classifiers.content.stems import Stemmer
 from classifiers.content.thresholds import Cut, best_macro_f1, precision_first
 from classifiers.content.toxicity_prior import load_stem_prior
@@ -208,6 +208,9 @@ def train_model(
         stem_prior = None
     elif stem_prior is None:
         stem_prior = load_stem_prior()
+    for given, kind in ((prior, PriorKind.WORDS), (stem_prior, PriorKind.STEMMED_CHARS)):
+        if given is not None and given.kind is not kind:
+            raise ValueError(f"the {kind.value} prior slot got a {given.kind.value} prior")
     if not params.use_word_vectors:
         word_vectors = None
     elif word_vectors is None:

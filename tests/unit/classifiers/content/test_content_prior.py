@@ -45,6 +45,14 @@ class TestPrior:
         assert model.metadata["prior"] is None
         assert model.metadata["stem_prior"] is None
 
+    def test_priors_in_the_wrong_slots_are_refused(self, staff_rows, tiny_prior, tiny_stem_prior):
+        """A stem prior given as the word prior (or the reverse) is a clear error."""
+        params = TrainingParams(min_df=1, seed=1, use_word_vectors=False)
+        with pytest.raises(ValueError, match="words prior slot got a stemmed_chars prior"):
+            train_model(
+                staff_rows, staff_rows, params, prior=tiny_stem_prior, stem_prior=tiny_prior
+            )
+
     def test_packaged_prior_is_a_word_unigram_scorer(self):
         """alt-profanity-check's prior has one idf and one weight per vocabulary word."""
         prior = load_profanity_prior()
