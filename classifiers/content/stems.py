@@ -55,13 +55,7 @@ class Stemmer:
 
     def stem(self, chunk: str) -> str:
         """The stem of one lower-cased whitespace chunk."""
-        known = self._stems.get(chunk)
-        if known is not None:
-            return known
-        if len(self._stems) >= STEM_CACHE_SIZE:
-            self._stems.clear()
-        stem = self._stems[chunk] = self._fresh_stem(chunk)
-        return stem
+        return self.stemmed_texts([chunk])[0]
 
     def _fresh_stem(self, chunk: str) -> str:
         word = chunk.translate(_DROP_PUNCTUATION)
@@ -77,8 +71,7 @@ class Stemmer:
 
     def stemmed(self, prepared: str) -> list[str]:
         """The stems of a prepared (capped, lower-cased) text's chunks, in order."""
-        stems = map(self.stem, prepared.split())
-        return [stem for stem in stems if stem]
+        return self.stemmed_texts([prepared])[0].split()
 
     def stemmed_texts(self, prepared: Sequence[str]) -> list[str]:
         """Each prepared text's stems joined by spaces (the prior's input text), in one pass:

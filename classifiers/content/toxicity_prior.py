@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.exceptions import InconsistentVersionWarning
 
 from classifiers.content.errors import DatasetError
+from classifiers.content.features import STEM_NGRAM_SIZES
 from classifiers.content.prior import Prior, PriorKind
 
 STEM_PRIOR_PACKAGE = "toxicityclassifier"
@@ -82,7 +83,8 @@ def load_stem_prior() -> Prior:
         transformer.norm,
         transformer.sublinear_tf,
     )
-    if settings != ("char_wb", (2, 4), True, "l2", False) or model.coef_.shape[0] != 1:
+    ngrams = (min(STEM_NGRAM_SIZES), max(STEM_NGRAM_SIZES))
+    if settings != ("char_wb", ngrams, True, "l2", False) or model.coef_.shape[0] != 1:
         raise DatasetError(f"{STEM_PRIOR_PACKAGE}: unexpected model {settings}")
     vocabulary: dict[str, int] = vectorizer.vocabulary_
     terms = sorted(vocabulary, key=vocabulary.__getitem__)
