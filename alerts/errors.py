@@ -1,6 +1,6 @@
 """Errors raised while delivering alerts."""
 
-from tapwatch.errors import PermanentError, TransientError
+from core.errors import PermanentError, TransientError
 
 
 class IndexUnavailable(TransientError):

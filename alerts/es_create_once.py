@@ -19,7 +19,7 @@ from elasticsearch.exceptions import ApiError
 from elasticsearch.serializer import OrjsonSerializer
 
 from alerts.errors import AlertRejected, IndexUnavailable
-from tapwatch.settings import ElasticsearchSettings
+from core.settings import ElasticsearchSettings
 
 # Per-item bulk statuses that a later retry can fix: overload and server trouble.
 _RETRYABLE_ITEM_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -7,7 +7,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from alerts.index_template import ALERTS_INDEX_PATTERN
-from tapwatch.settings import ElasticsearchSettings
+from core.settings import ElasticsearchSettings
 
 # The most alerts one listing returns.
 MAX_PAGE = 1_000

@@ -32,8 +32,8 @@ from alerts.es_scan import scan
 from alerts.incident_query import IncidentFilter, build_search
 from alerts.index_template import REVIEW_MAPPINGS
 from alerts.review import Hold, Release, ReviewAction, action_name, plan_changes
-from streams.topics import PipelineNames
-from tapwatch.settings import ElasticsearchSettings
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from tapwatch.component_status import ComponentStatus
+from core.component_status import ComponentStatus
 
 OVERDUE_KIND = "component_overdue"
 

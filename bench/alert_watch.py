@@ -10,7 +10,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from tapwatch.settings import ElasticsearchSettings
+from core.settings import ElasticsearchSettings
 
 # Documents fetched per search page (ES's default max_result_window is 10,000).
 PAGE_SIZE = 5_000

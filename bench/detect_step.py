@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from alerts.alert_codec import alert_to_json
 from alerts.es_create_once import bulk_create_lines
 from alerts.posts_index import post_doc_id, post_document
 from bench.synthetic import measured_posts
@@ -32,7 +33,6 @@ from classifiers.content.detector import ContentDetector
 from ingest.post import Post
 from policy.context import DistrictContext
 from policy.loader import load_district
-from streams.alert_codec import alert_to_json
 from streams.pipeline import RawRecord, detect_batch
 from streams.thread_table import TableThreadStore
 

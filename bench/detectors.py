@@ -15,13 +15,7 @@ import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 
-from classifiers.registry import DETECTORS
-from classifiers.thread_dialogue import observe_thread
-from classifiers.thread_state import ThreadState, thread_state_from_json, thread_state_to_json
-from ingest.post import Post, PostKind, Visibility
-from policy.context import DistrictContext
-from policy.loader import load_district
-from tests.builders import (
+from bench.sample_district import (
     AYERS,
     BAPTISTE_PERSONAL,
     OKAFOR,
@@ -30,6 +24,12 @@ from tests.builders import (
     STUDENT_AVERY,
     STUDENT_JORDAN,
 )
+from classifiers.registry import DETECTORS
+from classifiers.thread_dialogue import observe_thread
+from classifiers.thread_state import ThreadState, thread_state_from_json, thread_state_to_json
+from ingest.post import Post, PostKind, Visibility
+from policy.context import DistrictContext
+from policy.loader import load_district
 
 START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
 TEXTS = (

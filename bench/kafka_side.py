@@ -19,9 +19,9 @@ from kafka.record import util as kafka_record_util
 
 from bench.deadline import BenchError, Deadline
 from bench.synthetic import SyntheticPost
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings, aiokafka_options
 from streams.kafka_progress import PipelineProgress
-from streams.topics import PipelineNames
-from tapwatch.settings import KafkaSettings, aiokafka_options
 
 # Producer batching: wait up to this long to fill a batch (ms), batches up to this size (bytes).
 LINGER_MS = 20

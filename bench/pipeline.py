@@ -54,8 +54,8 @@ from bench.workers import (
     start_workers,
     tapwatch_env,
 )
-from streams.topics import PipelineNames
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 
 # How long the workers get to join the group, and the warm-up alerts to become searchable (s).
 JOIN_TIMEOUT_S = 180.0

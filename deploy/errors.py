@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tapwatch.errors import TapwatchError
+from core.errors import TapwatchError
 
 
 class StackError(TapwatchError):

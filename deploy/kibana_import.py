@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
+from core.errors import TapwatchError, TransientError
 from deploy.kibana_settings import KibanaSettings
-from tapwatch.errors import TapwatchError, TransientError
 
 # The data view, four Lens panels, the saved search and the dashboard (Kibana 8.x export).
 SAVED_OBJECTS_FILE = Path(__file__).resolve().parent / "kibana" / "tapwatch.ndjson"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tapwatch.settings import StackSettings
+from core.settings import StackSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,16 +10,16 @@ from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
-from deploy import artifacts, es_server, health, kafka_server
-from deploy.java import find_java_home, java_executable
-from deploy.layout import StackLayout
-from deploy.processes import LaunchPlan
-from tapwatch.settings import (
+from core.settings import (
     LOCAL_ES_PORT,
     LOCAL_KAFKA_CONTROLLER_PORT,
     LOCAL_KAFKA_PORT,
     LOCAL_SMTP_PORT,
 )
+from deploy import artifacts, es_server, health, kafka_server
+from deploy.java import find_java_home, java_executable
+from deploy.layout import StackLayout
+from deploy.processes import LaunchPlan
 
 # Elasticsearch's node-to-node port; unused by a single node, but it must be free.
 LOCAL_ES_TRANSPORT_PORT = 19300

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from core.settings import StackSettings
 from deploy import processes
 from deploy.errors import (
     ArtifactFetchError,
@@ -21,7 +22,6 @@ from deploy.health import Health, port_open, wait_until_up
 from deploy.layout import StackLayout
 from deploy.processes import PidRecord
 from deploy.services import Service, local_services
-from tapwatch.settings import StackSettings
 
 # Lines of a failed server's log printed under the error.
 LOG_TAIL_LINES = 30

@@ -1,6 +1,6 @@
 """Errors raised while turning platform payloads into posts."""
 
-from tapwatch.errors import PermanentError
+from core.errors import PermanentError
 
 
 class InvalidEvent(PermanentError, ValueError):

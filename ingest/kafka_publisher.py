@@ -11,17 +11,13 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from core.errors import TransientError
+from core.pipeline_names import PipelineNames
+from core.record_sizes import MAX_RAW_RECORD_BYTES, MAX_RECORD_BYTES, MAX_REQUEST_BYTES
+from core.settings import KafkaSettings
 from ingest.dead_letter import DeadLetter
 from ingest.post import Post, post_to_json
-from ingest.record_limits import (
-    MAX_RAW_RECORD_BYTES,
-    MAX_RECORD_BYTES,
-    MAX_REQUEST_BYTES,
-    oversized_letter,
-)
-from streams.topics import PipelineNames
-from tapwatch.errors import TransientError
-from tapwatch.settings import KafkaSettings
+from ingest.record_limits import oversized_letter
 
 # Producer batching: wait this long for more records before sending (ms).
 LINGER_MS = 10

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from core.errors import PermanentError
 from ingest import bluesky, edmodo, facebook, googleplus, twitter, wordpress
 from ingest.parser import ResponseParser
-from tapwatch.errors import PermanentError
 
 PARSERS: Mapping[str, ResponseParser] = MappingProxyType(
     {

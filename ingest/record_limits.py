@@ -1,4 +1,4 @@
-"""How large a Kafka record tapwatch writes may be, and what happens to a larger one.
+"""What happens to a Kafka record larger than tapwatch writes (sizes: core.record_sizes).
 
 Kafka refuses records over its `max.message.bytes` (about 1 MiB by default). A post
 record over the limit is never sent: it becomes a dead letter saying why (the item's
@@ -10,15 +10,6 @@ topic created to take a whole response file line.
 from __future__ import annotations
 
 from ingest.dead_letter import DeadLetter
-from ingest.response_files import MAX_RESPONSE_BYTES
-
-# Largest post or dead-letter record (bytes): under Kafka's default 1 MiB, with room
-# for the record's key and headers.
-MAX_RECORD_BYTES = 1_000_000
-# Largest raw-response record (bytes): one whole response line, plus its envelope.
-MAX_RAW_RECORD_BYTES = MAX_RESPONSE_BYTES + 64 * 1024
-# The producer's request limit: one raw record and its batch overhead.
-MAX_REQUEST_BYTES = MAX_RAW_RECORD_BYTES + 64 * 1024
 
 
 def oversized_letter(

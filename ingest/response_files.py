@@ -9,9 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-# One response (a .jsonl line or a whole .json file) larger than this is refused
-# unread: X pages hold at most 100 tweets, far below it (bytes).
-MAX_RESPONSE_BYTES = 16 * 1024 * 1024
+from core.record_sizes import MAX_RESPONSE_BYTES
 
 # An unreadable line's text is kept up to this size for the dead-letter topic (characters).
 MAX_ERROR_TEXT_CHARS = 64 * 1024

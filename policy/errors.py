@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tapwatch.errors import PermanentError
+from core.errors import PermanentError
 
 
 class InvalidValue(PermanentError, ValueError):

@@ -26,25 +26,25 @@ from typing import Any
 import faust
 from faust.types import EventT
 
+from alerts.alert_codec import alert_from_json, alert_to_json
 from alerts.es_create_once import CreateOnceWriter, IndexTemplate
 from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
 from alerts.posts_index import deletion_doc_id, deletion_document, post_doc_id, post_document
 from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings, ThreadSettings
 from ingest.dead_letter import DeadLetter
 from ingest.errors import InvalidEvent
 from ingest.post import Post
 from ingest.post_deletion import deletion_from_json
-from streams.alert_codec import alert_from_json, alert_to_json
+from policy.kafka_reference_cache import DistrictReferenceCache
 from streams.faust_consumer import install_consumer
-from streams.kafka_reference_cache import DistrictReferenceCache
 from streams.pipeline import BatchDetector, RawRecord, detect_batch
 from streams.producer_send import producer_sender
 from streams.raw_schema import RawBytesSchema
 from streams.task_dump import install_task_dump
 from streams.thread_table import TableThreadStore, conversation_table
-from streams.topics import PipelineNames
 from streams.worker_state import describe_consumer
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings, ThreadSettings
 
 log = logging.getLogger(__name__)
 

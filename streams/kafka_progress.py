@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
-from streams.topics import PipelineNames
-from tapwatch.errors import TransientError
-from tapwatch.settings import KafkaSettings
+from core.errors import TransientError
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 
 # How often the committed offsets are polled (seconds).
 POLL_EVERY_S = 0.25

@@ -13,10 +13,10 @@ import faust
 from kafka.partitioner.default import murmur2
 
 from classifiers.thread_state import ThreadState, thread_state_to_json
+from core.pipeline_names import THREADS_TABLE
 from streams.producer_send import SendRecord
 from streams.thread_expiry import StreamClock, SweepCursor
 from streams.thread_store import decode_thread_state
-from streams.topics import THREADS_TABLE
 
 
 def kafka_default_partition(key: bytes, partitions: int) -> int:

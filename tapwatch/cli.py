@@ -293,8 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     if args.command == "classifiers":
         from classifiers.content.artifact import DEFAULT_MODEL_DIR
+        from core.settings import ModelSettings
         from tapwatch.commands import classifiers
-        from tapwatch.settings import ModelSettings
 
         default_model = ModelSettings().content_model or DEFAULT_MODEL_DIR
         if args.classifier_action == "train":

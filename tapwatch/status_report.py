@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from tapwatch.component_status import ComponentStatus
+from core.component_status import ComponentStatus
 
 
 class Health(StrEnum):

@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
+from bench.sample_district import (  # noqa: F401 (re-exported for the tests)
+    AYERS,
+    BAPTISTE_PERSONAL,
+    COMMUNITY,
+    OKAFOR,
+    PARENT_ROBIN,
+    SAMPLE_DISTRICT,
+    SAMPLE_X,
+    SESSION_THREAD,
+    STUDENT_AVERY,
+    STUDENT_JORDAN,
+)
 from ingest.post import Post, PostKind, Visibility
 from policy.context import DistrictContext
 from policy.loader import load_district
-
-SAMPLE_DISTRICT = Path(__file__).resolve().parents[1] / "samples" / "district"
-SAMPLE_X = Path(__file__).resolve().parents[1] / "samples" / "x"
-
-# Sample district accounts on X (see docs/sample-district-spec.md).
-AYERS = "1500000000000000001"  # staff, organizational, approved
-BAPTISTE_PERSONAL = "1500000000000000002"  # staff, personal page
-OKAFOR = "1500000000000000004"  # staff, organizational
-STUDENT_JORDAN = "1500000000000000011"  # s-001
-STUDENT_AVERY = "1500000000000000012"  # s-002
-PARENT_ROBIN = "1500000000000000021"  # p-001, parent of s-001
-COMMUNITY = "1500000000000000099"  # not in accounts.csv
-SESSION_THREAD = "1600000000000000500"
 
 
 @cache

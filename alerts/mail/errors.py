@@ -10,7 +10,7 @@ TapwatchError
 
 from __future__ import annotations
 
-from tapwatch.errors import PermanentError, TransientError
+from core.errors import PermanentError, TransientError
 
 
 class SmtpUnavailable(TransientError):

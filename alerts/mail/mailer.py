@@ -45,6 +45,7 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.structs import OffsetAndMetadata
 
+from alerts.alert_codec import alert_from_json
 from alerts.mail.backoff import Backoff
 from alerts.mail.clock import Clock
 from alerts.mail.digest import OutgoingMail, due_mails
@@ -63,13 +64,12 @@ from alerts.mail.render import (
 )
 from alerts.mail.routing import plan_alert_mails
 from alerts.ops_alerts import OpsAlert
+from core.component_status import ComponentStatus
+from core.errors import TransientError
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings, aiokafka_options
 from policy.context import DistrictContext
-from streams.alert_codec import alert_from_json
-from streams.kafka_reference_cache import DistrictReferenceCache
-from streams.topics import PipelineNames
-from tapwatch.component_status import ComponentStatus
-from tapwatch.errors import TransientError
-from tapwatch.settings import KafkaSettings, aiokafka_options
+from policy.kafka_reference_cache import DistrictReferenceCache
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 
-from tapwatch.component_status import ComponentStatus, new_status
+from core.component_status import ComponentStatus, new_status
 
 # The mailer's id and kind on the status board.
 COMPONENT = "mailer"

@@ -11,9 +11,9 @@ from elasticsearch import AsyncElasticsearch
 from alerts.errors import IndexUnavailable
 from alerts.ops_alerts import OpsAlert, overdue_ops_alerts
 from alerts.ops_writer import OpsAlertWriter
-from streams.topics import PipelineNames
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
-from tapwatch.status_board import read_status_board
+from core.kafka_status_board import read_status_board
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 
 log = logging.getLogger(__name__)
 

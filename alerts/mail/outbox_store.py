@@ -11,9 +11,9 @@ from aiokafka.errors import KafkaError
 
 from alerts.mail.errors import InvalidOutboxRecord
 from alerts.mail.outbox import OutboxEntry, OutboxState, entry_from_json, entry_to_json
-from tapwatch.compacted_topic import read_compacted
-from tapwatch.errors import TransientError
-from tapwatch.settings import KafkaSettings, aiokafka_options
+from core.errors import TransientError
+from core.kafka_compacted_topic import read_compacted
+from core.settings import KafkaSettings, aiokafka_options
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import ssl
 from email.message import EmailMessage
 
 from alerts.mail.errors import SmtpRejected, SmtpUnavailable
-from tapwatch.settings import SmtpSettings
+from core.settings import SmtpSettings
 
 # How long one SMTP conversation step may take before the relay counts as down (seconds).
 SMTP_TIMEOUT_S = 30.0

@@ -1,6 +1,6 @@
 """The content classifier's errors: bad labeled data, and an artifact that cannot be loaded."""
 
-from tapwatch.errors import PermanentError
+from core.errors import PermanentError
 
 
 class DatasetError(PermanentError):

@@ -14,10 +14,10 @@ import json
 import logging
 from dataclasses import dataclass, field
 
+from core.kafka_compacted_topic import read_compacted
+from core.settings import KafkaSettings
 from ingest.connectors.seen_items import KnownItems
 from ingest.connectors.source import Cursor
-from tapwatch.compacted_topic import read_compacted
-from tapwatch.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
 """Why a connector's poll stopped: the platform asked to wait, or the fetch failed.
 
-ConnectorError (tapwatch.errors.TransientError)
+ConnectorError (core.errors.TransientError)
 ├── RateLimited   the platform said when to come back (HTTP 429, x-rate-limit-reset)
 └── FetchFailed   any other failure of one poll (status, network, unreadable body)
-ConnectorConfigError (tapwatch.errors.PermanentError): connectors.yaml or a
+ConnectorConfigError (core.errors.PermanentError): connectors.yaml or a
                   credential is wrong; the connector refuses to start.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tapwatch.errors import PermanentError, TransientError
+from core.errors import PermanentError, TransientError
 
 
 class ConnectorError(TransientError):

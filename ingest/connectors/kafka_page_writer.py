@@ -23,8 +23,8 @@ from typing import Any
 from kafka import KafkaProducer
 from kafka.errors import KafkaError, ProducerFencedError
 
-from tapwatch.errors import PermanentError, TransientError
-from tapwatch.settings import KafkaSettings
+from core.errors import PermanentError, TransientError
+from core.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 

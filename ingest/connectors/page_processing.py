@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from core.pipeline_names import PipelineNames
 from ingest.connectors.cursor_store import EndpointState, state_to_json
 from ingest.connectors.kafka_page_writer import OutRecord
 from ingest.connectors.seen_items import epoch_to_utc
@@ -23,7 +24,6 @@ from ingest.dead_letter import DeadLetter
 from ingest.parser import ResponseParser, item_text
 from ingest.post import post_to_json
 from ingest.post_deletion import PostDeletion, deletion_to_json
-from streams.topics import PipelineNames
 
 # A raw response is kept in the raw topic up to this size (characters); bigger ones
 # are cut (the posts themselves carry their item's JSON in full).

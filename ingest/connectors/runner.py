@@ -47,6 +47,9 @@ from typing import Protocol
 
 import httpx
 
+from core.component_status import ComponentStatus, new_status
+from core.errors import PermanentError, TransientError
+from core.pipeline_names import PipelineNames
 from ingest.connectors.backoff import BackoffPolicy, rate_limit_wait_s
 from ingest.connectors.cursor_store import EndpointState
 from ingest.connectors.errors import FetchFailed, RateLimited
@@ -61,9 +64,6 @@ from ingest.connectors.registry import FollowedEndpoint
 from ingest.connectors.source import Clock
 from ingest.parser import ResponseParser
 from ingest.parsers import parser_for
-from streams.topics import PipelineNames
-from tapwatch.component_status import ComponentStatus, new_status
-from tapwatch.errors import PermanentError, TransientError
 
 log = logging.getLogger(__name__)
 

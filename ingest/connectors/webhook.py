@@ -26,6 +26,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from core.component_status import ComponentStatus, new_status
 from ingest.connectors.source import Clock
 from ingest.connectors.webhook_settings import FacebookWebhookSettings
 from ingest.connectors.webhook_signature import (
@@ -39,7 +40,6 @@ from ingest.facebook import parse_facebook_webhook
 from ingest.kafka_publisher import PostPublisher
 from ingest.parser import one_line
 from ingest.post import Post
-from tapwatch.component_status import ComponentStatus, new_status
 
 log = logging.getLogger(__name__)
 

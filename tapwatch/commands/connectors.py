@@ -7,6 +7,11 @@ import signal
 import sys
 from pathlib import Path
 
+from core.errors import TapwatchError
+from core.kafka_admin import ensure_topics
+from core.kafka_status_board import StatusBoardWriter
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 from ingest.connectors.config import ConnectorsFileError, load_connectors_config
 from ingest.connectors.cursor_store import read_states
 from ingest.connectors.errors import ConnectorConfigError
@@ -16,11 +21,6 @@ from ingest.connectors.registry import FollowedEndpoint, build_endpoints
 from ingest.connectors.runner import ConnectorRunner, EndpointOutcome, utc_now
 from policy.errors import DistrictValidationError
 from policy.loader import load_district
-from streams.kafka_admin import ensure_topics
-from streams.topics import PipelineNames
-from tapwatch.errors import TapwatchError
-from tapwatch.settings import KafkaSettings
-from tapwatch.status_board import StatusBoardWriter
 
 
 def transactional_id(names: PipelineNames, district_id: str) -> str:

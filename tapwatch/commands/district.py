@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from core.errors import TransientError
+from core.kafka_admin import ensure_topics
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 from policy.errors import DistrictValidationError
+from policy.kafka_reference_publisher import publish_district
 from policy.loader import check_district, load_district
-from streams.kafka_admin import ensure_topics
-from streams.kafka_reference_publisher import publish_district
-from streams.topics import PipelineNames
-from tapwatch.errors import TransientError
-from tapwatch.settings import KafkaSettings
 
 
 def check(folder: Path) -> int:

@@ -37,6 +37,7 @@ from alerts.chain_verification import verify_chains
 from alerts.errors import AlertNotFound, AuditChainBroken, ConcurrentChange, ReviewRefused
 from alerts.incident_query import DEFAULT_SORT, IncidentFilter, parse_when
 from alerts.incident_store import IncidentStore
+from alerts.kafka_audit_anchors import AnchorBook, read_anchors, write_anchors
 from alerts.review import (
     Assign,
     Hold,
@@ -46,10 +47,9 @@ from alerts.review import (
     StatusChange,
     parse_close_reason,
 )
-from streams.topics import PipelineNames
-from tapwatch.audit_anchors import AnchorBook, read_anchors, write_anchors
-from tapwatch.errors import TransientError
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+from core.errors import TransientError
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 
 # Columns of the table and the CSV: ids only, never names (student data stays out of
 # listings that get pasted around).

@@ -7,16 +7,16 @@ from pathlib import Path
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
+from core.errors import TapwatchError
+from core.kafka_admin import ensure_topics
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 from ingest.file_ingest import ingest_files
 from ingest.kafka_publisher import PostPublisher
 from ingest.parsers import parser_for
 from policy.errors import DistrictValidationError
 from policy.loader import load_district
-from streams.kafka_admin import ensure_topics
 from streams.kafka_progress import wait_for_pipeline
-from streams.topics import PipelineNames
-from tapwatch.errors import TapwatchError
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 
 
 def ingest_file_command(

@@ -13,11 +13,11 @@ from alerts.mail.mailer import Mailer
 from alerts.mail.mailer_settings import MailerSettings
 from alerts.mail.ops_watch import OpsWatch
 from alerts.mail.smtp_sender import SmtpSender
-from streams.kafka_admin import ensure_topics
-from streams.topics import PipelineNames
-from tapwatch.errors import TransientError
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings, SmtpSettings
-from tapwatch.status_board import StatusBoardWriter
+from core.errors import TransientError
+from core.kafka_admin import ensure_topics
+from core.kafka_status_board import StatusBoardWriter
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings, SmtpSettings
 
 
 async def _serve(kafka: KafkaSettings, names: PipelineNames) -> None:

@@ -18,13 +18,13 @@ from elasticsearch import ApiError, Elasticsearch, TransportError
 
 from alerts.es_retention import PurgeReport, purge_posts
 from alerts.retention import RetentionPolicy
-from streams.kafka_admin import ensure_topics
-from streams.topics import PipelineNames
-from tapwatch.errors import TransientError
-from tapwatch.retention_schedule import log as schedule_log
-from tapwatch.retention_schedule import run_schedule
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
-from tapwatch.status_board import StatusBoardWriter
+from alerts.retention_schedule import log as schedule_log
+from alerts.retention_schedule import run_schedule
+from core.errors import TransientError
+from core.kafka_admin import ensure_topics
+from core.kafka_status_board import StatusBoardWriter
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 
 # The environment variable that sets the retention when --older-than-days is not given (days).
 RETENTION_ENV = "TAPWATCH_POSTS_RETENTION_DAYS"

@@ -15,13 +15,13 @@ from classifiers.explain import why_not_raised
 from classifiers.registry import DETECTORS
 from classifiers.thread_dialogue import observe_thread
 from classifiers.thread_state import ThreadState
+from core.settings import ModelSettings
 from ingest.parsers import parser_for
 from ingest.post import Post
 from ingest.response_files import read_response_file
 from policy.context import DistrictContext
 from policy.errors import DistrictValidationError
 from policy.loader import load_district
-from tapwatch.settings import ModelSettings
 
 
 def _who(context: DistrictContext, platform: str, account_id: str) -> str:

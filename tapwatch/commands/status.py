@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 from kafka.errors import KafkaError
 
+from core.errors import TransientError
+from core.kafka_status_board import read_status_board
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 from streams.kafka_progress import PipelineProgress
-from streams.topics import PipelineNames
-from tapwatch.errors import TransientError
-from tapwatch.settings import KafkaSettings
-from tapwatch.status_board import read_status_board
 from tapwatch.status_report import Health, PipelineBacklog, health, render_status, status_json
 
 

@@ -8,16 +8,16 @@ from pathlib import Path
 from aiohttp import web
 from pydantic import ValidationError
 
+from core.errors import TapwatchError
+from core.kafka_admin import ensure_topics
+from core.kafka_status_board import StatusBoardWriter
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 from ingest.connectors.webhook import WEBHOOK_PATH, FacebookWebhookReceiver, KafkaDeliverySink
 from ingest.connectors.webhook_settings import FacebookWebhookSettings
 from ingest.kafka_publisher import PostPublisher
 from policy.errors import DistrictValidationError
 from policy.loader import load_district
-from streams.kafka_admin import ensure_topics
-from streams.topics import PipelineNames
-from tapwatch.errors import TapwatchError
-from tapwatch.settings import KafkaSettings
-from tapwatch.status_board import StatusBoardWriter
 
 
 def run_webhook(district_dir: Path, host: str, port: int) -> int:

@@ -10,11 +10,11 @@ from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
 from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
 from classifiers.content.detector import ContentDetector
 from classifiers.content.errors import ArtifactError
+from core.errors import PermanentError, TransientError
+from core.kafka_admin import check_partition_counts, ensure_topics
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings, ModelSettings, ThreadSettings
 from streams.app import build_app
-from streams.kafka_admin import check_partition_counts, ensure_topics
-from streams.topics import PipelineNames
-from tapwatch.errors import PermanentError, TransientError
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings, ModelSettings, ThreadSettings
 
 
 def run_worker(loglevel: str) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.topics import PipelineNames
+from core.pipeline_names import PipelineNames
 from tests.faults.conftest import index_ids
 from tests.faults.workload import Workload
 

@@ -16,11 +16,11 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
 from kafka import KafkaProducer, TopicPartition
 
+from core.kafka_admin import ensure_topics
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 from ingest.post import Post, post_to_json
-from streams.kafka_admin import ensure_topics
 from streams.kafka_progress import PipelineProgress
-from streams.topics import PipelineNames
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 from tests.builders import SAMPLE_DISTRICT
 from tests.faults.workload import Workload, build_workload
 from tests.integration.conftest import (

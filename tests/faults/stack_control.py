@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bench.proc_memory import read_memory
+from core.settings import StackSettings
 from deploy.layout import StackLayout
 from deploy.services import Service, local_services
 from deploy.stack import bring_down, bring_up
-from tapwatch.settings import StackSettings
 
 
 def _service(name: str) -> tuple[StackLayout, tuple[Service, ...]]:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from kafka import KafkaConsumer, KafkaProducer
 
+from core.settings import KafkaSettings
 from ingest.response_files import read_response_file
 from ingest.twitter import parse_x_response
-from tapwatch.settings import KafkaSettings
 from tests.builders import SAMPLE_DISTRICT
 from tests.faults.conftest import index_ids, wait_until_processed
 from tests.faults.hostile import hostile_lines, hostile_records

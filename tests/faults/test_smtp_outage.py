@@ -25,14 +25,14 @@ import pytest
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
 from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
 from classifiers.content.detector import ContentDetector
+from core.kafka_status_board import read_status_board
+from core.pipeline_names import PipelineNames
+from core.settings import LOCAL_SMTP_PORT, KafkaSettings, StackSettings
 from deploy.health import port_open
 from deploy.layout import StackLayout
 from ingest.post import Post, PostKind, post_to_json
 from streams.pipeline import RawRecord, detect_batch
 from streams.thread_store import EncodedThreadStore
-from streams.topics import PipelineNames
-from tapwatch.settings import LOCAL_SMTP_PORT, KafkaSettings, StackSettings
-from tapwatch.status_board import read_status_board
 from tests.builders import BAPTISTE_PERSONAL
 from tests.faults.conftest import produce_posts
 from tests.faults.stack_control import start_service, stop_service

@@ -14,9 +14,9 @@ import pytest
 from elasticsearch import Elasticsearch
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 from ingest.post import Post, post_to_json
-from streams.topics import PipelineNames
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 
 REPO = Path(__file__).resolve().parents[2]
 TAPWATCH = [sys.executable, "-m", "tapwatch.cli"]

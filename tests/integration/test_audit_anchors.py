@@ -16,11 +16,11 @@ from alerts.audit_trail import GENESIS, entry_doc_id, entry_hash
 from alerts.chain_verification import verify_chains
 from alerts.incident_store import IncidentStore
 from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
+from alerts.kafka_audit_anchors import read_anchors
 from alerts.review import Assign
-from streams.topics import PipelineNames
-from tapwatch.audit_anchors import read_anchors
-from tapwatch.compacted_topic import CompactedTopicWriter
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+from core.kafka_compacted_topic import CompactedTopicWriter
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 from tests.builders import make_alert_document
 from tests.integration.conftest import run_tapwatch
 

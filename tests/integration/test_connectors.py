@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from core.kafka_status_board import read_status_board
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 from ingest.x_ids import snowflake_at
-from streams.topics import PipelineNames
-from tapwatch.settings import KafkaSettings
-from tapwatch.status_board import read_status_board
 from tests.builders import SAMPLE_DISTRICT
 from tests.fake_platforms.server import FakeServer, Reply
 from tests.fake_platforms.wordpress_api import FakeWordPress

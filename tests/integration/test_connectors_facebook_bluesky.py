@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.topics import PipelineNames
+from core.pipeline_names import PipelineNames
 from tests.builders import SAMPLE_DISTRICT
 from tests.fake_platforms.bluesky_appview import FakeAppView, xrpc_error
 from tests.fake_platforms.facebook_graph import PAGE_TOKEN, FakeGraph

@@ -6,11 +6,11 @@ import subprocess
 import sys
 import textwrap
 
+from core.kafka_admin import ensure_topics
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 from ingest.connectors.cursor_store import read_states
 from ingest.connectors.kafka_page_writer import OutRecord, TransactionalPageWriter
-from streams.kafka_admin import ensure_topics
-from streams.topics import PipelineNames
-from tapwatch.settings import KafkaSettings
 from tests.integration.conftest import REPO, env_for, read_topic
 
 # Begins a transaction, writes a post and a cursor, waits for the acknowledgements,
@@ -19,7 +19,7 @@ _KILLED_MID_PAGE = textwrap.dedent(
     """
     import os, signal, sys
     from ingest.connectors.kafka_page_writer import TransactionalPageWriter
-    from tapwatch.settings import KafkaSettings
+    from core.settings import KafkaSettings
     posts, cursors, txn = sys.argv[1:4]
     writer = TransactionalPageWriter(KafkaSettings(), txn)
     producer = writer._producer

@@ -12,12 +12,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from core.kafka_status_board import read_status_board
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 from ingest.connectors.webhook import WEBHOOK_PATH
 from ingest.connectors.webhook_signature import sign
 from policy.loader import load_district
-from streams.topics import PipelineNames
-from tapwatch.settings import KafkaSettings
-from tapwatch.status_board import read_status_board
 from tests.builders import SAMPLE_DISTRICT
 from tests.integration.conftest import REPO, TAPWATCH, env_for, read_topic
 

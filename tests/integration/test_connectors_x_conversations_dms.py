@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from core.pipeline_names import PipelineNames
 from ingest.connectors.oauth1_signing import OAuth1Credentials
-from streams.topics import PipelineNames
 from tests.builders import SAMPLE_DISTRICT
 from tests.fake_platforms.server import FakeServer
 from tests.fake_platforms.x_api import DM_EVENTS_PATH, SEARCH_PATH, FakeX

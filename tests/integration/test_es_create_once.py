@@ -12,7 +12,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from alerts.es_create_once import CreateOnceWriter, IndexTemplate, WriteResult
-from tapwatch.settings import ElasticsearchSettings
+from core.settings import ElasticsearchSettings
 
 
 def _template_body(index: str) -> dict[str, Any]:

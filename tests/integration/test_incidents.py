@@ -18,8 +18,8 @@ from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
 from alerts.posts_index import post_doc_id, post_document
 from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
 from alerts.review import Assign, StatusChange
+from core.settings import ElasticsearchSettings
 from ingest.post import PostKind
-from tapwatch.settings import ElasticsearchSettings
 from tests.builders import make_alert_document, make_post
 from tests.integration.conftest import run_tapwatch
 

@@ -6,7 +6,7 @@ import json
 
 from kafka import KafkaConsumer
 
-from tapwatch.settings import KafkaSettings
+from core.settings import KafkaSettings
 from tests.builders import AYERS, SAMPLE_DISTRICT
 from tests.integration.conftest import run_tapwatch
 

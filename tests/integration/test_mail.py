@@ -16,15 +16,15 @@ import pytest
 from aiosmtpd.controller import Controller
 from kafka import KafkaProducer
 
+from alerts.alert_codec import alert_to_json
 from alerts.mail.backoff import Backoff
 from alerts.mail.digest import next_digest_at
 from alerts.mail.mailer import Mailer, MailerConfig
 from alerts.mail.smtp_sender import SmtpSender
+from core.kafka_admin import ensure_topics
+from core.kafka_status_board import StatusBoardWriter, read_status_board
+from core.settings import KafkaSettings, SmtpSettings
 from policy.model import DEFAULT_DIGEST_TIME
-from streams.alert_codec import alert_to_json
-from streams.kafka_admin import ensure_topics
-from tapwatch.settings import KafkaSettings, SmtpSettings
-from tapwatch.status_board import StatusBoardWriter, read_status_board
 from tests.builders import SAMPLE_DISTRICT
 from tests.integration.conftest import run_tapwatch, wait_for
 from tests.unit.alerts.mail.mail_builders import make_alert

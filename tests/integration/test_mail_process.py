@@ -19,14 +19,14 @@ from elasticsearch import Elasticsearch
 from kafka import KafkaProducer
 
 from alerts.alert import build_alert
+from alerts.alert_codec import alert_to_json
 from classifiers.finding import Finding, Severity
 from classifiers.thread_dialogue import PostRef
-from streams.alert_codec import alert_to_json
-from streams.kafka_admin import ensure_topics
-from streams.topics import PipelineNames
-from tapwatch.component_status import ComponentStatus
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
-from tapwatch.status_board import StatusBoardWriter, read_status_board
+from core.component_status import ComponentStatus
+from core.kafka_admin import ensure_topics
+from core.kafka_status_board import StatusBoardWriter, read_status_board
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 from tapwatch.status_report import Health
 from tests.builders import SAMPLE_DISTRICT
 from tests.integration.conftest import REPO, TAPWATCH, env_for, run_tapwatch, wait_for

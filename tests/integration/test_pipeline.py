@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from core.settings import KafkaSettings
 from ingest.post import post_to_json
-from tapwatch.settings import KafkaSettings
 from tests.builders import SAMPLE_DISTRICT, SAMPLE_X, STUDENT_AVERY, STUDENT_JORDAN, make_reply
 from tests.integration.conftest import run_tapwatch, search_alerts, wait_for
 

@@ -9,10 +9,10 @@ import pytest
 from elasticsearch import Elasticsearch
 from kafka import KafkaProducer
 
+from core.settings import ElasticsearchSettings, KafkaSettings
 from ingest.post import PostKind, post_to_json
 from ingest.post_deletion import PostDeletion, deletion_to_json
 from streams.kafka_progress import wait_for_pipeline
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 from tests.builders import SAMPLE_DISTRICT, STUDENT_JORDAN, make_post, make_reply
 from tests.integration.conftest import run_tapwatch, search_alerts, wait_for
 

@@ -10,12 +10,12 @@ from elasticsearch import Elasticsearch
 
 from alerts.posts_index import post_doc_id, post_document
 from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
+from alerts.retention_schedule import COMPONENT, overdue_after_s
+from core.kafka_admin import ensure_topics
+from core.kafka_status_board import read_status_board
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 from ingest.post import PostKind
-from streams.kafka_admin import ensure_topics
-from streams.topics import PipelineNames
-from tapwatch.retention_schedule import COMPONENT, overdue_after_s
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
-from tapwatch.status_board import read_status_board
 from tests.builders import make_post
 from tests.integration.conftest import REPO, TAPWATCH, env_for, wait_for
 

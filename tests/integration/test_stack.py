@@ -11,10 +11,10 @@ from elasticsearch import Elasticsearch
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.admin import NewTopic
 
+from core.settings import ElasticsearchSettings, KafkaSettings, SmtpSettings, StackSettings
 from deploy.layout import StackLayout
 from deploy.processes import read_pid_file
 from deploy.stack import stack_status, stack_up
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings, SmtpSettings, StackSettings
 
 pytestmark = pytest.mark.integration
 

@@ -10,10 +10,10 @@ from elasticsearch import AsyncElasticsearch
 
 from alerts.ops_alerts import overdue_ops_alerts
 from alerts.ops_writer import OpsAlertWriter
-from streams.kafka_admin import ensure_topics
-from tapwatch.component_status import new_status
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
-from tapwatch.status_board import StatusBoardWriter, read_status_board
+from core.component_status import new_status
+from core.kafka_admin import ensure_topics
+from core.kafka_status_board import StatusBoardWriter, read_status_board
+from core.settings import ElasticsearchSettings, KafkaSettings
 from tests.integration.conftest import run_tapwatch
 
 NOW = datetime.now(UTC)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from core.settings import KafkaSettings
 from ingest.post import Post, PostKind
 from streams.kafka_progress import wait_for_pipeline
 from streams.thread_table import kafka_default_partition
-from tapwatch.settings import KafkaSettings
 from tests.builders import COMMUNITY, SAMPLE_DISTRICT, STUDENT_JORDAN, make_post
 from tests.integration.conftest import read_topic, run_tapwatch, search_alerts, send_post
 

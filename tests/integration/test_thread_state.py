@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from core.settings import KafkaSettings
 from ingest.post import PostKind
 from streams.kafka_progress import wait_for_pipeline
-from tapwatch.settings import KafkaSettings
 from tests.builders import COMMUNITY, SAMPLE_DISTRICT, STUDENT_JORDAN, make_post
 from tests.integration.conftest import run_tapwatch, search_alerts, send_post, wait_for
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kafka import KafkaAdminClient
 
-from tapwatch.settings import KafkaSettings
+from core.settings import KafkaSettings
 from tests.builders import SAMPLE_DISTRICT, SAMPLE_X
 from tests.integration.conftest import run_tapwatch, search_alerts, wait_for
 from tests.integration.test_pipeline import EXPECTED_ALERTS

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tapwatch.settings import KafkaSettings
+from core.settings import KafkaSettings
 from tests.builders import SAMPLE_DISTRICT
 from tests.integration.conftest import run_tapwatch
 

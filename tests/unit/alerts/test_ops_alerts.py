@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from alerts.ops_alerts import overdue_ops_alerts
-from tapwatch.component_status import new_status
+from core.component_status import new_status
 
 START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
 

@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 import yaml
 
-from deploy.kibana_settings import KibanaSettings
-from tapwatch.settings import (
+from core.settings import (
     ElasticsearchSettings,
     KafkaSettings,
     ModelSettings,
     SmtpSettings,
     StackSettings,
 )
+from deploy.kibana_settings import KibanaSettings
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
 COMPOSE_FILE = DEPLOY / "docker-compose.yml"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from core.settings import StackSettings
 from deploy.layout import StackLayout
-from tapwatch.settings import StackSettings
 
 
 class TestStackLayout:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pickle
 
+from core.errors import PermanentError
 from policy import DistrictFileError, DistrictValidationError, InvalidValue
-from tapwatch.errors import PermanentError
 
 
 class TestDistrictFileError:

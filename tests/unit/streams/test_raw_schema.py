@@ -8,10 +8,10 @@ import faust
 import pytest
 from faust.types.tuples import Message
 
+from core.pipeline_names import PipelineNames
+from core.settings import ElasticsearchSettings, KafkaSettings
 from streams.app import build_app
 from streams.raw_schema import RawBytesSchema
-from streams.topics import PipelineNames
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
 
 
 def _message(key: bytes | None, value: bytes | None) -> Message:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from core.pipeline_names import PipelineNames
 from ingest.connectors.cursor_store import EndpointState, state_from_json
 from ingest.connectors.page_processing import EndpointIdentity, KnownItemsLimits, process_page
 from ingest.connectors.source import FetchedPage
 from ingest.twitter import parse_x_response
-from streams.topics import PipelineNames
 
 NOW = datetime(2026, 9, 1, 12, 0, tzinfo=UTC)
 NAMES = PipelineNames("unit")

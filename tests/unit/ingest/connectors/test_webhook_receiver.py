@@ -12,13 +12,13 @@ import httpx
 from aiohttp import web
 from pydantic import SecretStr
 
+from core.component_status import ComponentStatus
+from core.errors import TransientError
 from ingest.connectors.webhook import WEBHOOK_PATH, FacebookWebhookReceiver
 from ingest.connectors.webhook_settings import FacebookWebhookSettings
 from ingest.connectors.webhook_signature import sign
 from ingest.dead_letter import DeadLetter
 from ingest.post import Post, PostKind
-from tapwatch.component_status import ComponentStatus
-from tapwatch.errors import TransientError
 
 SECRET = "invented-app-secret"
 VERIFY = "invented-verify-token"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import SecretStr
 
+from core.pipeline_names import PipelineNames
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.cursor_store import EndpointState
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed
@@ -21,7 +22,6 @@ from ingest.connectors.page_processing import (
 from ingest.connectors.source import FetchedPage
 from ingest.connectors.x_api import XDirectMessages, x_endpoints
 from ingest.twitter import parse_x_response
-from streams.topics import PipelineNames
 from tests.fake_platforms.endpoint_poll import poll
 from tests.fake_platforms.server import FakeServer
 from tests.fake_platforms.x_api import DM_EVENTS_PATH, FakeX, oauth1_header_fields

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.pipeline_names import PipelineNames
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.cursor_store import EndpointState
 from ingest.connectors.errors import ConnectorConfigError
@@ -20,7 +21,6 @@ from ingest.connectors.source import FetchedPage
 from ingest.connectors.x_api import x_endpoints
 from ingest.connectors.x_tweet_lists import WINDOW_EDGE, XTimeline, listed_ids
 from ingest.twitter import parse_x_response
-from streams.topics import PipelineNames
 from tests.fake_platforms.endpoint_poll import poll
 from tests.fake_platforms.server import FakeServer
 from tests.fake_platforms.x_api import FakeX

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from streams.kafka_admin import partition_mismatches
+from core.kafka_admin import partition_mismatches
 
 
 def _topic(name: str, partitions: int) -> dict[str, object]:

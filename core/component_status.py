@@ -1,7 +1,7 @@
 """The health of one running component (a connector's account, the mailer), and its codec.
 
 Components publish their status after every attempt to the compacted status topic
-(`tapwatch.status_board`); `tapwatch status` and the overdue watchdog read it. A
+(`core.kafka_status_board`); `tapwatch status` and the overdue watchdog read it. A
 component that has not succeeded for longer than its `max_interval_s` is overdue:
 the commonest failure of a monitor is a connector that silently stops.
 """
@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from tapwatch.errors import PermanentError
+from core.errors import PermanentError
 
 # A last_error is kept to this many characters: one line a human reads in a table.
 MAX_ERROR_CHARS = 300

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from streams.topics import PipelineNames
-from tapwatch.compacted_topic import CompactedTopicWriter, read_compacted
-from tapwatch.component_status import ComponentStatus, InvalidStatusRecord, status_from_json
-from tapwatch.component_status import status_to_json as _encode
-from tapwatch.settings import KafkaSettings
+from core.component_status import ComponentStatus, InvalidStatusRecord, status_from_json
+from core.component_status import status_to_json as _encode
+from core.kafka_compacted_topic import CompactedTopicWriter, read_compacted
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from core.settings import KafkaSettings, aiokafka_options
 from policy.context import DistrictContext
 from policy.records import district_from_records
-from streams.reference_manifest import MANIFEST_KIND, district_of_key
-from tapwatch.settings import KafkaSettings, aiokafka_options
+from policy.reference_manifest import MANIFEST_KIND, district_of_key
 
 log = logging.getLogger(__name__)
 

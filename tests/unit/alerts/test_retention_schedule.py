@@ -6,14 +6,14 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from alerts.es_retention import PurgeReport
-from tapwatch.component_status import ComponentStatus, new_status
-from tapwatch.retention_schedule import (
+from alerts.retention_schedule import (
     COMPONENT,
     KIND,
     RETRY_AFTER_FAILURE_S,
     overdue_after_s,
     run_schedule,
 )
+from core.component_status import ComponentStatus, new_status
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 DAY_S = 24 * 3600.0

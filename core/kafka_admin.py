@@ -13,10 +13,10 @@ from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from ingest.record_limits import MAX_RAW_RECORD_BYTES
-from streams.topics import PipelineNames
-from tapwatch.errors import PermanentError, TransientError
-from tapwatch.settings import KafkaSettings
+from core.errors import PermanentError, TransientError
+from core.pipeline_names import PipelineNames
+from core.record_sizes import MAX_RAW_RECORD_BYTES
+from core.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def topic_specs(settings: KafkaSettings, names: PipelineNames) -> tuple[TopicSpe
     """Every topic tapwatch needs; posts and alerts scale with the partition setting."""
     scaled = settings.partitions
     return (
-        # Takes a whole response line (ingest.record_limits), not just Kafka's 1 MiB default.
+        # Takes a whole response line (core.record_sizes), not just Kafka's 1 MiB default.
         TopicSpec(names.raw_posts, scaled, {"max.message.bytes": str(MAX_RAW_RECORD_BYTES)}),
         TopicSpec(names.posts, scaled, {}),
         TopicSpec(names.posts_deadletter, 1, {}),

@@ -1,4 +1,4 @@
-from tapwatch.settings import ElasticsearchSettings, KafkaSettings
+from core.settings import ElasticsearchSettings, KafkaSettings
 
 
 class TestSettings:

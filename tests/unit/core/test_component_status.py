@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tapwatch.component_status import (
+from core.component_status import (
     MAX_ERROR_CHARS,
     InvalidStatusRecord,
     new_status,

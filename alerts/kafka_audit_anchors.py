@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from alerts.audit_anchor import Anchor, InvalidAnchor, anchor_from_json
-from streams.kafka_admin import ensure_topics
-from streams.topics import PipelineNames
-from tapwatch.compacted_topic import CompactedTopicWriter, read_compacted
-from tapwatch.settings import KafkaSettings
+from core.kafka_admin import ensure_topics
+from core.kafka_compacted_topic import CompactedTopicWriter, read_compacted
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,12 +10,12 @@ from typing import Any
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
+from core.errors import TransientError
+from core.pipeline_names import PipelineNames
+from core.settings import KafkaSettings
 from policy.model import DistrictData
 from policy.records import district_to_records
-from streams.reference_manifest import build_manifest, district_of_key, manifest_key
-from streams.topics import PipelineNames
-from tapwatch.errors import TransientError
-from tapwatch.settings import KafkaSettings
+from policy.reference_manifest import build_manifest, district_of_key, manifest_key
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from alerts.es_retention import PurgeReport
-from tapwatch.component_status import ComponentStatus, new_status
+from core.component_status import ComponentStatus, new_status
 
 log = logging.getLogger(__name__)
 

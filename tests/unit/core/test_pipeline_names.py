@@ -1,6 +1,6 @@
 import pytest
 
-from streams.topics import PipelineNames
+from core.pipeline_names import PipelineNames
 
 
 class TestPipelineNames:

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
-from tapwatch.errors import TransientError
-from tapwatch.settings import KafkaSettings
+from core.errors import TransientError
+from core.settings import KafkaSettings
 
 # How long one poll of the reader waits for records (ms).
 POLL_TIMEOUT_MS = 200

@@ -1,10 +1,10 @@
 import json
 
+from core.settings import KafkaSettings
+from policy.kafka_reference_cache import DistrictReferenceCache
 from policy.loader import load_district
 from policy.records import district_to_records
-from streams.kafka_reference_cache import DistrictReferenceCache
-from streams.reference_manifest import build_manifest, manifest_key
-from tapwatch.settings import KafkaSettings
+from policy.reference_manifest import build_manifest, manifest_key
 from tests.builders import SAMPLE_DISTRICT
 
 DISTRICT = "wilmington-209u"

@@ -6,12 +6,12 @@ import json
 from dataclasses import replace
 from typing import Any
 
+from core.settings import KafkaSettings
+from policy.kafka_reference_cache import DistrictReferenceCache
 from policy.loader import load_district
 from policy.model import DistrictData
 from policy.records import district_to_records
-from streams.kafka_reference_cache import DistrictReferenceCache
-from streams.reference_manifest import build_manifest, manifest_key
-from tapwatch.settings import KafkaSettings
+from policy.reference_manifest import build_manifest, manifest_key
 from tests.builders import SAMPLE_DISTRICT
 
 SAMPLE_ID = "wilmington-209u"
