@@ -47,7 +47,6 @@ from aiokafka.structs import OffsetAndMetadata
 
 from alerts.alert_codec import alert_from_json
 from alerts.mail.backoff import Backoff
-from alerts.mail.clock import Clock
 from alerts.mail.digest import OutgoingMail, due_mails
 from alerts.mail.errors import SmtpRejected, SmtpUnavailable
 from alerts.mail.item import OpsItem, mail_item
@@ -64,6 +63,7 @@ from alerts.mail.render import (
 )
 from alerts.mail.routing import plan_alert_mails
 from alerts.ops_alerts import OpsAlert
+from core.clock import Clock
 from core.component_status import ComponentStatus
 from core.errors import TransientError
 from core.pipeline_names import PipelineNames

@@ -8,11 +8,11 @@ import signal
 import sys
 from types import FrameType
 
-from alerts.mail.clock import SystemClock
 from alerts.mail.mailer import Mailer
 from alerts.mail.mailer_settings import MailerSettings
 from alerts.mail.ops_watch import OpsWatch
 from alerts.mail.smtp_sender import SmtpSender
+from core.clock import SystemClock
 from core.errors import TransientError
 from core.kafka_admin import ensure_topics
 from core.kafka_status_board import StatusBoardWriter

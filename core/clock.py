@@ -1,4 +1,4 @@
-"""The mailer's clock: the system's, or one a test sets (the digest test moves it forward)."""
+"""The one clock: the system's, or one a test sets and moves."""
 
 from __future__ import annotations
 
