@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import yaml
-
+from core.yaml_file import (
+    Node,
+    YamlSyntaxError,
+    YamlWalker,
+    compose_yaml,
+    is_null,
+    is_sequence,
+    line_of,
+)
 from policy.errors import InvalidValue
 from policy.model import (
     BuildingSettings,
@@ -21,7 +28,6 @@ from policy.values import parse_district_id, parse_email, parse_hhmm, parse_time
 
 DISTRICT_YAML = "district.yaml"
 
-_NULL_TAG = "tag:yaml.org,2002:null"
 _TOP_KEYS = (
     "id",
     "name",
@@ -37,8 +43,6 @@ _BUILDING_KEYS = ("school_day", "principal_emails")
 _NOTIFICATION_KEYS = ("it_emails", "digest_time", "student_names", "record_url")
 
 _T = TypeVar("_T")
-# PyYAML ships no type hints; its nodes are handled through these aliases.
-Node = Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,39 +56,27 @@ class YamlDistrict:
 def read_district_yaml(text: str, problems: Problems) -> YamlDistrict | None:
     """The settings, or None when any problem was found (all of them added to `problems`)."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        problems.add(DISTRICT_YAML, _error_line(exc, text), "(syntax)", _error_text(exc))
+        root = compose_yaml(text)
+    except YamlSyntaxError as exc:
+        problems.add(DISTRICT_YAML, exc.line, "(syntax)", exc.message)
         return None
     if root is None:
         problems.add(DISTRICT_YAML, 1, "(syntax)", "the file is empty")
         return None
-    return _Reader(problems).district(root)
+    reader = _Reader()
+    try:
+        return reader.district(root)
+    finally:
+        # Even when the walk ends in a surprise, what it found so far is reported.
+        for problem in reader.problems:
+            problems.add(DISTRICT_YAML, problem.line, problem.path, problem.message)
 
 
-def _error_line(exc: yaml.YAMLError, text: str) -> int:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if mark is not None:
-        return int(mark.line) + 1
-    position = getattr(exc, "position", None)
-    return text[: int(position)].count("\n") + 1 if position is not None else 1
+class _Reader(YamlWalker):
+    """Walks the composed node tree along district.yaml's schema."""
 
-
-def _error_text(exc: yaml.YAMLError) -> str:
-    problem = getattr(exc, "problem", None) or getattr(exc, "reason", None)
-    return f"not valid YAML: {problem or exc}"
-
-
-class _Reader:
-    """Walks the composed node tree along the schema; every check adds to `problems`."""
-
-    def __init__(self, problems: Problems) -> None:
-        self._problems = problems
-        self.ok = True
-
-    def fail(self, node: Node, path: str, message: str) -> None:
-        self._problems.add(DISTRICT_YAML, int(node.start_mark.line) + 1, path, message)
-        self.ok = False
+    def __init__(self) -> None:
+        super().__init__(root_label="(syntax)")
 
     def district(self, root: Node) -> YamlDistrict | None:
         top = self.mapping(root, "", _TOP_KEYS, _TOP_REQUIRED)
@@ -108,39 +100,13 @@ class _Reader:
         )
         return YamlDistrict(settings, lines)
 
-    def mapping(
-        self, node: Node, path: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
-    ) -> dict[str, Node] | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, path or "(syntax)", "expected a mapping of keys")
-            return None
-        found: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            where = f"{path}.{key}" if path else key
-            if allowed and key not in allowed:
-                self.fail(key_node, where, f"unknown key (expected one of {', '.join(allowed)})")
-            elif key in found:
-                self.fail(key_node, where, "key appears twice")
-            else:
-                found[key] = value_node
-        for key in required:
-            if key not in found:
-                self.fail(node, f"{path}.{key}" if path else key, "required key is missing")
-        return found
-
     def parse(self, node: Node | None, path: str, parser: Callable[[str], _T]) -> _T | None:
         """A required scalar through `parser`; a missing node was reported by `mapping`."""
-        if node is None:
-            return None
-        if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, path, "expected a single value")
-            return None
-        if node.tag == _NULL_TAG or not str(node.value).strip():
-            self.fail(node, path, "is empty")
+        text = self.scalar(node, path)
+        if text is None:
             return None
         try:
-            return parser(str(node.value).strip())
+            return parser(text)
         except InvalidValue as exc:
             self.fail(node, path, exc.reason)
             return None
@@ -150,9 +116,9 @@ class _Reader:
     ) -> tuple[_T, ...] | None:
         if node is None:
             return None
-        if isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG:
+        if is_null(node):
             return ()
-        if not isinstance(node, yaml.SequenceNode):
+        if not is_sequence(node):
             self.fail(node, path, "expected a list")
             return None
         items = [self.parse(item, f"{path}[{i}]", parser) for i, item in enumerate(node.value)]
@@ -175,7 +141,7 @@ class _Reader:
         return SchoolDay(start, end)
 
     def notifications(self, node: Node | None) -> NotificationSettings | None:
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
+        if node is None or is_null(node):
             return NotificationSettings()
         keys = self.mapping(node, "notifications", _NOTIFICATION_KEYS)
         if keys is None:
@@ -209,14 +175,14 @@ class _Reader:
     def buildings(self, node: Node | None) -> tuple[dict[str, BuildingSettings], dict[str, int]]:
         settings: dict[str, BuildingSettings] = {}
         lines: dict[str, int] = {}
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
+        if node is None or is_null(node):
             return settings, lines
         entries = self.mapping(node, "buildings", ())
         if entries:
-            lines = {str(key.value): int(key.start_mark.line) + 1 for key, _ in node.value}
+            lines = {str(key.value): line_of(key) for key, _ in node.value}
         for building_id, value in (entries or {}).items():
             path = f"buildings.{building_id}"
-            if isinstance(value, yaml.ScalarNode) and value.tag == _NULL_TAG:
+            if is_null(value):
                 settings[building_id] = BuildingSettings()
                 continue
             keys = self.mapping(value, path, _BUILDING_KEYS)

@@ -41,10 +41,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
 
-import yaml
-
+from core.yaml_file import (
+    Node,
+    YamlProblem,
+    YamlSyntaxError,
+    YamlWalker,
+    compose_yaml,
+    is_null,
+    is_sequence,
+    line_of,
+)
 from ingest.connectors.errors import ConnectorConfigError
 
 CONNECTORS_YAML = "connectors.yaml"
@@ -62,15 +69,11 @@ MIN_POLL_INTERVAL_S = 0.1
 _TIMING_KEYS = ("poll_interval", "max_interval", "known_items_days", "known_items_max")
 _PLATFORM_KEYS = ("base_url", "credentials", "accounts", *_TIMING_KEYS)
 _ACCOUNT_COMMON_KEYS = ("account_id", "endpoints", "credentials", "base_url", *_TIMING_KEYS)
-_NULL_TAG = "tag:yaml.org,2002:null"
 _PLATFORM_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d)?")
 _UNIT_S = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
-
-# PyYAML ships no type hints; composed nodes are handled through this alias.
-Node = Any
 
 
 class ConnectorsFileError(ConnectorConfigError):
@@ -149,18 +152,19 @@ def parse_connectors_yaml(text: str) -> ConnectorsConfig:
     """Parse the file's text; ConnectorsFileError lists every problem found."""
     reader = _Reader()
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = int(mark.line) + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or exc
+        root = compose_yaml(text)
+    except YamlSyntaxError as exc:
         raise ConnectorsFileError(
-            (f"{CONNECTORS_YAML}:{line}: (syntax): not valid YAML: {problem}",)
+            (f"{CONNECTORS_YAML}:{exc.line}: (syntax): {exc.message}",)
         ) from None
     config = ConnectorsConfig() if root is None else reader.read(root)
     if reader.problems:
-        raise ConnectorsFileError(tuple(reader.problems))
+        raise ConnectorsFileError(tuple(_problem_text(problem) for problem in reader.problems))
     return config
+
+
+def _problem_text(problem: YamlProblem) -> str:
+    return f"{CONNECTORS_YAML}:{problem.line}: {problem.path}: {problem.message}"
 
 
 def parse_duration(text: str) -> float:
@@ -171,18 +175,14 @@ def parse_duration(text: str) -> float:
     return float(match.group(1)) * _UNIT_S[match.group(2) or "s"]
 
 
-class _Reader:
-    """Walks the composed YAML along the schema, collecting every problem."""
+class _Reader(YamlWalker):
+    """Walks the composed YAML along connectors.yaml's schema, collecting every problem."""
 
     def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, node: Node, path: str, message: str) -> None:
-        line = int(node.start_mark.line) + 1
-        self.problems.append(f"{CONNECTORS_YAML}:{line}: {path}: {message}")
+        super().__init__(root_label="(file)")
 
     def read(self, root: Node) -> ConnectorsConfig:
-        top = self.mapping(root, "(file)")
+        top = self.mapping(root, "")
         if top is None:
             return ConnectorsConfig()
         timing = Timing()
@@ -199,9 +199,10 @@ class _Reader:
         for account in accounts:
             key = (account.platform, account.account_id)
             if key in seen:
-                self.problems.append(
-                    f"{account.where}: {account.platform}.accounts: account "
-                    f"{account.account_id} is listed twice (first on line {seen[key]})"
+                self.fail_at(
+                    account.line,
+                    f"{account.platform}.accounts",
+                    f"account {account.account_id} is listed twice (first on line {seen[key]})",
                 )
             seen.setdefault(key, account.line)
         return ConnectorsConfig(tuple(accounts))
@@ -216,7 +217,7 @@ class _Reader:
         accounts_node = keys.get("accounts")
         if accounts_node is None:
             return []
-        if not isinstance(accounts_node, yaml.SequenceNode):
+        if not is_sequence(accounts_node):
             self.fail(accounts_node, f"{platform}.accounts", "expected a list of accounts")
             return []
         accounts = []
@@ -264,40 +265,8 @@ class _Reader:
             base_url=own_url or base_url,
             credentials={**credentials, **own_credentials},
             options=options,
-            line=int(node.start_mark.line) + 1,
+            line=line_of(node),
         )
-
-    def mapping(
-        self, node: Node, path: str, allowed: tuple[str, ...] = (), required: tuple[str, ...] = ()
-    ) -> dict[str, Node] | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, path, "expected a mapping of keys")
-            return None
-        found: dict[str, Node] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            where = f"{path}.{key}" if path != "(file)" else key
-            if allowed and key not in allowed:
-                self.fail(key_node, where, f"unknown key (expected one of {', '.join(allowed)})")
-            elif key in found:
-                self.fail(key_node, where, "key appears twice")
-            else:
-                found[key] = value_node
-        for key in required:
-            if key not in found:
-                self.fail(node, f"{path}.{key}", "required key is missing")
-        return found
-
-    def scalar(self, node: Node | None, path: str) -> str | None:
-        if node is None:
-            return None
-        if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, path, "expected a single value")
-            return None
-        if node.tag == _NULL_TAG or not str(node.value).strip():
-            self.fail(node, path, "is empty")
-            return None
-        return str(node.value).strip()
 
     def timing(self, keys: Mapping[str, Node], path: str, inherited: Timing) -> Timing:
         timing = inherited
@@ -334,7 +303,7 @@ class _Reader:
     def endpoints(self, node: Node | None, path: str) -> tuple[str, ...] | None:
         if node is None:
             return None
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
+        if not is_sequence(node) or not node.value:
             self.fail(node, path, "expected a non-empty list of endpoint names")
             return None
         names = [self.scalar(item, f"{path}[{i}]") for i, item in enumerate(node.value)]
@@ -352,7 +321,7 @@ class _Reader:
         return text.rstrip("/")
 
     def credentials(self, node: Node | None, path: str) -> dict[str, str]:
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
+        if node is None or is_null(node):
             return {}
         keys = self.mapping(node, path)
         names: dict[str, str] = {}

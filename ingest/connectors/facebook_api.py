@@ -10,16 +10,11 @@ yielded wrapped in its post (conversation), `{"data": [{...post, "comments": {"d
 [...]}}]}`, the shape `ingest.facebook` reads from a feed response; the post itself
 comes again in it and the runner drops it as a duplicate.
 
-Cursor (every value a string):
-- between polls, `since`: unix seconds. A poll reads posts created since
-  `min(since, now - reread window)`: the re-read window brings back recent posts to
-  notice edits (a new `updated_time` and text is a new version) and deletions;
-  `since` covers a connector that was stopped for longer than the window.
-- within a poll, also `poll_started` and `poll_floor` (unix seconds), `page` (the
-  pagination parameters of the list page being read, url-encoded) and, while a
-  post's comments (a conversation's messages) are being paged, `item` and
-  `item_page`. A poll resumed from such a cursor re-reads that list page, skips what
-  it yielded before, and goes on.
+Cursor (`ingest.connectors.facebook_poll`): a poll reads posts created since
+`min(since, now - reread window)`: the re-read window brings back recent posts to
+notice edits (a new `updated_time` and text is a new version) and deletions; `since`
+covers a connector that was stopped for longer than the window. A poll resumed from
+a mid-poll cursor re-reads that list page, skips what it yielded before, and goes on.
 
 Deletions: the feed's last page of a poll carries `complete_window` and the ids of
 every post created in the re-read window and all their comments and replies, with
@@ -34,23 +29,30 @@ The inbox reports no window: Graph does not show deleted messages.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from pydantic import SecretStr
 
-from ingest.connectors.errors import ConnectorConfigError, FetchFailed
+from ingest.connectors.errors import ConnectorConfigError
 from ingest.connectors.facebook_graph_client import (
     GRAPH_URL,
     GRAPH_VERSION,
     GraphClient,
-    decode_params,
-    encode_params,
     next_page_params,
 )
+from ingest.connectors.facebook_items import (
+    child_ids,
+    graph_time,
+    ids_within,
+    list_data,
+    older,
+    path_id,
+    resume_pending,
+    without,
+)
+from ingest.connectors.facebook_poll import GraphPoll
 from ingest.connectors.source import Clock, Cursor, FetchedPage, thread_window_page
 
 PLATFORM = "facebook"
@@ -61,9 +63,6 @@ LIST_PAGE_SIZE = 25
 EDGE_PAGE_SIZE = 100
 # How far back every feed poll re-reads, for edits and deletions (days).
 DEFAULT_REREAD_DAYS = 7
-# Taken off a poll's start time before it becomes the next `since`: posts and messages
-# written while a poll runs, with clocks a little apart, are read again (seconds).
-WATERMARK_SKEW_S = 300
 
 POST_FIELDS = "id,message,created_time,updated_time,from,permalink_url,message_tags"
 COMMENT_FIELDS = "id,message,created_time,from,parent{id,from},permalink_url,message_tags"
@@ -75,61 +74,6 @@ FEED_FIELDS = (
 CONVERSATION_FIELDS = (
     f"id,updated_time,participants,messages.limit({EDGE_PAGE_SIZE}){{{MESSAGE_FIELDS}}}"
 )
-
-# Ids that may go into a request path: Graph object ids ("123_456") and conversation ids ("t_...").
-_PATH_ID = re.compile(r"[A-Za-z0-9_.:-]{1,200}")
-_GRAPH_TIME = "%Y-%m-%dT%H:%M:%S%z"
-
-
-@dataclass(frozen=True, slots=True)
-class _Poll:
-    """Where one poll stands: read from the stored cursor when the poll starts."""
-
-    since: int | None  # the stored watermark (unix seconds), None before the first poll
-    started: int  # when the poll started (unix seconds)
-    floor: int  # the oldest creation or update time the poll reads (unix seconds)
-    page: dict[str, str] = field(default_factory=dict)
-    item: str | None = None
-    item_page: dict[str, str] = field(default_factory=dict)
-    resumed: bool = False
-
-    @classmethod
-    def from_cursor(cls, cursor: Cursor, now: int, reread_s: int) -> _Poll:
-        since = _int(cursor.get("since"))
-        started, floor = _int(cursor.get("poll_started")), _int(cursor.get("poll_floor"))
-        if started is not None and floor is not None:
-            return cls(
-                since=since,
-                started=started,
-                floor=floor,
-                page=decode_params(cursor.get("page")),
-                item=cursor.get("item") or None,
-                item_page=decode_params(cursor.get("item_page")),
-                resumed=True,
-            )
-        floor = now - reread_s if since is None else min(since, now - reread_s)
-        return cls(since=since, started=now, floor=floor)
-
-    def at(
-        self,
-        page: Mapping[str, str],
-        item: str | None = None,
-        item_page: Mapping[str, str] | None = None,
-    ) -> dict[str, str]:
-        """The cursor for resuming this poll at `page` (and at `item`'s `item_page`)."""
-        cursor = {"poll_started": str(self.started), "poll_floor": str(self.floor)}
-        if self.since is not None:
-            cursor["since"] = str(self.since)
-        if page:
-            cursor["page"] = encode_params(page)
-        if item is not None:
-            cursor["item"] = item
-            cursor["item_page"] = encode_params(item_page)
-        return cursor
-
-    def end(self) -> dict[str, str]:
-        """The cursor after the poll's last page: where the next poll starts."""
-        return {"since": str(self.started - WATERMARK_SKEW_S)}
 
 
 class _GraphEdgeEndpoint:
@@ -166,28 +110,28 @@ class _GraphEdgeEndpoint:
 
     # The hooks each endpoint fills in.
 
-    def _list_params(self, poll: _Poll) -> dict[str, str]:
+    def _list_params(self, poll: GraphPoll) -> dict[str, str]:
         raise NotImplementedError
 
     def _child_params(self) -> dict[str, str]:
         raise NotImplementedError
 
-    def _ends_list(self, items: list[object], poll: _Poll) -> bool:
+    def _ends_list(self, items: list[object], poll: GraphPoll) -> bool:
         """Whether this list page reaches back past the poll's floor (no need for more)."""
         return False
 
-    def _follows(self, item: Mapping[str, object], poll: _Poll) -> bool:
+    def _follows(self, item: Mapping[str, object], poll: GraphPoll) -> bool:
         """Whether the item's further children are worth fetching."""
         return True
 
-    def _ends_children(self, children: list[object], poll: _Poll) -> bool:
+    def _ends_children(self, children: list[object], poll: GraphPoll) -> bool:
         return False
 
     def _in_window(self, item: Mapping[str, object], window_start: int) -> bool:
         return False
 
     async def pages(self, client: httpx.AsyncClient, cursor: Cursor) -> AsyncIterator[FetchedPage]:
-        poll = _Poll.from_cursor(cursor, int(self._now().timestamp()), self._reread_s)
+        poll = GraphPoll.from_cursor(cursor, int(self._now().timestamp()), self._reread_s)
         window_start = poll.started - self._reread_s
         window: set[str] = set()
         end = poll.end()
@@ -198,7 +142,7 @@ class _GraphEdgeEndpoint:
             body = await self._graph.get(
                 client, f"{self._page_id}/{self._list_edge}", params, self._what
             )
-            items = _data(body, self._what)
+            items = list_data(body, self._what)
             next_page = None if self._ends_list(items, poll) else next_page_params(body)
             after_list = end if next_page is None else poll.at(next_page)
             pending: list[tuple[Mapping[str, object], dict[str, str]]] = []
@@ -206,22 +150,22 @@ class _GraphEdgeEndpoint:
                 if not isinstance(item, dict):
                     continue
                 if self._in_window(item, window_start):
-                    window.update(_ids_within(item, self._child_edge))
+                    window.update(ids_within(item, self._child_edge))
                 more = next_page_params(item.get(self._child_edge))
-                if more is not None and _path_id(item) and self._follows(item, poll):
+                if more is not None and path_id(item) and self._follows(item, poll):
                     pending.append((item, more))
             if resume_item is not None:
-                pending = _resume(pending, resume_item, resume_page)
+                pending = resume_pending(pending, resume_item, resume_page)
                 resume_item = None
                 if not pending:
                     yield self._page((), after_list, end, window, poll)
             else:
                 first = (
-                    poll.at(page, _path_id(pending[0][0]), pending[0][1]) if pending else after_list
+                    poll.at(page, path_id(pending[0][0]), pending[0][1]) if pending else after_list
                 )
                 yield self._page((body,), first, end, window, poll)
             for index, (item, more) in enumerate(pending):
-                item_id = _path_id(item)
+                item_id = path_id(item)
                 assert item_id is not None
                 in_window = self._in_window(item, window_start)
                 child_page: dict[str, str] | None = more
@@ -232,9 +176,11 @@ class _GraphEdgeEndpoint:
                         {**self._child_params(), **child_page},
                         f"{self._what} {self._child_edge} of {item_id}",
                     )
-                    children = _data(child_body, f"{self._what} {self._child_edge} of {item_id}")
+                    children = list_data(
+                        child_body, f"{self._what} {self._child_edge} of {item_id}"
+                    )
                     if in_window:
-                        window.update(_child_ids(children))
+                        window.update(child_ids(children))
                     child_page = (
                         None
                         if self._ends_children(children, poll)
@@ -244,13 +190,13 @@ class _GraphEdgeEndpoint:
                         after = poll.at(page, item_id, child_page)
                     elif index + 1 < len(pending):
                         following, following_page = pending[index + 1]
-                        after = poll.at(page, _path_id(following), following_page)
+                        after = poll.at(page, path_id(following), following_page)
                     else:
                         after = after_list
                     wrapped = {
                         "data": [
                             {
-                                **_without(item, self._child_edge),
+                                **without(item, self._child_edge),
                                 self._child_edge: {"data": children},
                             }
                         ]
@@ -266,7 +212,7 @@ class _GraphEdgeEndpoint:
         cursor: dict[str, str],
         end: dict[str, str],
         window: set[str],
-        poll: _Poll,
+        poll: GraphPoll,
     ) -> FetchedPage:
         last = cursor is end
         return thread_window_page(
@@ -287,7 +233,7 @@ class FacebookFeed(_GraphEdgeEndpoint):
     _child_edge = "comments"
     _detects_deletions = True
 
-    def _list_params(self, poll: _Poll) -> dict[str, str]:
+    def _list_params(self, poll: GraphPoll) -> dict[str, str]:
         return {"fields": FEED_FIELDS, "limit": str(LIST_PAGE_SIZE), "since": str(poll.floor)}
 
     def _child_params(self) -> dict[str, str]:
@@ -299,7 +245,7 @@ class FacebookFeed(_GraphEdgeEndpoint):
         }
 
     def _in_window(self, item: Mapping[str, object], window_start: int) -> bool:
-        created = _graph_time(item.get("created_time"))
+        created = graph_time(item.get("created_time"))
         return created is not None and created >= window_start
 
 
@@ -314,20 +260,20 @@ class FacebookConversations(_GraphEdgeEndpoint):
     _list_edge = "conversations"
     _child_edge = "messages"
 
-    def _list_params(self, poll: _Poll) -> dict[str, str]:
+    def _list_params(self, poll: GraphPoll) -> dict[str, str]:
         return {"fields": CONVERSATION_FIELDS, "limit": str(LIST_PAGE_SIZE)}
 
     def _child_params(self) -> dict[str, str]:
         return {"fields": MESSAGE_FIELDS, "limit": str(EDGE_PAGE_SIZE)}
 
-    def _ends_list(self, items: list[object], poll: _Poll) -> bool:
-        return any(_older(item, "updated_time", poll.floor) for item in items)
+    def _ends_list(self, items: list[object], poll: GraphPoll) -> bool:
+        return any(older(item, "updated_time", poll.floor) for item in items)
 
-    def _follows(self, item: Mapping[str, object], poll: _Poll) -> bool:
-        return not _older(item, "updated_time", poll.floor)
+    def _follows(self, item: Mapping[str, object], poll: GraphPoll) -> bool:
+        return not older(item, "updated_time", poll.floor)
 
-    def _ends_children(self, children: list[object], poll: _Poll) -> bool:
-        return any(_older(child, "created_time", poll.floor) for child in children)
+    def _ends_children(self, children: list[object], poll: GraphPoll) -> bool:
+        return any(older(child, "created_time", poll.floor) for child in children)
 
 
 def facebook_page_endpoints(
@@ -351,78 +297,3 @@ def facebook_page_endpoints(
         FacebookFeed(page_id, graph, now, reread=reread),
         FacebookConversations(page_id, graph, now, reread=reread),
     )
-
-
-def _data(body: Mapping[str, object], what: str) -> list[object]:
-    data = body.get("data")
-    if not isinstance(data, list):
-        raise FetchFailed(f"{what}: Graph API response has no 'data' list")
-    return data
-
-
-def _resume(
-    pending: list[tuple[Mapping[str, object], dict[str, str]]], item: str, item_page: dict[str, str]
-) -> list[tuple[Mapping[str, object], dict[str, str]]]:
-    """The overflow still to read after a restart at `item`'s `item_page`.
-
-    An item that is gone since (deleted) leaves every overflow of the page to read again:
-    duplicates are dropped by the runner, losses would not be.
-    """
-    for index, (candidate, _) in enumerate(pending):
-        if _path_id(candidate) == item:
-            return [(candidate, item_page or pending[index][1]), *pending[index + 1 :]]
-    return pending
-
-
-def _ids_within(item: Mapping[str, object], child_edge: str) -> set[str]:
-    """The item's id and those of its children nested in the response."""
-    found: set[str] = set()
-    item_id = item.get("id")
-    if isinstance(item_id, str):
-        found.add(item_id)
-    edge = item.get(child_edge)
-    children = edge.get("data") if isinstance(edge, dict) else None
-    if isinstance(children, list):
-        for child in children:
-            if isinstance(child, dict):
-                found.update(_ids_within(child, child_edge))
-    return found
-
-
-def _child_ids(children: list[object]) -> set[str]:
-    return {
-        child["id"]
-        for child in children
-        if isinstance(child, dict) and isinstance(child.get("id"), str)
-    }
-
-
-def _without(item: Mapping[str, object], key: str) -> dict[str, object]:
-    return {name: value for name, value in item.items() if name != key}
-
-
-def _path_id(item: Mapping[str, object]) -> str | None:
-    item_id = item.get("id")
-    return item_id if isinstance(item_id, str) and _PATH_ID.fullmatch(item_id) else None
-
-
-def _graph_time(value: object) -> int | None:
-    """Unix seconds of a Graph time ("2024-05-01T12:00:00+0000"); None when unreadable."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return int(datetime.strptime(value, _GRAPH_TIME).timestamp())
-    except ValueError:
-        return None
-
-
-def _older(item: object, key: str, floor: int) -> bool:
-    moment = _graph_time(item.get(key)) if isinstance(item, dict) else None
-    return moment is not None and moment < floor
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None

@@ -12,11 +12,11 @@ import pytest
 
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed, RateLimited
 from ingest.connectors.facebook_api import (
-    WATERMARK_SKEW_S,
     FacebookConversations,
     FacebookFeed,
     facebook_page_endpoints,
 )
+from ingest.connectors.facebook_poll import WATERMARK_SKEW_S
 from ingest.connectors.source import Cursor, Endpoint, FetchedPage
 from ingest.facebook import parse_facebook_response
 from tests.fake_platforms.facebook_graph import PAGE_TOKEN, VERSION, FakeGraph, graph_error
