@@ -17,7 +17,7 @@ from alerts.incident_query import IncidentFilter
 from alerts.legal_holds import LegalHolds
 from alerts.review import ReviewAction
 from alerts.review_writes import ReviewWriter
-from core.clock import Clock, SystemClock
+from core.clock import Clock
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings
 
@@ -27,21 +27,18 @@ __all__ = ["IncidentStore", "LocatedAlert", "Page"]
 class IncidentStore:
     """The alerts, posts and audit indices of one pipeline (namespace)."""
 
-    def __init__(
-        self, client: Elasticsearch, names: PipelineNames, clock: Clock | None = None
-    ) -> None:
+    def __init__(self, client: Elasticsearch, names: PipelineNames, clock: Clock) -> None:
         self.client = client
         self.names = names
+        self.clock = clock
         self._queries = IncidentQueries(client, names)
         self._chain = AuditChainStore(client, names)
         holds = LegalHolds(client, self._queries.alerts_pattern, self._queries.posts_pattern)
-        self._writer = ReviewWriter(
-            client, names, self._queries, self._chain, holds, clock or SystemClock()
-        )
+        self._writer = ReviewWriter(client, names, self._queries, self._chain, holds, clock)
 
     @classmethod
     def from_settings(
-        cls, settings: ElasticsearchSettings, names: PipelineNames, clock: Clock | None = None
+        cls, settings: ElasticsearchSettings, names: PipelineNames, clock: Clock
     ) -> IncidentStore:
         client = Elasticsearch(**settings.client_options())  # type: ignore[arg-type]
         return cls(client, names, clock)
