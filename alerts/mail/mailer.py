@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from aiokafka import TopicPartition
+from aiokafka.errors import KafkaError
 
 from alerts.mail.backoff import Backoff
 from alerts.mail.digest import OutgoingMail
@@ -103,7 +104,7 @@ class Mailer:
         self._feed = AlertFeed(kafka, names)
         self._planner = MailPlanner()
         self._delivery = SmtpDelivery(sender, self._config.backoff)
-        self._ops = OpsCheck(ops, self._config.ops_interval_s, self._cache)
+        self._ops = OpsCheck(ops, self._config.ops_interval_s)
         self._health = MailerHealth(
             clock.now(), self._config.max_interval_s, self._config.status_interval_s
         )
@@ -232,10 +233,22 @@ class Mailer:
 
     async def _check_ops(self) -> None:
         now = self._clock.now()
-        found = await self._ops.overdue(now)
-        if found is not None:
-            overdue, contexts = found
-            await self._queue(self._planner.plan_ops(overdue, contexts, now), "mail.ops_queued")
+        overdue = await self._ops.overdue(now)
+        if overdue is None:
+            return
+        # Every loaded district, not only those whose alerts the mailer has seen: a
+        # district's connector may stall before it raised a single alert.
+        try:
+            await self._cache.refresh()
+        except KafkaError as exc:
+            # The districts loaded so far still get their mails; the next check catches up.
+            log.warning("mail.reference_refresh_failed reason=%s", str(exc)[:200])
+        contexts = {
+            district: context
+            for district in self._cache.districts()
+            if (context := self._cache.context(district)) is not None
+        }
+        await self._queue(self._planner.plan_ops(overdue, contexts, now), "mail.ops_queued")
 
     def _details(self) -> dict[str, int | float | str]:
         return status_details(

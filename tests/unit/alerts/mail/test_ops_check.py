@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 from alerts.mail.ops_check import OpsCheck
 from alerts.ops_alerts import OpsAlert
 from core.errors import TransientError
-from policy.context import DistrictContext
-from tests.unit.alerts.mail.mail_builders import NOW, context_with
+from tests.unit.alerts.mail.mail_builders import NOW
 
 ALERT = OpsAlert("o1", "mailer", "mailer", None, NOW, None, "SMTP down", 4, NOW)
 
@@ -26,32 +25,15 @@ class Source:
         return [ALERT]
 
 
-class Districts:
-    def __init__(self) -> None:
-        self._contexts = {"wilmington-209u": context_with()}
-
-    async def refresh(self) -> None:
-        return None
-
-    def districts(self) -> tuple[str, ...]:
-        return (*self._contexts, "not-built-yet")
-
-    def context(self, district_id: str) -> DistrictContext | None:
-        return self._contexts.get(district_id)
-
-
 class TestOpsCheck:
-    def test_a_check_returns_overdue_and_every_built_district(self) -> None:
-        """The overdue list comes with the contexts of the loaded districts only."""
-        found = asyncio.run(OpsCheck(Source(), 60, Districts()).overdue(NOW))
-        assert found is not None
-        assert found[0] == [ALERT]
-        assert list(found[1]) == ["wilmington-209u"]
+    def test_a_due_check_returns_the_sources_overdue_list(self) -> None:
+        """The first check runs at once and returns what the source found."""
+        assert asyncio.run(OpsCheck(Source(), 60).overdue(NOW)) == [ALERT]
 
     def test_no_second_check_inside_the_interval(self) -> None:
         """A check 59 s after the last is skipped; at 60 s it runs again."""
         source = Source()
-        check = OpsCheck(source, 60, Districts())
+        check = OpsCheck(source, 60)
 
         async def three() -> None:
             await check.overdue(NOW)
@@ -64,11 +46,11 @@ class TestOpsCheck:
     def test_a_failing_source_is_skipped_until_the_next_interval(self) -> None:
         """A transient failure gives nothing now and waits a whole interval to retry."""
         source = Source(fail=True)
-        check = OpsCheck(source, 60, Districts())
+        check = OpsCheck(source, 60)
         assert asyncio.run(check.overdue(NOW)) is None
         assert asyncio.run(check.overdue(NOW + timedelta(seconds=1))) is None
         assert source.calls == 1
 
     def test_without_a_source_nothing_is_checked(self) -> None:
         """A mailer run without ops watch never reports overdue components."""
-        assert asyncio.run(OpsCheck(None, 60, Districts()).overdue(NOW)) is None
+        assert asyncio.run(OpsCheck(None, 60).overdue(NOW)) is None
