@@ -6,7 +6,7 @@ JSON of every field of the entry except `hash` itself (so `prev_hash` is covered
 The alert document records how far its chain goes (`audit_seq`, `audit_head_hash`),
 so removing the newest entries is noticed as well as changing or removing any other.
 
-Pure: no Elasticsearch here; `alerts/incident_store.py` stores and reads entries.
+Pure: no Elasticsearch here; `alerts/audit_chain_store.py` stores and reads entries.
 """
 
 from __future__ import annotations

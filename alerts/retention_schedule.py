@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from alerts.es_retention import PurgeReport
+from core.clock import Clock
 from core.component_status import ComponentStatus, new_status
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def run_schedule(
     publish: Callable[[ComponentStatus], None],
     interval_s: float,
     stop: threading.Event,
-    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    clock: Clock,
 ) -> ComponentStatus:
     """Purge, publish, wait; until `stop` is set. Returns the last status.
 
@@ -60,7 +61,7 @@ def run_schedule(
     board, the publish's to the log (the board lives in Kafka, which may be the
     trouble).
     """
-    status = new_status(COMPONENT, KIND, clock(), max_interval_s=overdue_after_s(interval_s))
+    status = new_status(COMPONENT, KIND, clock.now(), max_interval_s=overdue_after_s(interval_s))
     while not stop.is_set():
         outcome: PurgeReport | str
         wait_s = interval_s
@@ -77,7 +78,7 @@ def run_schedule(
                 outcome.kept_for_alerts,
                 outcome.cutoff.isoformat(),
             )
-        status = round_status(status, clock(), outcome)
+        status = round_status(status, clock.now(), outcome)
         try:
             publish(status)
         except Exception as exc:  # the status board is best effort; the purge is done

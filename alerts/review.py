@@ -2,7 +2,7 @@
 
 Pure: an action and the alert's current document go in, the field changes come out
 (`{field: {"from": old, "to": new}}`), or ReviewRefused says why not. Nothing here
-reads or writes Elasticsearch (`alerts/incident_store.py` does).
+reads or writes Elasticsearch (`alerts/review_writes.py` does).
 """
 
 from __future__ import annotations

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from core.clock import Clock
 from core.errors import TransientError
 from core.pipeline_names import PipelineNames
 from core.record_sizes import MAX_RAW_RECORD_BYTES, MAX_RECORD_BYTES, MAX_REQUEST_BYTES
@@ -41,8 +41,9 @@ class PublishedOffsets:
 class PostPublisher:
     """One idempotent producer (acks=all) for a whole ingest run."""
 
-    def __init__(self, settings: KafkaSettings, names: PipelineNames) -> None:
+    def __init__(self, settings: KafkaSettings, names: PipelineNames, clock: Clock) -> None:
         self._names = names
+        self._clock = clock
         try:
             self._producer = KafkaProducer(
                 acks="all",
@@ -65,7 +66,7 @@ class PostPublisher:
             "district_id": district_id,
             "platform": platform,
             "source": source,
-            "received_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+            "received_at": self._clock.now().isoformat().replace("+00:00", "Z"),
             "response": raw_text,
         }
         key = f"{district_id}:{platform}".encode()
@@ -90,7 +91,7 @@ class PostPublisher:
         return refused
 
     def publish_dead_letter(self, letter: DeadLetter) -> None:
-        self._send(self._names.posts_deadletter, letter.key, letter.to_json(datetime.now(UTC)))
+        self._send(self._names.posts_deadletter, letter.key, letter.to_json(self._clock.now()))
 
     def flush(self) -> PublishedOffsets:
         """Wait until Kafka acknowledged every record sent so far; raise if any failed."""

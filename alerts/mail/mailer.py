@@ -1,5 +1,10 @@
 """The mailer loop: alerts topic -> outbox topic -> SMTP -> sent markers.
 
+Each job has its own module: `kafka_alert_feed` reads the alerts, `planner` turns
+them into outbox entries and due mails, `outbox_store` writes the outbox,
+`smtp_delivery` sends and backs off, `ops_check` looks for overdue components and
+`status_reporter` publishes the health. This loop wires them together.
+
 One round, repeated until stopped:
   1. read a batch of alerts (consumer group `names.mailer_group_id`);
   2. turn each into pending outbox entries (routing: the building's principals only);
@@ -35,60 +40,30 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.message import EmailMessage
-from typing import Protocol
 
-from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
-from aiokafka.structs import OffsetAndMetadata
 
-from alerts.alert_codec import alert_from_json
 from alerts.mail.backoff import Backoff
-from alerts.mail.digest import OutgoingMail, due_mails
-from alerts.mail.errors import SmtpRejected, SmtpUnavailable
-from alerts.mail.item import OpsItem, mail_item
-from alerts.mail.mailer_status import MailerHealth
-from alerts.mail.ops_mail import plan_ops_mails
-from alerts.mail.outbox import Mode, OutboxEntry, OutboxState
-from alerts.mail.outbox_store import OutboxWriter, load_outbox
-from alerts.mail.render import (
-    RenderedMail,
-    build_message,
-    render_alert_mail,
-    render_digest,
-    render_ops_mail,
-)
-from alerts.mail.routing import plan_alert_mails
-from alerts.ops_alerts import OpsAlert
+from alerts.mail.digest import OutgoingMail
+from alerts.mail.kafka_alert_feed import AlertFeed, Batch
+from alerts.mail.mailer_status import MailerHealth, status_details
+from alerts.mail.ops_check import OpsCheck, OpsSource
+from alerts.mail.outbox import OutboxEntry, OutboxState
+from alerts.mail.outbox_store import FinalStates, OutboxWriter, load_outbox
+from alerts.mail.planner import DistrictNotLoaded, MailPlanner
+from alerts.mail.smtp_delivery import MailSender, Outcome, SmtpDelivery
+from alerts.mail.status_reporter import StatusPublisher, StatusReporter
 from core.clock import Clock
-from core.component_status import ComponentStatus
 from core.errors import TransientError
 from core.pipeline_names import PipelineNames
-from core.settings import KafkaSettings, aiokafka_options
+from core.settings import KafkaSettings
 from policy.context import DistrictContext
 from policy.kafka_reference_cache import DistrictReferenceCache
 
 log = logging.getLogger(__name__)
-
-
-class MailSender(Protocol):
-    @property
-    def sender(self) -> str: ...
-
-    def send(self, message: EmailMessage, recipient: str) -> None:
-        """Blocking; raises SmtpUnavailable or SmtpRejected."""
-        ...
-
-
-class StatusPublisher(Protocol):
-    def publish(self, *statuses: ComponentStatus) -> None: ...
-
-
-class OpsSource(Protocol):
-    async def overdue(self, now: datetime) -> list[OpsAlert]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,37 +96,30 @@ class Mailer:
     ) -> None:
         self._kafka = kafka
         self._names = names
-        self._sender = sender
         self._clock = clock
-        self._status_writer = status
-        self._ops = ops
         self._config = config or MailerConfig()
         self._cache = DistrictReferenceCache(kafka, names.district_reference)
         self._writer = OutboxWriter(kafka, names.mail_outbox)
-        self._outbox = OutboxState()
-        self._consumer: AIOKafkaConsumer | None = None
-        self._alert_partitions = 0
-        # Sent markers the relay accepted but Kafka has not acknowledged yet.
-        self._unflushed: list[OutboxEntry] = []
-        self._relay_failures = 0
-        self._relay_retry_at: datetime | None = None
-        self._mail_failures: dict[str, tuple[int, datetime]] = {}
-        self._unroutable = 0
+        self._final_states = FinalStates(self._writer)
+        self._feed = AlertFeed(kafka, names)
+        self._planner = MailPlanner()
+        self._delivery = SmtpDelivery(sender, self._config.backoff)
+        self._ops = OpsCheck(ops, self._config.ops_interval_s)
         self._health = MailerHealth(
             clock.now(), self._config.max_interval_s, self._config.status_interval_s
         )
-        self._last_ops_at: datetime | None = None
+        self._status = StatusReporter(self._health, status)
 
     @property
     def outbox(self) -> OutboxState:
-        return self._outbox
+        return self._planner.outbox
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run rounds until `stop` is set; every client is closed on the way out."""
         await self._cache.start()
         try:
-            self._outbox = await load_outbox(self._kafka, self._names.mail_outbox)
-            counts = self._outbox.counts()
+            self._planner.outbox = await load_outbox(self._kafka, self._names.mail_outbox)
+            counts = self._planner.counts()
             log.info("mail.outbox_loaded pending=%d sent=%d", counts["pending"], counts["sent"])
             await self._writer.start()
             try:
@@ -162,219 +130,111 @@ class Mailer:
             await self._cache.stop()
 
     async def _consume(self, stop: asyncio.Event) -> None:
-        consumer = AIOKafkaConsumer(
-            self._names.alerts,
-            group_id=self._names.mailer_group_id,
-            enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            **aiokafka_options(self._kafka),
-        )
-        await consumer.start()
-        self._consumer = consumer
+        await self._feed.start()
         try:
             while not stop.is_set():
                 try:
-                    await self._round(consumer)
+                    await self._round()
                 except TransientError as exc:
                     log.warning("mail.round_failed reason=%s", str(exc)[:200])
                     self._health.round_error = str(exc)
-                    await consumer.seek_to_committed()
+                    await self._feed.rewind_to_committed()
                     self._health.round_done(self._clock.now(), False, self._details())
-                    await self._publish_status(force=True)
+                    await self._status.publish(self._clock.now(), self._details(), force=True)
                     await _sleep_unless(stop, self._config.retry_pause_s)
         finally:
-            self._consumer = None
-            await consumer.stop()
+            await self._feed.stop()
 
-    async def _round(self, consumer: AIOKafkaConsumer) -> None:
+    async def _round(self) -> None:
         self._health.round_error = None
-        batch = await consumer.getmany(timeout_ms=self._config.poll_ms)
+        batch = await self._feed.poll(self._config.poll_ms)
         if batch:
-            await self._take_alerts(consumer, batch)
-        await self._flush_markers()
-        smtp_ok = await self._send_due(consumer)
+            await self._take_alerts(batch)
+        await self._final_states.flush()
+        smtp_ok = await self._send_due()
         await self._check_ops()
         self._health.round_done(self._clock.now(), smtp_ok, self._details())
-        await self._publish_status()
+        await self._status.publish(self._clock.now(), self._details())
 
-    # -- alerts in ----------------------------------------------------------------------
-
-    async def _take_alerts(
-        self,
-        consumer: AIOKafkaConsumer,
-        batch: Mapping[TopicPartition, Sequence[ConsumerRecord[bytes, bytes]]],
-    ) -> None:
+    async def _take_alerts(self, batch: Batch) -> None:
+        """Queue the batch's mails in the outbox, then commit: nothing read is lost."""
         await self._cache.refresh()
         now = self._clock.now()
+        unroutable = self._planner.unroutable
         planned: list[OutboxEntry] = []
         commits: dict[TopicPartition, int] = {}
         for tp, records in batch.items():
             for record in records:
-                entries = self._plan(record, now)
-                if entries is None:  # its district is not loaded yet: read it again later
-                    consumer.seek(tp, record.offset)
+                entries = self._planner.plan_alert(
+                    record.value, record.partition, record.offset, self._cache.context, now
+                )
+                if isinstance(entries, DistrictNotLoaded):  # read it again later
+                    self._health.round_error = entries.reason
+                    self._feed.rewind(tp, record.offset)
                     break
                 planned.extend(entries)
                 commits[tp] = record.offset + 1
-        fresh = self._outbox.new_only(planned)
-        await self._writer.put(fresh)
-        for entry in fresh:
-            self._outbox.put(entry)
+        if self._planner.unroutable != unroutable:
+            self._health.changed()
+        await self._queue(self._planner.fresh(planned), "mail.queued")
         if commits:
-            await consumer.commit({tp: OffsetAndMetadata(o, "") for tp, o in commits.items()})
+            await self._feed.commit(commits)
+
+    async def _queue(self, fresh: list[OutboxEntry], event: str) -> None:
+        """Write new entries to the outbox topic (acknowledged), then take them in."""
+        await self._writer.put(fresh)
+        self._planner.record(fresh)
         if fresh:
             self._health.changed()
-            log.info("mail.queued entries=%d", len(fresh))
+            log.info("%s entries=%d", event, len(fresh))
 
-    def _plan(
-        self, record: ConsumerRecord[bytes, bytes], now: datetime
-    ) -> list[OutboxEntry] | None:
-        """The record's outbox entries; [] for one that cannot be mailed; None to wait."""
-        try:
-            alert = alert_from_json(record.value)
-        except ValueError as exc:
-            log.error(
-                "mail.bad_alert partition=%d offset=%d reason=%s",
-                record.partition,
-                record.offset,
-                exc,
-            )
-            return []
-        district_id = str(alert["district_id"])
-        context = self._cache.context(district_id)
-        if context is None:
-            self._health.round_error = f"district {district_id} is not loaded; alerts wait for it"
-            log.warning("mail.district_not_loaded district_id=%s", district_id)
-            return None
-        try:
-            item = mail_item(alert, context)
-        except (KeyError, ValueError) as exc:
-            log.error("mail.bad_alert alert_id=%s reason=%s", alert.get("alert_id"), exc)
-            return []
-        entries = plan_alert_mails(item, context, now)
-        if not entries:
-            self._unroutable += 1
-            self._health.changed()
-            log.warning("mail.no_recipient alert_id=%s", item.alert_id)
-        return entries
-
-    # -- mails out ----------------------------------------------------------------------
-
-    def _sole_mailer(self, consumer: AIOKafkaConsumer) -> bool:
-        if not self._alert_partitions:
-            self._alert_partitions = len(consumer.partitions_for_topic(self._names.alerts) or ())
-        held = sum(1 for tp in consumer.assignment() if tp.topic == self._names.alerts)
-        return held >= self._alert_partitions > 0
-
-    async def _send_due(self, consumer: AIOKafkaConsumer) -> bool:
+    async def _send_due(self) -> bool:
         """Send what is due; False when the relay failed this round."""
         now = self._clock.now()
-        if not self._sole_mailer(consumer):
-            if consumer.assignment():
+        if not self._feed.holds_every_partition():
+            if self._feed.assigned():
                 self._health.round_error = "another mailer shares the alerts partitions"
             return True
-        if self._relay_retry_at is not None and now < self._relay_retry_at:
+        if self._delivery.relay_waiting(now):
             return False
         sent = 0
         ok = True
-        for mail in due_mails(self._outbox.pending(), now):
+        for mail in self._planner.due(now):
             if sent >= self._config.max_mails_per_round:
                 break
-            waiting = self._mail_failures.get(mail.message_id)
-            if waiting is not None and now < waiting[1]:
+            if self._delivery.mail_waiting(mail.message_id, now):
                 continue
             context = self._cache.context(mail.district_id)
             if context is None:
                 continue
             outcome = await self._deliver(mail, context, now)
-            if outcome is None:
+            if outcome is Outcome.SENT:
                 sent += 1
-            elif not outcome:
-                ok = False
+                continue
+            ok = False
+            if outcome is Outcome.RELAY_DOWN:
                 break
-            else:
-                ok = False
         return ok
 
     async def _deliver(
         self, mail: OutgoingMail, context: DistrictContext, now: datetime
-    ) -> bool | None:
-        """None: sent; True: this mail failed, go on; False: the relay is down, stop."""
-        try:
-            rendered = _render(mail, context, now)
-        except Exception:
-            # A mail that cannot be rendered never will be: record it, keep the others going.
-            log.exception("mail.render_failed items=%s", ",".join(mail.item_ids))
-            await self._settle([entry.failed(now, "could not render") for entry in mail.entries])
-            return True
-        message = build_message(
-            rendered, self._sender.sender, mail.recipient, mail.message_id, mail.item_ids, now
-        )
-        try:
-            await asyncio.to_thread(self._sender.send, message, mail.recipient)
-        except SmtpUnavailable as exc:
-            self._smtp_failed(now, exc.reason)
-            if exc.whole_relay:
-                self._relay_failures += 1
-                self._relay_retry_at = self._config.backoff.next_attempt(now, self._relay_failures)
-                log.warning(
-                    "mail.relay_unavailable failures=%d retry_at=%s",
-                    self._relay_failures,
-                    self._relay_retry_at.isoformat(),
-                )
-                return False
-            failures = self._mail_failures.get(mail.message_id, (0, now))[0] + 1
-            retry_at = self._config.backoff.next_attempt(now, failures)
-            self._mail_failures[mail.message_id] = (failures, retry_at)
-            log.warning("mail.deferred items=%s failures=%d", ",".join(mail.item_ids), failures)
-            return True
-        except SmtpRejected as exc:
-            self._smtp_failed(now, str(exc))
-            await self._settle([entry.failed(now, str(exc)) for entry in mail.entries])
-            log.error("mail.rejected items=%s code=%d", ",".join(mail.item_ids), exc.code)
-            return True
-        self._relay_failures = 0
-        self._relay_retry_at = None
-        self._mail_failures.pop(mail.message_id, None)
-        await self._settle([entry.sent(now, mail.message_id) for entry in mail.entries])
-        log.info("mail.sent mode=%s items=%s", mail.mode.value, ",".join(mail.item_ids))
-        return None
-
-    async def _settle(self, markers: list[OutboxEntry]) -> None:
-        """Record final states at once; kept in memory and retried if Kafka is down."""
-        for marker in markers:
-            self._outbox.put(marker)
-        self._health.changed()
-        self._unflushed.extend(markers)
-        await self._flush_markers()
-
-    async def _flush_markers(self) -> None:
-        if not self._unflushed:
-            return
-        markers, self._unflushed = self._unflushed, []
-        try:
-            await self._writer.put(markers)
-        except TransientError:
-            self._unflushed = markers + self._unflushed
-            raise
-
-    def _smtp_failed(self, now: datetime, error: str) -> None:
-        self._health.smtp_failed(now, error, self._details())
-
-    # -- ops alerts and status ----------------------------------------------------------
+    ) -> Outcome:
+        delivery = await self._delivery.deliver(mail, context, now)
+        if delivery.smtp_error is not None:
+            self._health.smtp_failed(now, delivery.smtp_error, self._details())
+        if delivery.markers:
+            # Final states are recorded at once; kept in memory and retried if Kafka is down.
+            self._planner.record(delivery.markers)
+            self._health.changed()
+            await self._final_states.add(delivery.markers)
+        if delivery.outcome is Outcome.SENT:
+            log.info("mail.sent mode=%s items=%s", mail.mode.value, ",".join(mail.item_ids))
+        return delivery.outcome
 
     async def _check_ops(self) -> None:
         now = self._clock.now()
-        if self._ops is None or (
-            self._last_ops_at is not None
-            and (now - self._last_ops_at).total_seconds() < self._config.ops_interval_s
-        ):
-            return
-        self._last_ops_at = now
-        try:
-            overdue = await self._ops.overdue(now)
-        except TransientError as exc:
-            log.warning("mail.ops_check_failed reason=%s", str(exc)[:200])
+        overdue = await self._ops.overdue(now)
+        if overdue is None:
             return
         # Every loaded district, not only those whose alerts the mailer has seen: a
         # district's connector may stall before it raised a single alert.
@@ -388,48 +248,12 @@ class Mailer:
             for district in self._cache.districts()
             if (context := self._cache.context(district)) is not None
         }
-        fresh = self._outbox.new_only(plan_ops_mails(overdue, contexts, now))
-        await self._writer.put(fresh)
-        for entry in fresh:
-            self._outbox.put(entry)
-        if fresh:
-            self._health.changed()
-            log.info("mail.ops_queued entries=%d", len(fresh))
+        await self._queue(self._planner.plan_ops(overdue, contexts, now), "mail.ops_queued")
 
     def _details(self) -> dict[str, int | float | str]:
-        counts = self._outbox.counts()
-        details: dict[str, int | float | str] = {
-            "pending": counts["pending"],
-            "sent": counts["sent"],
-            "failed": counts["failed"],
-            "unroutable": self._unroutable,
-        }
-        if self._relay_retry_at is not None:
-            details["retry_at"] = self._relay_retry_at.isoformat()
-        return details
-
-    async def _publish_status(self, force: bool = False) -> None:
-        now = self._clock.now()
-        status = self._health.to_publish(now, self._details(), force)
-        if self._status_writer is None or status is None:
-            return
-        try:
-            await asyncio.to_thread(self._status_writer.publish, status)
-        except TransientError as exc:
-            log.warning("mail.status_unpublished reason=%s", str(exc)[:200])
-            return
-        self._health.published(now)
-
-
-def _render(mail: OutgoingMail, context: DistrictContext, now: datetime) -> RenderedMail:
-    if mail.mode is Mode.OPS:
-        [entry] = mail.entries
-        if not isinstance(entry.item, OpsItem):
-            raise AssertionError("an ops mail holds an ops item")
-        return render_ops_mail(entry.item, context.settings.name, context.settings.zone)
-    if mail.mode is Mode.DIGEST:
-        return render_digest(mail, context, now)
-    return render_alert_mail(mail, context)
+        return status_details(
+            self._planner.counts(), self._planner.unroutable, self._delivery.retry_at
+        )
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:

@@ -20,6 +20,21 @@ KIND = "mailer"
 Details = Mapping[str, int | float | str]
 
 
+def status_details(
+    counts: Mapping[str, int], unroutable: int, retry_at: datetime | None
+) -> dict[str, int | float | str]:
+    """The figures shown beside the mailer's status: outbox counts, unroutable alerts, retry."""
+    details: dict[str, int | float | str] = {
+        "pending": counts["pending"],
+        "sent": counts["sent"],
+        "failed": counts["failed"],
+        "unroutable": unroutable,
+    }
+    if retry_at is not None:
+        details["retry_at"] = retry_at.isoformat()
+    return details
+
+
 class MailerHealth:
     """The latest ComponentStatus of the mailer, and whether it needs publishing."""
 

@@ -70,3 +70,31 @@ class OutboxWriter:
             await asyncio.wait_for(asyncio.gather(*futures), WRITE_TIMEOUT_S)
         except (KafkaError, TimeoutError) as exc:
             raise TransientError(f"writing to {self._topic} failed: {exc}") from exc
+
+
+class FinalStates:
+    """Sent and failed markers written at once; kept and retried while Kafka is down.
+
+    A sent marker not yet acknowledged is the one window in which a crash resends a
+    mail, so each is written right after its mail, not once per round.
+    """
+
+    def __init__(self, writer: OutboxWriter) -> None:
+        self._writer = writer
+        # Markers the relay's outcome made but Kafka has not acknowledged yet.
+        self._unflushed: list[OutboxEntry] = []
+
+    async def add(self, markers: Sequence[OutboxEntry]) -> None:
+        self._unflushed.extend(markers)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Write what is waiting; on TransientError it stays waiting for the next call."""
+        if not self._unflushed:
+            return
+        markers, self._unflushed = self._unflushed, []
+        try:
+            await self._writer.put(markers)
+        except TransientError:
+            self._unflushed = markers + self._unflushed
+            raise

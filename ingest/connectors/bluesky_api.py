@@ -31,8 +31,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from core.clock import Clock
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed, RateLimited
-from ingest.connectors.source import Clock, Cursor, FetchedPage, thread_window_page
+from ingest.connectors.source import Cursor, FetchedPage, thread_window_page
 
 PLATFORM = "bluesky"
 APPVIEW_URL = "https://public.api.bsky.app"
@@ -97,7 +98,7 @@ class BlueskyAuthorFeed:
     def __init__(
         self,
         did: str,
-        now: Clock,
+        clock: Clock,
         *,
         base_url: str = APPVIEW_URL,
         reread: timedelta = timedelta(days=DEFAULT_REREAD_DAYS),
@@ -106,7 +107,7 @@ class BlueskyAuthorFeed:
         if not did.startswith("did:") or len(did) > 2048:
             raise ConnectorConfigError(f"a Bluesky account id must be a DID, got {did[:60]!r}")
         self._did = did
-        self._now = now
+        self._clock = clock
         self._xrpc = f"{base_url.rstrip('/')}/xrpc"
         self._reread_s = int(reread.total_seconds())
         self._depth = thread_depth
@@ -116,7 +117,7 @@ class BlueskyAuthorFeed:
         return self._did
 
     async def pages(self, client: httpx.AsyncClient, cursor: Cursor) -> AsyncIterator[FetchedPage]:
-        poll = _Poll.from_cursor(cursor, int(self._now().timestamp()), self._reread_s)
+        poll = _Poll.from_cursor(cursor, int(self._clock.now().timestamp()), self._reread_s)
         window_start = poll.started - self._reread_s
         window: set[str] = set()
         end = poll.end()
@@ -211,7 +212,7 @@ class BlueskyAuthorFeed:
             raise FetchFailed(f"{what}: request failed: {type(exc).__name__}: {exc}") from exc
         body = _decode_body(response.content)
         if response.status_code == 429:
-            retry_at = _retry_at(response.headers, self._now())
+            retry_at = _retry_at(response.headers, self._clock.now())
             raise RateLimited(retry_at, f"{what}: AppView HTTP 429")
         if response.status_code >= 400:
             error, message = _xrpc_error(body)

@@ -35,6 +35,7 @@ from datetime import timedelta
 import httpx
 from pydantic import SecretStr
 
+from core.clock import Clock
 from ingest.connectors.errors import ConnectorConfigError
 from ingest.connectors.facebook_graph_client import (
     GRAPH_URL,
@@ -53,7 +54,7 @@ from ingest.connectors.facebook_items import (
     without,
 )
 from ingest.connectors.facebook_poll import GraphPoll
-from ingest.connectors.source import Clock, Cursor, FetchedPage, thread_window_page
+from ingest.connectors.source import Cursor, FetchedPage, thread_window_page
 
 PLATFORM = "facebook"
 
@@ -89,7 +90,7 @@ class _GraphEdgeEndpoint:
         self,
         page_id: str,
         graph: GraphClient,
-        now: Clock,
+        clock: Clock,
         *,
         reread: timedelta = timedelta(days=DEFAULT_REREAD_DAYS),
     ) -> None:
@@ -97,7 +98,7 @@ class _GraphEdgeEndpoint:
             raise ConnectorConfigError(f"Facebook page id must be digits, got {page_id!r}")
         self._page_id = page_id
         self._graph = graph
-        self._now = now
+        self._clock = clock
         self._reread_s = int(reread.total_seconds())
 
     @property
@@ -131,7 +132,7 @@ class _GraphEdgeEndpoint:
         return False
 
     async def pages(self, client: httpx.AsyncClient, cursor: Cursor) -> AsyncIterator[FetchedPage]:
-        poll = GraphPoll.from_cursor(cursor, int(self._now().timestamp()), self._reread_s)
+        poll = GraphPoll.from_cursor(cursor, int(self._clock.now().timestamp()), self._reread_s)
         window_start = poll.started - self._reread_s
         window: set[str] = set()
         end = poll.end()
@@ -279,7 +280,7 @@ class FacebookConversations(_GraphEdgeEndpoint):
 def facebook_page_endpoints(
     page_id: str,
     token_env: str,
-    now: Clock,
+    clock: Clock,
     *,
     environ: Mapping[str, str] = os.environ,
     base_url: str = GRAPH_URL,
@@ -292,8 +293,8 @@ def facebook_page_endpoints(
         raise ConnectorConfigError(
             f"Facebook page {page_id}: the page access token variable {token_env} is not set"
         )
-    graph = GraphClient(SecretStr(token), token_env, now, base_url=base_url, version=version)
+    graph = GraphClient(SecretStr(token), token_env, clock, base_url=base_url, version=version)
     return (
-        FacebookFeed(page_id, graph, now, reread=reread),
-        FacebookConversations(page_id, graph, now, reread=reread),
+        FacebookFeed(page_id, graph, clock, reread=reread),
+        FacebookConversations(page_id, graph, clock, reread=reread),
     )

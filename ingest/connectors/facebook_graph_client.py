@@ -18,8 +18,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import httpx
 from pydantic import SecretStr
 
+from core.clock import Clock
 from ingest.connectors.errors import ConnectorError, FetchFailed, RateLimited
-from ingest.connectors.source import Clock
 
 GRAPH_URL = "https://graph.facebook.com"
 GRAPH_VERSION = "v23.0"
@@ -184,14 +184,14 @@ class GraphClient:
         self,
         token: SecretStr,
         token_env: str,
-        now: Clock,
+        clock: Clock,
         *,
         base_url: str = GRAPH_URL,
         version: str = GRAPH_VERSION,
     ) -> None:
         self._token = token
         self.token_env = token_env
-        self._now = now
+        self._clock = clock
         self._root = f"{base_url.rstrip('/')}/{version}"
 
     async def get(
@@ -207,7 +207,7 @@ class GraphClient:
         body = decode_body(response.content)
         if response.status_code >= 400 or (isinstance(body, dict) and "error" in body):
             error = read_graph_error(response.status_code, body)
-            raise graph_failure(error, response.headers, self._now(), what, self.token_env)
+            raise graph_failure(error, response.headers, self._clock.now(), what, self.token_env)
         if not isinstance(body, dict):
             raise FetchFailed(
                 f"{what}: Graph API HTTP {response.status_code} answered with a body "

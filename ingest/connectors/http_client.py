@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from core.clock import Clock
 from ingest.connectors.errors import FetchFailed, RateLimited
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ async def get_json(
     headers: Mapping[str, str] | None = None,
     auth: httpx.Auth | tuple[str, str] | None = None,
     what: str,
+    clock: Clock,
 ) -> JsonResponse:
     """GET `url` and decode its JSON; `what` names the request in reasons ("timeline of 12").
 
@@ -75,7 +77,7 @@ async def get_json(
     except httpx.HTTPError as exc:
         raise FetchFailed(f"{what}: {type(exc).__name__}") from None
     if response.status_code == 429:
-        raise RateLimited(retry_at(response.headers, datetime.now(UTC)), what)
+        raise RateLimited(retry_at(response.headers, clock.now()), what)
     if not 200 <= response.status_code < 300:
         raise FetchFailed(f"{what}: HTTP {response.status_code}{_error_hint(response)}")
     raw = response.content

@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from core.clock import Clock
 from ingest.connectors.config import AccountConfig, ConnectorsConfig, ConnectorsFileError
 from ingest.connectors.errors import ConnectorConfigError
-from ingest.connectors.source import Clock, Endpoint
+from ingest.connectors.source import Endpoint
 
 Builder = Callable[[AccountConfig, Clock, Mapping[str, str]], Sequence[Endpoint]]
 
@@ -36,19 +37,19 @@ class ConnectorSpec:
     build: Builder
 
 
-def _twitter(account: AccountConfig, now: Clock, environ: Mapping[str, str]) -> list[Endpoint]:
+def _twitter(account: AccountConfig, clock: Clock, environ: Mapping[str, str]) -> list[Endpoint]:
     from ingest.connectors.x_api import x_endpoints
 
-    return list(x_endpoints(account, now, environ))
+    return list(x_endpoints(account, clock, environ))
 
 
-def _wordpress(account: AccountConfig, now: Clock, environ: Mapping[str, str]) -> list[Endpoint]:
+def _wordpress(account: AccountConfig, clock: Clock, environ: Mapping[str, str]) -> list[Endpoint]:
     from ingest.connectors.wordpress_api import wordpress_endpoints
 
-    return list(wordpress_endpoints(account, now, environ))
+    return list(wordpress_endpoints(account, clock, environ))
 
 
-def _facebook(account: AccountConfig, now: Clock, environ: Mapping[str, str]) -> list[Endpoint]:
+def _facebook(account: AccountConfig, clock: Clock, environ: Mapping[str, str]) -> list[Endpoint]:
     from ingest.connectors.facebook_api import facebook_page_endpoints
 
     token_env = account.credentials.get("page_token")
@@ -64,14 +65,14 @@ def _facebook(account: AccountConfig, now: Clock, environ: Mapping[str, str]) ->
     built = facebook_page_endpoints(
         account.account_id,
         token_env,
-        now,
+        clock,
         environ=environ,
         **extra,  # type: ignore[arg-type]
     )
     return [endpoint for endpoint in built if endpoint.name in account.endpoints]
 
 
-def _bluesky(account: AccountConfig, now: Clock, environ: Mapping[str, str]) -> list[Endpoint]:
+def _bluesky(account: AccountConfig, clock: Clock, environ: Mapping[str, str]) -> list[Endpoint]:
     from ingest.connectors.bluesky_api import BlueskyAuthorFeed
 
     extra: dict[str, object] = {}
@@ -79,7 +80,7 @@ def _bluesky(account: AccountConfig, now: Clock, environ: Mapping[str, str]) -> 
         extra["base_url"] = account.base_url
     if "reread_days" in account.options:
         extra["reread"] = timedelta(days=float(account.options["reread_days"]))
-    return [BlueskyAuthorFeed(account.account_id, now, **extra)]  # type: ignore[arg-type]
+    return [BlueskyAuthorFeed(account.account_id, clock, **extra)]  # type: ignore[arg-type]
 
 
 SPECS: Mapping[str, ConnectorSpec] = {
@@ -99,7 +100,7 @@ SPECS: Mapping[str, ConnectorSpec] = {
 
 
 def build_endpoints(
-    config: ConnectorsConfig, now: Clock, environ: Mapping[str, str] = os.environ
+    config: ConnectorsConfig, clock: Clock, environ: Mapping[str, str] = os.environ
 ) -> list[FollowedEndpoint]:
     """Every configured endpoint; ConnectorsFileError lists every account that is wrong."""
     problems: list[str] = []
@@ -126,7 +127,7 @@ def build_endpoints(
         if unknown or options:
             continue
         try:
-            endpoints = spec.build(account, now, environ)
+            endpoints = spec.build(account, clock, environ)
         except (ConnectorConfigError, ValueError) as exc:
             problems.append(str(exc) if str(exc).startswith(account.where) else f"{where}: {exc}")
             continue

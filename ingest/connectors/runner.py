@@ -42,11 +42,11 @@ import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
 
 import httpx
 
+from core.clock import Clock
 from core.component_status import ComponentStatus, new_status
 from core.errors import PermanentError, TransientError
 from core.pipeline_names import PipelineNames
@@ -61,7 +61,6 @@ from ingest.connectors.page_processing import (
     process_page,
 )
 from ingest.connectors.registry import FollowedEndpoint
-from ingest.connectors.source import Clock
 from ingest.parser import ResponseParser
 from ingest.parsers import parser_for
 
@@ -84,10 +83,6 @@ class StatusSink(Protocol):
     """Publishes component statuses (the status board)."""
 
     def publish(self, *statuses: ComponentStatus) -> None: ...
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def component_id(who: EndpointIdentity) -> str:
@@ -117,7 +112,7 @@ class ConnectorRunner:
         status: StatusSink,
         names: PipelineNames,
         states: dict[str, EndpointState],
-        now: Clock = utc_now,
+        clock: Clock,
         sleep: Sleep = asyncio.sleep,
         rand: Callable[[], float] = random.random,
         parsers: Callable[[str], ResponseParser] = parser_for,
@@ -130,7 +125,7 @@ class ConnectorRunner:
         self._status = status
         self._names = names
         self._states = states
-        self._now = now
+        self._clock = clock
         self._sleep = sleep
         self._rand = rand
         self._parsers = parsers
@@ -167,7 +162,7 @@ class ConnectorRunner:
         status = new_status(
             component,
             "connector",
-            self._now(),
+            self._clock.now(),
             district_id=self._district_id,
             max_interval_s=timing.max_interval_s,
         )
@@ -181,7 +176,7 @@ class ConnectorRunner:
                 await self._poll(followed, who, counts)
             except RateLimited as exc:
                 error = f"rate limited until {exc.retry_at.isoformat()}"
-                wait_s = rate_limit_wait_s(exc.retry_at, self._now())
+                wait_s = rate_limit_wait_s(exc.retry_at, self._clock.now())
             except (FetchFailed, TransientError) as exc:
                 failures += 1
                 error = _reason(exc)
@@ -195,7 +190,9 @@ class ConnectorRunner:
             else:
                 failures = 0
                 outcome.ok, outcome.error, outcome.counts = True, None, counts
-                status = status.succeeded(self._now(), **counts.as_details(), failed=failed_total)
+                status = status.succeeded(
+                    self._clock.now(), **counts.as_details(), failed=failed_total
+                )
                 await self._publish(status)
                 log.info("connector.polled component=%s %s", component, _counts_text(counts))
                 if once:
@@ -204,7 +201,9 @@ class ConnectorRunner:
                 continue
             failed_total += 1
             outcome.ok, outcome.error, outcome.counts = False, error, counts
-            status = status.failed(self._now(), error, **counts.as_details(), failed=failed_total)
+            status = status.failed(
+                self._clock.now(), error, **counts.as_details(), failed=failed_total
+            )
             await self._publish(status)
             log.warning(
                 "connector.poll_failed component=%s attempt=%d retry_in_s=%.1f reason=%s",
@@ -235,7 +234,7 @@ class ConnectorRunner:
                     parse,
                     self._names,
                     limits,
-                    self._now(),
+                    self._clock.now(),
                     known_elsewhere=self._sibling_lookup(who),
                 )
                 async with self._commit_lock:

@@ -16,7 +16,7 @@ token and the newest id seen so far) as well as where the next poll starts.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -25,8 +25,6 @@ import httpx
 
 # A cursor: short strings only (ids, times, tokens), stored as JSON in a compacted topic.
 Cursor = Mapping[str, str]
-# What an endpoint asks for the current time (the runner's clock; tests pass a fixed one).
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True)

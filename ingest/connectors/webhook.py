@@ -21,13 +21,12 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
 
 from aiohttp import web
 
+from core.clock import Clock
 from core.component_status import ComponentStatus, new_status
-from ingest.connectors.source import Clock
 from ingest.connectors.webhook_settings import FacebookWebhookSettings
 from ingest.connectors.webhook_signature import (
     SIGNATURE_HEADER,
@@ -108,7 +107,8 @@ class FacebookWebhookReceiver:
     settings: FacebookWebhookSettings
     sink: DeliverySink
     status_sink: StatusSink | None = None
-    now: Clock = field(default=lambda: datetime.now(UTC))
+    # Keyword-only and required: the entry point passes the one clock down.
+    clock: Clock = field(kw_only=True)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _counters: _Counters = field(default_factory=_Counters)
     _status: ComponentStatus | None = None
@@ -126,7 +126,7 @@ class FacebookWebhookReceiver:
 
     async def _started(self, app: web.Application) -> None:
         self._status = new_status(
-            self.component, "webhook", self.now(), district_id=self.district_id
+            self.component, "webhook", self.clock.now(), district_id=self.district_id
         )
         await self._publish_status()
 
@@ -197,7 +197,7 @@ class FacebookWebhookReceiver:
             return True
 
     def _record(self, error: str | None) -> None:
-        now = self.now()
+        now = self.clock.now()
         status = self._status or new_status(
             self.component, "webhook", now, district_id=self.district_id
         )

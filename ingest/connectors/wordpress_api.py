@@ -30,10 +30,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from core.clock import Clock
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed
 from ingest.connectors.http_client import get_json
-from ingest.connectors.source import Clock, Cursor, FetchedPage
+from ingest.connectors.source import Cursor, FetchedPage
 
 PLATFORM = "wordpress"
 ENDPOINTS = ("posts", "comments")
@@ -78,7 +79,7 @@ class WordPressEndpoint:
         site_id: str,
         kind: str,
         site_url: str,
-        now: Clock,
+        clock: Clock,
         *,
         auth: httpx.BasicAuth | None = None,
         backfill: timedelta = timedelta(days=DEFAULT_BACKFILL_DAYS),
@@ -89,7 +90,7 @@ class WordPressEndpoint:
         self._kind = _KINDS[kind]
         self.name = kind
         self._url = f"{site_url.rstrip('/')}/wp-json{self._kind.path}"
-        self._now = now
+        self._clock = clock
         self._auth = auth
         self._backfill = backfill
         self._window = window
@@ -104,7 +105,7 @@ class WordPressEndpoint:
         return f"wordpress {self.name} of {self._site_id}"
 
     async def pages(self, client: httpx.AsyncClient, cursor: Cursor) -> AsyncIterator[FetchedPage]:
-        now = self._now()
+        now = self._clock.now()
         since = _parse_gmt(cursor.get("since")) or (now - self._backfill)
         if cursor.get("phase") != "window":
             page = int(cursor.get("page", "1") or "1")
@@ -163,7 +164,12 @@ class WordPressEndpoint:
             "context": "view",
         }
         reply = await get_json(
-            client, self._url, params=query, auth=self._auth, what=f"{self._what} page {page}"
+            client,
+            self._url,
+            params=query,
+            auth=self._auth,
+            what=f"{self._what} page {page}",
+            clock=self._clock,
         )
         if not isinstance(reply.body, list):
             raise FetchFailed(f"{self._what} page {page}: response is not a JSON list")
@@ -176,7 +182,7 @@ class WordPressEndpoint:
 
 
 def wordpress_endpoints(
-    account: AccountConfig, now: Clock, environ: Mapping[str, str] = os.environ
+    account: AccountConfig, clock: Clock, environ: Mapping[str, str] = os.environ
 ) -> list[WordPressEndpoint]:
     """The configured endpoints of one blog; ConnectorConfigError names what is wrong."""
     where = f"{account.where}: wordpress site {account.account_id}"
@@ -209,7 +215,7 @@ def wordpress_endpoints(
             account.account_id,
             name,
             site_url,
-            now,
+            clock,
             auth=auth,
             backfill=backfill,
             window=window,

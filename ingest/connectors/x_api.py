@@ -39,9 +39,10 @@ from datetime import datetime, timedelta
 
 import httpx
 
+from core.clock import Clock
 from ingest.connectors.config import AccountConfig, parse_duration
 from ingest.connectors.errors import ConnectorConfigError
-from ingest.connectors.source import Clock, Cursor, Endpoint, FetchedPage
+from ingest.connectors.source import Cursor, Endpoint, FetchedPage
 from ingest.connectors.x_client import (
     BASE_URL,
     DEFAULT_BACKFILL_DAYS,
@@ -88,7 +89,7 @@ class XConversations(XEndpoint):
     async def pages(self, client: httpx.AsyncClient, cursor: Cursor) -> AsyncIterator[FetchedPage]:
         followed = _decode_conversations(cursor.get("conversations", ""))
         timeline_since = cursor.get("timeline_since")
-        now = self._x.now()
+        now = self._x.clock.now()
         timeline_since = await self._discover(client, followed, timeline_since, now)
         oldest = snowflake_at(now - self._x.follow)
         kept = sorted((c for c in followed if c >= oldest), reverse=True)
@@ -105,7 +106,7 @@ class XConversations(XEndpoint):
         chunks = [kept[i : i + step] for i in range(0, len(kept), step)]
         yield FetchedPage((), state(), last_page=not chunks)
         for index, chunk in enumerate(chunks):
-            started = self._x.now()
+            started = self._x.clock.now()
             async for found, more in self._search(client, chunk, min(followed[c] for c in chunk)):
                 body = _unread_only(found, followed)
                 if not more:
@@ -181,7 +182,7 @@ class XDirectMessages(XEndpoint):
         stop_at = as_int(cursor.get("newest"))
         token = cursor.get("pagination_token")
         newest = cursor.get("poll_newest")
-        floor = self._x.now() - self._x.backfill
+        floor = self._x.clock.now() - self._x.backfill
         while True:
             params = {
                 "max_results": str(self._x.max_results),
@@ -214,7 +215,7 @@ class XDirectMessages(XEndpoint):
 
 
 def x_endpoints(
-    account: AccountConfig, now: Clock, environ: Mapping[str, str] = os.environ
+    account: AccountConfig, clock: Clock, environ: Mapping[str, str] = os.environ
 ) -> list[Endpoint]:
     """The configured endpoints of one X account; ConnectorConfigError names what is missing."""
     base = account.base_url or BASE_URL
@@ -231,7 +232,7 @@ def x_endpoints(
             account.account_id,
             base,
             endpoint_credential(account, name, environ),
-            now,
+            clock,
             backfill=options.backfill,
             follow=options.follow,
             max_results=options.max_results,

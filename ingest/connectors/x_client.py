@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
+from core.clock import Clock
 from ingest.connectors.errors import FetchFailed
 from ingest.connectors.http_client import get_json
-from ingest.connectors.source import Clock
 from ingest.connectors.x_credentials import XCredential
 
 PLATFORM = "twitter"
@@ -48,7 +48,7 @@ class XSettings:
     account_id: str
     base_url: str
     credential: XCredential
-    now: Clock
+    clock: Clock
     backfill: timedelta = timedelta(days=DEFAULT_BACKFILL_DAYS)
     follow: timedelta = timedelta(days=DEFAULT_FOLLOW_DAYS)
     max_results: int = DEFAULT_MAX_RESULTS
@@ -56,10 +56,15 @@ class XSettings:
     async def get(
         self, client: httpx.AsyncClient, path: str, params: Mapping[str, str], what: str
     ) -> dict[str, object]:
-        auth = self.credential.auth()
+        auth = self.credential.auth(self.clock)
         try:
             reply = await get_json(
-                client, f"{self.base_url}{path}", params=params, auth=auth, what=what
+                client,
+                f"{self.base_url}{path}",
+                params=params,
+                auth=auth,
+                what=what,
+                clock=self.clock,
             )
         except FetchFailed as exc:
             if auth.status in (401, 403):

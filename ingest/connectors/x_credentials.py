@@ -15,13 +15,13 @@ endpoint's error says which credential and variables to renew (`describe`).
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 
 import httpx
 from pydantic import SecretStr
 
+from core.clock import Clock
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.errors import ConnectorConfigError
 from ingest.connectors.oauth1_signing import OAuth1Credentials, authorization_header
@@ -54,9 +54,10 @@ class _BearerAuth(RecordingAuth):
 
 
 class _OAuth1Auth(RecordingAuth):
-    def __init__(self, credentials: OAuth1Credentials) -> None:
+    def __init__(self, credentials: OAuth1Credentials, clock: Clock) -> None:
         super().__init__()
         self._credentials = credentials
+        self._clock = clock
 
     def sign(self, request: httpx.Request) -> None:
         # X's GET endpoints carry every parameter in the query: nothing from a body.
@@ -66,7 +67,7 @@ class _OAuth1Auth(RecordingAuth):
             request.url.params.multi_items(),
             self._credentials,
             nonce=secrets.token_hex(16),
-            timestamp=int(time.time()),
+            timestamp=int(self._clock.now().timestamp()),
         )
 
 
@@ -78,7 +79,7 @@ class BearerCredential:
     env: str
     token: SecretStr
 
-    def auth(self) -> RecordingAuth:
+    def auth(self, clock: Clock) -> RecordingAuth:
         return _BearerAuth(self.token)
 
     def describe(self) -> str:
@@ -92,8 +93,9 @@ class OAuth1Credential:
     envs: tuple[str, ...]
     keys: OAuth1Credentials
 
-    def auth(self) -> RecordingAuth:
-        return _OAuth1Auth(self.keys)
+    def auth(self, clock: Clock) -> RecordingAuth:
+        """Signs each request with the time `clock` tells (OAuth 1.0a timestamps it)."""
+        return _OAuth1Auth(self.keys, clock)
 
     def describe(self) -> str:
         return f"the OAuth 1.0a keys in environment variables {', '.join(self.envs)}"

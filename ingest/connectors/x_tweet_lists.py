@@ -61,7 +61,7 @@ class XTweetList(XEndpoint):
         newest = cursor.get("poll_newest")
         start_time = cursor.get("start_time")
         if since is None and start_time is None:
-            start_time = iso_utc(self._x.now() - self._x.backfill)
+            start_time = iso_utc(self._x.clock.now() - self._x.backfill)
         path = f"/2/users/{self._x.account_id}/{self.path_suffix}"
         while True:
             params = self._params()
@@ -138,7 +138,7 @@ class XTimeline(XTweetList):
         self._window = window or XTimelineWindow()
 
     async def pages(self, client: httpx.AsyncClient, cursor: Cursor) -> AsyncIterator[FetchedPage]:
-        now = self._x.now()
+        now = self._x.clock.now()
         listed_at = self._window.clock(cursor.get(WINDOW_AT), now)
         kept = {WINDOW_AT: listed_at} if listed_at else {}
         after = dict(cursor)

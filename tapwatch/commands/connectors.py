@@ -7,6 +7,7 @@ import signal
 import sys
 from pathlib import Path
 
+from core.clock import Clock, SystemClock
 from core.errors import TapwatchError
 from core.kafka_admin import ensure_topics
 from core.kafka_status_board import StatusBoardWriter
@@ -18,7 +19,7 @@ from ingest.connectors.errors import ConnectorConfigError
 from ingest.connectors.http_client import build_client
 from ingest.connectors.kafka_page_writer import TransactionalPageWriter, WriterUnusable
 from ingest.connectors.registry import FollowedEndpoint, build_endpoints
-from ingest.connectors.runner import ConnectorRunner, EndpointOutcome, utc_now
+from ingest.connectors.runner import ConnectorRunner, EndpointOutcome
 from policy.errors import DistrictValidationError
 from policy.loader import load_district
 
@@ -30,6 +31,7 @@ def transactional_id(names: PipelineNames, district_id: str) -> str:
 
 def run_connectors(district_dir: Path, once: bool) -> int:
     """Exit 0 when (with --once) every endpoint polled; 1 for bad config; 2 otherwise."""
+    clock = SystemClock()
     try:
         district_id = load_district(district_dir).settings.id
     except DistrictValidationError as exc:
@@ -41,7 +43,7 @@ def run_connectors(district_dir: Path, once: bool) -> int:
         if config is None or not config.accounts:
             print(f"error: {district_dir}/connectors.yaml follows no account", file=sys.stderr)
             return 1
-        followed = build_endpoints(config, utc_now)
+        followed = build_endpoints(config, clock)
     except ConnectorsFileError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
@@ -50,7 +52,7 @@ def run_connectors(district_dir: Path, once: bool) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
-        outcomes = asyncio.run(_run(district_id, followed, once))
+        outcomes = asyncio.run(_run(district_id, followed, once, clock))
     except WriterUnusable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -67,7 +69,7 @@ def run_connectors(district_dir: Path, once: bool) -> int:
 
 
 async def _run(
-    district_id: str, followed: list[FollowedEndpoint], once: bool
+    district_id: str, followed: list[FollowedEndpoint], once: bool, clock: Clock
 ) -> list[EndpointOutcome] | None:
     settings = KafkaSettings()
     names = PipelineNames.from_env()
@@ -90,6 +92,7 @@ async def _run(
                 status=status,
                 names=names,
                 states=states,
+                clock=clock,
             )
             task = asyncio.ensure_future(runner.run(once=once))
             loop = asyncio.get_running_loop()

@@ -18,7 +18,6 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +46,7 @@ from alerts.review import (
     StatusChange,
     parse_close_reason,
 )
+from core.clock import Clock, SystemClock
 from core.errors import TransientError
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings
@@ -74,7 +74,9 @@ EXIT_CONFLICT = 3
 
 
 def _open_store() -> IncidentStore:
-    return IncidentStore.from_settings(ElasticsearchSettings(), PipelineNames.from_env())
+    return IncidentStore.from_settings(
+        ElasticsearchSettings(), PipelineNames.from_env(), SystemClock()
+    )
 
 
 def _run(work: Callable[[IncidentStore], int]) -> int:
@@ -256,7 +258,7 @@ def _change_command(alert_id: str, action: ReviewAction, by: str) -> int:
     def work(store: IncidentStore) -> int:
         entry = store.apply(store.get(alert_id), action, by)
         print(render_history_entry(entry))
-        anchor = Anchor(alert_id, int(entry["seq"]), str(entry["hash"]), _now())
+        anchor = Anchor(alert_id, int(entry["seq"]), str(entry["hash"]), _now(store.clock))
         try:
             write_anchors(KafkaSettings(), PipelineNames.from_env(), anchor)
         except TransientError as exc:
@@ -270,8 +272,8 @@ def _change_command(alert_id: str, action: ReviewAction, by: str) -> int:
     return _run(work)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+def _now(clock: Clock) -> str:
+    return clock.now().isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def update_command(alert_id: str, status: str, note: str, by: str, reason: str | None) -> int:
@@ -353,7 +355,7 @@ def anchor_command() -> int:
         reports = verify_chains(store, None, book.anchors)
         broken = [report for report in reports if not report.ok]
         fresh = [
-            Anchor(report.alert_id, report.entries, report.head_hash, _now())
+            Anchor(report.alert_id, report.entries, report.head_hash, _now(store.clock))
             for report in reports
             if report.ok and report.entries > _anchored_seq(book, report.alert_id)
         ]
@@ -388,7 +390,7 @@ def export_command(alert_id: str, out: Path | None, markdown: Path | None, by: s
             store.thread(alert),
             store.history(alert_id),
             reports[0],
-            datetime.now(UTC),
+            store.clock.now(),
             by,
         )
         text = json.dumps(case, ensure_ascii=False, sort_keys=True, indent=2) + "\n"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
+from core.clock import SystemClock
 from core.errors import TapwatchError
 from core.kafka_admin import ensure_topics
 from core.pipeline_names import PipelineNames
@@ -41,7 +42,7 @@ def ingest_file_command(
     names = PipelineNames.from_env()
     try:
         ensure_topics(settings, names)
-        publisher = PostPublisher(settings, names)
+        publisher = PostPublisher(settings, names, SystemClock())
         try:
             reports = ingest_files(files, district_id, platform, publisher)
         finally:

@@ -12,7 +12,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
@@ -20,6 +19,7 @@ from alerts.es_retention import PurgeReport, purge_posts
 from alerts.retention import RetentionPolicy
 from alerts.retention_schedule import log as schedule_log
 from alerts.retention_schedule import run_schedule
+from core.clock import Clock, SystemClock
 from core.errors import TransientError
 from core.kafka_admin import ensure_topics
 from core.kafka_status_board import StatusBoardWriter
@@ -52,7 +52,10 @@ def _policy(older_than_days: int | None) -> RetentionPolicy | None:
 
 
 def _purge_once(
-    policy: RetentionPolicy, dry_run: bool, on_delete: Callable[[str], None] | None
+    policy: RetentionPolicy,
+    dry_run: bool,
+    on_delete: Callable[[str], None] | None,
+    clock: Clock,
 ) -> PurgeReport:
     names = PipelineNames.from_env()
     client = Elasticsearch(**ElasticsearchSettings().client_options())  # type: ignore[arg-type]
@@ -62,7 +65,7 @@ def _purge_once(
             f"{names.posts_index}*",
             f"{names.alerts_index}*",
             policy,
-            datetime.now(UTC),
+            clock.now(),
             dry_run=dry_run,
             on_delete=on_delete,
         )
@@ -74,14 +77,15 @@ def purge_command(older_than_days: int | None, dry_run: bool, every_hours: float
     policy = _policy(older_than_days)
     if policy is None:
         return 1
+    clock = SystemClock()
     if every_hours is not None:
         if dry_run:
             print("error: --dry-run lists one purge; it does not repeat", file=sys.stderr)
             return 1
-        return _purge_on_schedule(policy, every_hours)
+        return _purge_on_schedule(policy, every_hours, clock)
     verb = "would delete" if dry_run else "deleted"
     try:
-        report = _purge_once(policy, dry_run, lambda doc_id: print(f"{verb} {doc_id}"))
+        report = _purge_once(policy, dry_run, lambda doc_id: print(f"{verb} {doc_id}"), clock)
     except (ApiError, TransportError) as exc:
         print(f"error: Elasticsearch: {str(exc)[:300]}", file=sys.stderr)
         return 2
@@ -94,7 +98,7 @@ def purge_command(older_than_days: int | None, dry_run: bool, every_hours: float
     return 0
 
 
-def _purge_on_schedule(policy: RetentionPolicy, every_hours: float) -> int:
+def _purge_on_schedule(policy: RetentionPolicy, every_hours: float, clock: Clock) -> int:
     """Purge every `every_hours` hours until SIGTERM/SIGINT (exit 0); 2 when Kafka (the
     status board) cannot be reached at the start. Each round logs its counts, not the
     deleted ids, and publishes the `retention` status. A round under way when the stop
@@ -115,7 +119,11 @@ def _purge_on_schedule(policy: RetentionPolicy, every_hours: float) -> int:
         return 2
     try:
         run_schedule(
-            lambda: _purge_once(policy, False, None), board.publish, every_hours * 3600, stop
+            lambda: _purge_once(policy, False, None, clock),
+            board.publish,
+            every_hours * 3600,
+            stop,
+            clock,
         )
     finally:
         board.close()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 
 from kafka.errors import KafkaError
 
+from core.clock import SystemClock
 from core.errors import TransientError
 from core.kafka_status_board import read_status_board
 from core.pipeline_names import PipelineNames
@@ -30,7 +30,7 @@ def _backlog(settings: KafkaSettings, topic: str, group_id: str) -> PipelineBack
 def show_status(as_json: bool) -> int:
     """Print the status board. Exit 1 when a component is overdue, 2 when Kafka is down."""
     settings, names = KafkaSettings(), PipelineNames.from_env()
-    now = datetime.now(UTC)
+    now = SystemClock().now()
     try:
         board = read_status_board(settings, names)
         backlogs = [

@@ -8,6 +8,7 @@ from pathlib import Path
 from aiohttp import web
 from pydantic import ValidationError
 
+from core.clock import SystemClock
 from core.errors import TapwatchError
 from core.kafka_admin import ensure_topics
 from core.kafka_status_board import StatusBoardWriter
@@ -37,15 +38,20 @@ def run_webhook(district_dir: Path, host: str, port: int) -> int:
         return 1
     kafka = KafkaSettings()
     names = PipelineNames.from_env()
+    clock = SystemClock()
     try:
         ensure_topics(kafka, names)
-        publisher = PostPublisher(kafka, names)
+        publisher = PostPublisher(kafka, names, clock)
         board = StatusBoardWriter(kafka, names)
     except TapwatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     receiver = FacebookWebhookReceiver(
-        district_id, settings, KafkaDeliverySink(publisher, district_id), board
+        district_id,
+        settings,
+        KafkaDeliverySink(publisher, district_id),
+        board,
+        clock=clock,
     )
     try:
         print(

@@ -18,6 +18,7 @@ from alerts.incident_store import IncidentStore
 from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
 from alerts.kafka_audit_anchors import read_anchors
 from alerts.review import Assign
+from core.clock import SystemClock
 from core.kafka_compacted_topic import CompactedTopicWriter
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings
@@ -43,7 +44,7 @@ def es(names: PipelineNames) -> Iterator[Elasticsearch]:
 
 @pytest.fixture()
 def store(names: PipelineNames, es: Elasticsearch) -> Iterator[IncidentStore]:
-    opened = IncidentStore.from_settings(ElasticsearchSettings(), names)
+    opened = IncidentStore.from_settings(ElasticsearchSettings(), names, SystemClock())
     yield opened
     opened.close()
 

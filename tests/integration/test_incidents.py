@@ -18,6 +18,7 @@ from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
 from alerts.posts_index import post_doc_id, post_document
 from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
 from alerts.review import Assign, StatusChange
+from core.clock import SystemClock
 from core.settings import ElasticsearchSettings
 from ingest.post import PostKind
 from tests.builders import make_alert_document, make_post
@@ -136,7 +137,7 @@ def seeded(names, es):
 
 @pytest.fixture()
 def store(seeded):
-    opened = IncidentStore.from_settings(ElasticsearchSettings(), seeded)
+    opened = IncidentStore.from_settings(ElasticsearchSettings(), seeded, SystemClock())
     yield opened
     opened.close()
 

@@ -13,6 +13,7 @@ from alerts.retention_schedule import (
     overdue_after_s,
     run_schedule,
 )
+from core.clock import ManualClock
 from core.component_status import ComponentStatus, new_status
 
 START = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -43,11 +44,6 @@ def _report(deleted: int) -> PurgeReport:
     )
 
 
-def _clock() -> object:
-    ticks = iter(START + timedelta(hours=n) for n in range(100))
-    return lambda: next(ticks)
-
-
 def _run(outcomes: list[PurgeReport | Exception], publish_fails: bool = False):
     pending = list(outcomes)
     published: list[ComponentStatus] = []
@@ -64,7 +60,7 @@ def _run(outcomes: list[PurgeReport | Exception], publish_fails: bool = False):
         published.append(status)
 
     stop = _StopAfter(len(outcomes))
-    last = run_schedule(purge_once, publish, DAY_S, stop, _clock())  # type: ignore[arg-type]
+    last = run_schedule(purge_once, publish, DAY_S, stop, ManualClock(START))
     return last, published, stop.waits
 
 
@@ -103,5 +99,6 @@ def test_a_stop_set_before_the_start_runs_no_round():
     stop = threading.Event()
     stop.set()
     calls: list[str] = []
-    run_schedule(lambda: calls.append("purge") or _report(0), calls.append, DAY_S, stop)  # type: ignore[arg-type, func-returns-value]
+    clock = ManualClock(START)
+    run_schedule(lambda: calls.append("purge") or _report(0), calls.append, DAY_S, stop, clock)  # type: ignore[arg-type, func-returns-value]
     assert calls == []

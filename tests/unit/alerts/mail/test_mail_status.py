@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from alerts.mail.mailer_status import MailerHealth
+from alerts.mail.mailer_status import MailerHealth, status_details
 from tests.unit.alerts.mail.mail_builders import NOW
 
 DETAILS = {"pending": 2, "sent": 0, "failed": 0}
@@ -36,3 +36,16 @@ class TestMailerHealth:
         health.published(NOW)
         assert health.to_publish(NOW + timedelta(seconds=1), DETAILS, force=False) is None
         assert health.to_publish(NOW + timedelta(seconds=31), DETAILS, force=False) is not None
+
+
+class TestStatusDetails:
+    def test_the_relay_retry_time_is_shown_while_it_is_down(self) -> None:
+        """Counts and unroutable always; `retry_at` only while the relay backs off."""
+        counts = {"pending": 2, "sent": 5, "failed": 1}
+        assert status_details(counts, 3, None) == {
+            "pending": 2,
+            "sent": 5,
+            "failed": 1,
+            "unroutable": 3,
+        }
+        assert status_details(counts, 3, NOW)["retry_at"] == NOW.isoformat()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from core.clock import ManualClock
 from ingest.bluesky import parse_bluesky_response
 from ingest.connectors.bluesky_api import WATERMARK_SKEW_S, BlueskyAuthorFeed
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed, RateLimited
@@ -24,8 +25,7 @@ THREAD = "/xrpc/app.bsky.feed.getPostThread"
 FEED = "/xrpc/app.bsky.feed.getAuthorFeed"
 
 
-def clock() -> datetime:
-    return NOW
+clock = ManualClock(NOW)
 
 
 def hours_ago(hours: float) -> datetime:

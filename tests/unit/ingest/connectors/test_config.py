@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from core.clock import ManualClock
 from ingest.connectors.config import (
     ConnectorsFileError,
     load_connectors_config,
@@ -14,6 +16,9 @@ from ingest.connectors.config import (
 )
 from ingest.connectors.registry import build_endpoints
 from tests.builders import SAMPLE_DISTRICT
+
+# Building endpoints never reads the clock; any fixed time will do.
+NOW = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
 
 GOOD = """\
 defaults: {poll_interval: 2m, max_interval: 1h}
@@ -98,7 +103,7 @@ class TestBuild:
         """Building names the account's line and what is wrong, never a secret."""
         config = parse_connectors_yaml(GOOD.replace("[timeline, mentions]", "[timeline, likes]"))
         with pytest.raises(ConnectorsFileError) as caught:
-            build_endpoints(config, lambda: None, {})  # type: ignore[arg-type,return-value]
+            build_endpoints(config, ManualClock(NOW), {})
         assert caught.value.problems == (
             "connectors.yaml:6: twitter account 1500000000000000001: unknown endpoint likes "
             "(expected timeline, mentions, conversations, dm_events)",
@@ -111,7 +116,7 @@ class TestBuild:
         config = load_connectors_config(SAMPLE_DISTRICT)
         assert config is not None
         names = {name for account in config.accounts for name in account.credentials.values()}
-        endpoints = build_endpoints(config, lambda: None, dict.fromkeys(names, "x"))  # type: ignore[arg-type,return-value]
+        endpoints = build_endpoints(config, ManualClock(NOW), dict.fromkeys(names, "x"))
         assert {e.endpoint.platform for e in endpoints} == {"twitter", "wordpress"}
 
     def test_a_folder_without_the_file_has_no_config(self, tmp_path: Path) -> None:

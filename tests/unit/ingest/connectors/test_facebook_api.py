@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from core.clock import ManualClock
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed, RateLimited
 from ingest.connectors.facebook_api import (
     FacebookConversations,
@@ -29,8 +30,7 @@ NOW = datetime(2024, 5, 6, 12, 0, tzinfo=UTC)
 TOKEN_ENV = "TAPWATCH_TEST_FB_PAGE_TOKEN"
 
 
-def clock() -> datetime:
-    return NOW
+clock = ManualClock(NOW)
 
 
 def hours_ago(hours: float) -> datetime:

@@ -12,6 +12,7 @@ import httpx
 from aiohttp import web
 from pydantic import SecretStr
 
+from core.clock import ManualClock
 from core.component_status import ComponentStatus
 from core.errors import TransientError
 from ingest.connectors.webhook import WEBHOOK_PATH, FacebookWebhookReceiver
@@ -70,7 +71,7 @@ def run(
 
     async def main() -> T:
         receiver = FacebookWebhookReceiver(
-            "test-district", settings(max_body_bytes), sink, board, now=lambda: NOW
+            "test-district", settings(max_body_bytes), sink, board, clock=ManualClock(NOW)
         )
         runner = web.AppRunner(receiver.app())
         await runner.setup()

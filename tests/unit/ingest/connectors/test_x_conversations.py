@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
+from core.clock import ManualClock
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.errors import RateLimited
 from ingest.connectors.source import Cursor, Endpoint, FetchedPage
@@ -33,16 +34,6 @@ TOKEN = "app-bearer-token"
 TIMELINE_PATH = f"/2/users/{ACCOUNT}/tweets"
 
 
-class Clock:
-    """A settable clock: tests move it between polls."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def platform() -> FakeX:
     return FakeX(bearer_token=TOKEN)
@@ -54,7 +45,7 @@ def server(platform: FakeX) -> Iterator[FakeServer]:
         yield running
 
 
-def conversations(server: FakeServer, clock: Clock) -> XConversations:
+def conversations(server: FakeServer, clock: ManualClock) -> XConversations:
     account = AccountConfig(
         "twitter",
         ACCOUNT,
@@ -114,7 +105,7 @@ class TestXConversations:
         platform.add_reply(STUDENT, "too old to follow", old, at=hours_ago(24 * 8))
         platform.add_tweet(STUDENT, "unrelated", at=hours_ago(1))
 
-        pages = poll(conversations(server, Clock(NOW)))
+        pages = poll(conversations(server, ManualClock(NOW)))
 
         assert sorted(post_ids(pages)) == sorted(replies)
         [search] = server.requests_to(SEARCH_PATH)
@@ -131,7 +122,7 @@ class TestXConversations:
         answer = platform.add_reply(ACCOUNT, "Page 42", root, at=hours_ago(4))
         follow_up = platform.add_reply(STUDENT, "Thanks!", answer, at=hours_ago(3))
 
-        pages = poll(conversations(server, Clock(NOW)))
+        pages = poll(conversations(server, ManualClock(NOW)))
 
         assert sorted(post_ids(pages)) == sorted({answer, follow_up})
 
@@ -145,7 +136,7 @@ class TestXConversations:
             for n in range(7)
         ]
 
-        pages = poll(conversations(server, Clock(NOW)))
+        pages = poll(conversations(server, ManualClock(NOW)))
 
         assert sorted(post_ids(pages)) == sorted(replies)
         searches = server.requests_to(SEARCH_PATH)
@@ -163,12 +154,12 @@ class TestXConversations:
             platform.add_reply(STUDENT, f"Q{n}", root, at=hours_ago(5), sequence=n)
             for n in range(4)
         }
-        clock = Clock(NOW)
+        clock = ManualClock(NOW)
         endpoint = conversations(server, clock)
         pages = poll(endpoint)
         assert set(post_ids(pages)) == first
 
-        clock.now = NOW + timedelta(minutes=10)
+        clock.set(NOW + timedelta(minutes=10))
         late = platform.add_reply(
             OTHER_STUDENT, "Is lunch included?", root, at=NOW + timedelta(minutes=5)
         )
@@ -187,12 +178,12 @@ class TestXConversations:
     ) -> None:
         """A conversation found on a later poll starts at its root; the others keep theirs."""
         before = platform.add_tweet(ACCOUNT, "Monday", at=hours_ago(20))
-        clock = Clock(NOW)
+        clock = ManualClock(NOW)
         endpoint = conversations(server, clock)
         first = poll(endpoint)
         covered = snowflake_at(NOW - timedelta(seconds=SEARCH_LAG_S))
 
-        clock.now = NOW + timedelta(hours=1)
+        clock.set(NOW + timedelta(hours=1))
         after = platform.add_tweet(ACCOUNT, "Tuesday", at=NOW + timedelta(minutes=30))
         reply = platform.add_reply(STUDENT, "ok", after, at=NOW + timedelta(minutes=40))
         second = poll(endpoint, first[-1].cursor)
@@ -217,7 +208,7 @@ class TestXConversations:
                 replies.add(
                     platform.add_reply(STUDENT, f"R{n}.{k}", root, at=hours_ago(30 - n), sequence=k)
                 )
-        endpoint = conversations(server, Clock(NOW))
+        endpoint = conversations(server, ManualClock(NOW))
         pages = poll(endpoint)
         assert sorted(post_ids(pages)) == sorted(replies)
         assert len({s.param("query") for s in server.requests_to(SEARCH_PATH)}) == 2
@@ -249,7 +240,7 @@ class TestXConversations:
             return platform.handle(request)
 
         server.handler = handle
-        endpoint = conversations(server, Clock(NOW))
+        endpoint = conversations(server, ManualClock(NOW))
 
         pages, error = poll_until_error(endpoint)
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pydantic import SecretStr
 
+from core.clock import ManualClock
 from core.pipeline_names import PipelineNames
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.cursor_store import EndpointState
@@ -56,7 +57,7 @@ def dm_events(server: FakeServer, user_token: str = USER_TOKEN) -> XDirectMessag
         credentials={"bearer_token": BEARER_ENV, "user_token": USER_ENV},
     )
     environ = {BEARER_ENV: BEARER, USER_ENV: user_token}
-    [endpoint] = x_endpoints(account, lambda: NOW, environ=environ)
+    [endpoint] = x_endpoints(account, ManualClock(NOW), environ=environ)
     assert isinstance(endpoint, XDirectMessages)
     return endpoint
 
@@ -231,7 +232,7 @@ def oauth1_dm_events(
         "twitter", ACCOUNT, ("dm_events",), base_url=server.url, credentials=credentials
     )
     environ = {OAUTH1_ENVS[key]: value for key, value in values.items()}
-    [endpoint] = x_endpoints(account, lambda: NOW, environ=environ)
+    [endpoint] = x_endpoints(account, ManualClock(NOW), environ=environ)
     assert isinstance(endpoint, XDirectMessages)
     return endpoint
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.clock import ManualClock
 from core.pipeline_names import PipelineNames
 from ingest.connectors.config import AccountConfig
 from ingest.connectors.cursor_store import EndpointState
@@ -52,7 +53,7 @@ def timeline(server: FakeServer, now: datetime = NOW, **options: str) -> XTimeli
         credentials={"bearer_token": BEARER_ENV},
         options=options,
     )
-    [endpoint] = x_endpoints(account, lambda: now, environ={BEARER_ENV: "bearer"})
+    [endpoint] = x_endpoints(account, ManualClock(now), environ={BEARER_ENV: "bearer"})
     assert isinstance(endpoint, XTimeline)
     return endpoint
 
