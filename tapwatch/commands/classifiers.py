@@ -35,9 +35,7 @@ def _provenance(parts: Iterable[LabeledTexts]) -> dict[str, object]:
     return {"data_files": {str(path): sha256_of(path) for path in files}}
 
 
-def train(
-    datasets: list[Path], out: Path, seed: int, staff_posts: Path | None = None
-) -> int:
+def train(datasets: list[Path], out: Path, seed: int, staff_posts: Path | None = None) -> int:
     """Fit on every dataset's train split; tune on the first one's val split; write `out`."""
     started = time.perf_counter()
     try:
