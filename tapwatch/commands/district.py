@@ -11,7 +11,7 @@ from core.pipeline_names import PipelineNames
 from core.settings import KafkaSettings
 from policy.kafka_reference_publisher import publish_district
 from policy.loader import check_district
-from tapwatch.commands.district_folder import load_district_folder, require_district_folder
+from tapwatch.commands.inputs import load_district_folder, require_district_folder
 from tapwatch.console import connecting
 from tapwatch.exit_codes import ExitCode
 

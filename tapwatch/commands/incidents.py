@@ -4,10 +4,10 @@ Every change's audit entry is also anchored in Kafka (tapwatch/audit_anchors.py)
 `verify` checks the chains against their anchors and `anchor` anchors what a failed
 anchor write left unanchored.
 
-Exit codes: 0 done; 1 refused (unknown alert, a change the review rules do not
-allow, a broken audit chain); 2 Elasticsearch (or, for the anchors, Kafka)
-unreachable or failing; 3 someone else changed the alert meanwhile (show it again and
-retry).
+Exit codes (tapwatch/exit_codes.py): 0 done; 1 refused (unknown alert, a change the
+review rules do not allow, a broken audit chain); 3 someone else changed the alert
+meanwhile (show it again and retry); 69 Elasticsearch (or, for the anchors, Kafka)
+unreachable or failing.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ from alerts.review import (
 from core.errors import TransientError
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings
+from tapwatch.console import connecting
+from tapwatch.exit_codes import ExitCode
 
 # Columns of the table and the CSV: ids only, never names (student data stays out of
 # listings that get pasted around).
@@ -68,20 +70,18 @@ COLUMNS = (
 )
 OUTPUT_FORMATS = ("table", "json", "csv")
 
-EXIT_REFUSED = 1
-EXIT_UNAVAILABLE = 2
-EXIT_CONFLICT = 3
-
-
-def _open_store() -> IncidentStore:
-    return IncidentStore.from_settings(ElasticsearchSettings(), PipelineNames.from_env())
+EXIT_REFUSED = ExitCode.FOUND
+EXIT_UNAVAILABLE = ExitCode.UNAVAILABLE
+EXIT_CONFLICT = ExitCode.CONFLICT
 
 
 def _run(work: Callable[[IncidentStore], int]) -> int:
     """Run one command against the store, turning our errors into messages and exit codes."""
-    store = _open_store()
+    settings = ElasticsearchSettings()
+    store = IncidentStore.from_settings(settings, PipelineNames.from_env())
     try:
-        return work(store)
+        with connecting("Elasticsearch", ",".join(settings.hosts)):
+            return work(store)
     except (AlertNotFound, ReviewRefused, AuditChainBroken) as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
@@ -303,8 +303,10 @@ def release_command(alert_id: str, by: str, note: str) -> int:
 
 
 def _read_anchors() -> AnchorBook | None:
+    settings = KafkaSettings()
     try:
-        return read_anchors(KafkaSettings(), PipelineNames.from_env())
+        with connecting("Kafka", settings.bootstrap):
+            return read_anchors(settings, PipelineNames.from_env())
     except TransientError as exc:
         print(f"error: Kafka (audit anchors): {exc}", file=sys.stderr)
         return None
@@ -315,7 +317,7 @@ def _anchored_seq(book: AnchorBook, alert_id: str) -> int:
     return anchor.seq if anchor else 0
 
 
-def verify_command(alert_id: str | None) -> int:
+def verify_command(alert_id: str | None, as_json: bool = False) -> int:
     book = _read_anchors()
     if book is None:
         return EXIT_UNAVAILABLE
@@ -325,13 +327,26 @@ def verify_command(alert_id: str | None) -> int:
     def work(store: IncidentStore) -> int:
         reports = verify_chains(store, alert_id, book.anchors)
         broken = [report for report in reports if not report.ok]
+        unanchored = [r for r in reports if r.ok and r.entries > _anchored_seq(book, r.alert_id)]
+        entries = sum(report.entries for report in reports)
+        failed = len(broken) + len(book.unreadable)
+        if as_json:
+            shown = {
+                "chains": len(reports),
+                "entries": entries,
+                "broken": [
+                    {"alert_id": report.alert_id, "problem": str(report.problem)}
+                    for report in broken
+                ],
+                "unreadable_anchor_records": [str(record) for record in book.unreadable],
+                "not_anchored": [report.alert_id for report in unanchored],
+            }
+            print(json.dumps(shown, ensure_ascii=False, sort_keys=True))
+            return EXIT_REFUSED if failed else 0
         for report in broken:
             print(f"BROKEN {report.problem}")
         for record in book.unreadable:
             print(f"BROKEN anchor record {record}")
-        unanchored = [r for r in reports if r.ok and r.entries > _anchored_seq(book, r.alert_id)]
-        entries = sum(report.entries for report in reports)
-        failed = len(broken) + len(book.unreadable)
         print(
             f"{len(reports)} chain(s), {entries} entries, {failed} broken, "
             f"{len(unanchored)} not anchored"

@@ -15,7 +15,7 @@ from ingest.file_ingest import FileReport, ingest_file
 from ingest.kafka_publisher import PostPublisher
 from ingest.parsers import parser_for
 from streams.kafka_progress import wait_for_pipeline
-from tapwatch.commands.district_folder import load_district_folder
+from tapwatch.commands.inputs import load_district_folder, require_files
 from tapwatch.console import Advance, connecting, progress, waiting
 from tapwatch.exit_codes import ExitCode
 
@@ -42,12 +42,7 @@ def ingest_file_command(
 ) -> int:
     district_id = load_district_folder(district_dir).settings.id
     parser_for(platform)  # an unknown platform is refused before any connection
-    for path in files:
-        if not path.is_file():
-            # Named by the CLI's error handler; checked before Kafka is touched.
-            raise (IsADirectoryError if path.is_dir() else FileNotFoundError)(
-                2, "not a response file", str(path)
-            )
+    require_files(files)
     settings = KafkaSettings()
     names = PipelineNames.from_env()
     with connecting("Kafka", settings.bootstrap):

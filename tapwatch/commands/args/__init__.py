@@ -12,9 +12,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
-# The `commands` object that add_subparsers returns.
-SubCommands = argparse._SubParsersAction
+if TYPE_CHECKING:
+    # The `commands` object that add_subparsers returns (argparse names it privately,
+    # and makes it generic only in its stubs).
+    SubCommands: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 # What `set_defaults(handler=...)` holds: parsed arguments in, exit code out.
 Handler = Callable[[argparse.Namespace], int]
 

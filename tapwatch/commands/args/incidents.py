@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tapwatch.commands.args import SubCommands, add_command, add_json_option
+from tapwatch.commands.args import add_command, add_json_option
 from tapwatch.commands.args.choices import (
     alert_statuses,
     close_reasons,
@@ -17,6 +18,9 @@ from tapwatch.commands.args.choices import (
 )
 
 _ID_HELP = "the alert id (first column of `incidents list`)"
+
+if TYPE_CHECKING:
+    from tapwatch.commands.args import SubCommands
 
 
 def register(commands: SubCommands) -> None:

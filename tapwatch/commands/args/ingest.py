@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tapwatch.commands.args import SubCommands, add_command, add_district_option, add_json_option
+from tapwatch.commands.args import add_command, add_district_option, add_json_option
 from tapwatch.commands.args.choices import platforms
 
 # Default of `ingest file --wait`: how long to wait for the workers (seconds).
 DEFAULT_WAIT_TIMEOUT_S = 300.0
+
+if TYPE_CHECKING:
+    from tapwatch.commands.args import SubCommands
 
 
 def register(commands: SubCommands) -> None:

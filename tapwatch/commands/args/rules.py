@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tapwatch.commands.args import SubCommands, add_command, add_district_option, add_json_option
+from tapwatch.commands.args import add_command, add_district_option, add_json_option
 from tapwatch.commands.args.choices import platforms
+
+if TYPE_CHECKING:
+    from tapwatch.commands.args import SubCommands
 
 
 def register(commands: SubCommands) -> None:

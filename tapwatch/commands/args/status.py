@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from tapwatch.commands.args import SubCommands, add_command, add_json_option
+from tapwatch.commands.args import add_command, add_json_option
+
+if TYPE_CHECKING:
+    from tapwatch.commands.args import SubCommands
 
 
 def register(commands: SubCommands) -> None:

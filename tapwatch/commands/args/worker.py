@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from tapwatch.commands.args import SubCommands, add_command
+from tapwatch.commands.args import add_command
 from tapwatch.commands.args.choices import LOG_LEVELS
+
+if TYPE_CHECKING:
+    from tapwatch.commands.args import SubCommands
 
 
 def register(commands: SubCommands) -> None:
@@ -17,7 +21,11 @@ def register(commands: SubCommands) -> None:
         _run,
     )
     parser.add_argument(
-        "--loglevel", default="info", choices=LOG_LEVELS, help="log level (default %(default)s)"
+        "--loglevel",
+        default="info",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        help="log level (default %(default)s)",
     )
 
 

@@ -37,8 +37,8 @@ class TestRulesExplain:
         assert "Avery" not in out and "Lund" not in out
 
     def test_refused_lines_are_reported_not_raised(self, capsys):
-        """Broken lines of the file are reported as refused with their reason."""
-        assert _explain("malformed.jsonl") == 0
+        """Broken lines of the file are reported as refused with their reason, and exit 1."""
+        assert _explain("malformed.jsonl") == 1
         assert "malformed.jsonl:1: refused: invalid JSON" in capsys.readouterr().out
 
     def test_rules_not_raised_say_why(self, capsys):

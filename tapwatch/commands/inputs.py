@@ -1,4 +1,4 @@
-"""The prologue of every command given a district folder: check it is one, then load it.
+"""The inputs commands check before any work: the district folder (loaded once, here) and files.
 
 Problems are not printed here: DistrictValidationError reaches the CLI's one error
 handler (tapwatch/user_errors.py), which prints each `file:line: column: message` and
@@ -7,6 +7,8 @@ exits 65, the same way for every command.
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Sequence
 from pathlib import Path
 
 from policy.loader import load_district
@@ -30,3 +32,12 @@ def require_district_folder(folder: Path) -> Path:
 def load_district_folder(folder: Path) -> DistrictData:
     """The district of `folder`; raises DistrictValidationError listing every problem."""
     return load_district(require_district_folder(folder))
+
+
+def require_files(paths: Sequence[Path]) -> None:
+    """Every path is a file; else the first that is not is named (exit 66) before any work."""
+    for path in paths:
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
+        if not path.is_file():
+            raise FileNotFoundError(errno.ENOENT, "no such file", str(path))
