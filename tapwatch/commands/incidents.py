@@ -1,8 +1,7 @@
-"""`tapwatch incidents ...`: list, show, review (update, assign, reopen, hold), verify, export.
+"""`tapwatch incidents ...`: list, show, review (update, assign, reopen, hold), export.
 
-Every change's audit entry is also anchored in Kafka (tapwatch/audit_anchors.py);
-`verify` checks the chains against their anchors and `anchor` anchors what a failed
-anchor write left unanchored.
+Every change's audit entry is also anchored in Kafka (alerts/kafka_audit_anchors.py);
+`verify` and `anchor` are in tapwatch/commands/incident_chains.py.
 
 Exit codes (tapwatch/exit_codes.py): 0 done; 1 refused (unknown alert, a change the
 review rules do not allow, a broken audit chain); 3 someone else changed the alert
@@ -75,7 +74,7 @@ EXIT_UNAVAILABLE = ExitCode.UNAVAILABLE
 EXIT_CONFLICT = ExitCode.CONFLICT
 
 
-def _run(work: Callable[[IncidentStore], int]) -> int:
+def run_on_store(work: Callable[[IncidentStore], int]) -> int:
     """Run one command against the store, turning our errors into messages and exit codes."""
     settings = ElasticsearchSettings()
     store = IncidentStore.from_settings(settings, PipelineNames.from_env())
@@ -150,7 +149,7 @@ def list_command(spec: IncidentFilter, output: str) -> int:
             print(f"alerts {first}-{last} of {page.total} (page {spec.page}, sort {spec.sort})")
         return 0
 
-    return _run(work)
+    return run_on_store(work)
 
 
 def _cell(alert: Mapping[str, Any], column: str) -> str:
@@ -207,7 +206,7 @@ def show_command(alert_id: str, as_json: bool) -> int:
         print(render_show(alert, thread, history))
         return 0
 
-    return _run(work)
+    return run_on_store(work)
 
 
 def render_show(
@@ -256,7 +255,7 @@ def _change_command(alert_id: str, action: ReviewAction, by: str) -> int:
     def work(store: IncidentStore) -> int:
         entry = store.apply(store.get(alert_id), action, by)
         print(render_history_entry(entry))
-        anchor = Anchor(alert_id, int(entry["seq"]), str(entry["hash"]), _now())
+        anchor = Anchor(alert_id, int(entry["seq"]), str(entry["hash"]), now_iso())
         try:
             write_anchors(KafkaSettings(), PipelineNames.from_env(), anchor)
         except TransientError as exc:
@@ -267,10 +266,10 @@ def _change_command(alert_id: str, action: ReviewAction, by: str) -> int:
             )
         return 0
 
-    return _run(work)
+    return run_on_store(work)
 
 
-def _now() -> str:
+def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -302,7 +301,7 @@ def release_command(alert_id: str, by: str, note: str) -> int:
 # -- verify and export -----------------------------------------------------------------
 
 
-def _read_anchors() -> AnchorBook | None:
+def read_anchor_book() -> AnchorBook | None:
     settings = KafkaSettings()
     try:
         with connecting("Kafka", settings.bootstrap):
@@ -312,85 +311,8 @@ def _read_anchors() -> AnchorBook | None:
         return None
 
 
-def _anchored_seq(book: AnchorBook, alert_id: str) -> int:
-    anchor = book.anchors.get(alert_id)
-    return anchor.seq if anchor else 0
-
-
-def verify_command(alert_id: str | None, as_json: bool = False) -> int:
-    book = _read_anchors()
-    if book is None:
-        return EXIT_UNAVAILABLE
-    if alert_id is not None:
-        book = AnchorBook({k: v for k, v in book.anchors.items() if k == alert_id})
-
-    def work(store: IncidentStore) -> int:
-        reports = verify_chains(store, alert_id, book.anchors)
-        broken = [report for report in reports if not report.ok]
-        unanchored = [r for r in reports if r.ok and r.entries > _anchored_seq(book, r.alert_id)]
-        entries = sum(report.entries for report in reports)
-        failed = len(broken) + len(book.unreadable)
-        if as_json:
-            shown = {
-                "chains": len(reports),
-                "entries": entries,
-                "broken": [
-                    {"alert_id": report.alert_id, "problem": str(report.problem)}
-                    for report in broken
-                ],
-                "unreadable_anchor_records": [str(record) for record in book.unreadable],
-                "not_anchored": [report.alert_id for report in unanchored],
-            }
-            print(json.dumps(shown, ensure_ascii=False, sort_keys=True))
-            return EXIT_REFUSED if failed else 0
-        for report in broken:
-            print(f"BROKEN {report.problem}")
-        for record in book.unreadable:
-            print(f"BROKEN anchor record {record}")
-        print(
-            f"{len(reports)} chain(s), {entries} entries, {failed} broken, "
-            f"{len(unanchored)} not anchored"
-        )
-        if unanchored:
-            print("anchor them with `tapwatch incidents anchor`")
-        return EXIT_REFUSED if failed else 0
-
-    return _run(work)
-
-
-def anchor_command() -> int:
-    """Anchor every chain that verifies and has entries its anchor does not cover."""
-    book = _read_anchors()
-    if book is None:
-        return EXIT_UNAVAILABLE
-
-    def work(store: IncidentStore) -> int:
-        reports = verify_chains(store, None, book.anchors)
-        broken = [report for report in reports if not report.ok]
-        fresh = [
-            Anchor(report.alert_id, report.entries, report.head_hash, _now())
-            for report in reports
-            if report.ok and report.entries > _anchored_seq(book, report.alert_id)
-        ]
-        if fresh:
-            try:
-                write_anchors(KafkaSettings(), PipelineNames.from_env(), *fresh)
-            except TransientError as exc:
-                print(f"error: Kafka (audit anchors): {exc}", file=sys.stderr)
-                return EXIT_UNAVAILABLE
-        for report in broken:
-            print(f"NOT ANCHORED {report.problem}")
-        print(
-            f"{len(fresh)} chain(s) anchored, {len(reports) - len(fresh) - len(broken)} "
-            f"already anchored, {len(broken)} broken (left as they are)"
-        )
-        return EXIT_REFUSED if broken else 0
-
-    return _run(work)
-
-
 def export_command(alert_id: str, out: Path | None, markdown: Path | None, by: str | None) -> int:
-    book = _read_anchors()
+    book = read_anchor_book()
     if book is None:
         print("warning: the case file's chain check is without its Kafka anchor", file=sys.stderr)
     anchors = {} if book is None else {k: v for k, v in book.anchors.items() if k == alert_id}
@@ -419,4 +341,4 @@ def export_command(alert_id: str, out: Path | None, markdown: Path | None, by: s
             print(f"warning: audit chain broken: {reports[0].problem}", file=sys.stderr)
         return 0
 
-    return _run(work)
+    return run_on_store(work)

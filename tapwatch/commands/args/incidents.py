@@ -220,15 +220,15 @@ def _change(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from tapwatch.commands import incidents
+    from tapwatch.commands import incident_chains
 
-    return incidents.verify_command(args.alert, as_json=args.json)
+    return incident_chains.verify_command(args.alert, as_json=args.json)
 
 
 def _anchor(args: argparse.Namespace) -> int:
-    from tapwatch.commands import incidents
+    from tapwatch.commands import incident_chains
 
-    return incidents.anchor_command()
+    return incident_chains.anchor_command()
 
 
 def _export(args: argparse.Namespace) -> int:
