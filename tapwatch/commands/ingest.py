@@ -24,11 +24,15 @@ class _ProgressPublisher(PostPublisher):
     """A PostPublisher that moves a progress bar on by each response line it publishes."""
 
     advance: Advance | None = None
+    # Units (characters and line ends) advanced for the file being read.
+    counted = 0
 
     def publish_raw(self, district_id: str, platform: str, source: str, raw_text: str) -> None:
         super().publish_raw(district_id, platform, source, raw_text)
         if self.advance is not None:
-            # Characters, not bytes: close enough for a bar, and free to count.
+            # Characters, not bytes: close enough while a file is read; each file's
+            # end brings the bar to its exact size (see _publish).
+            self.counted += len(raw_text) + 1
             self.advance(len(raw_text) + 1)
 
 
@@ -67,10 +71,14 @@ def ingest_file_command(
 def _publish(
     files: Sequence[Path], district_id: str, platform: str, publisher: _ProgressPublisher
 ) -> list[FileReport]:
-    total = sum(path.stat().st_size for path in files)
-    with progress(f"publishing {len(files)} file(s)", total) as advance:
+    sizes = [path.stat().st_size for path in files]
+    reports = []
+    with progress(f"publishing {len(files)} file(s)", sum(sizes)) as advance:
         publisher.advance = advance
-        reports = [ingest_file(path, district_id, platform, publisher) for path in files]
+        for path, size in zip(files, sizes, strict=True):
+            publisher.counted = 0
+            reports.append(ingest_file(path, district_id, platform, publisher))
+            advance(max(0, size - publisher.counted))
         publisher.flush()
     return reports
 
