@@ -49,3 +49,27 @@ def test_incidents_verify_json_is_one_object(names):
     shown = json.loads(done.stdout)
     assert shown["broken"] == [] and shown["chains"] == 0
     assert "connecting to Elasticsearch at " in done.stderr
+
+
+def test_wait_says_what_it_waits_for(names, worker_factory):
+    """`ingest file --wait` announces the wait (not 300 silent seconds), then its end."""
+    loaded = run_tapwatch(names, "district", "load", str(SAMPLE_DISTRICT))
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stderr.startswith("connecting to Kafka at ")
+    worker_factory()
+    done = run_tapwatch(
+        names,
+        "ingest",
+        "file",
+        "--district",
+        str(SAMPLE_DISTRICT),
+        "--platform",
+        "twitter",
+        "--wait",
+        "--timeout",
+        "180",
+        str(SAMPLE_X / "dm_events.jsonl"),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "waiting up to 180 s for the workers to process the posts ..." in done.stderr
+    assert "all ingested posts processed" in done.stdout
