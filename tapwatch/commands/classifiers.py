@@ -21,6 +21,7 @@ from classifiers.content.errors import ArtifactError, DatasetError
 from classifiers.content.metrics import binary_metrics
 from classifiers.content.model import ContentModel
 from classifiers.content.training import TrainingParams, train_model
+from tapwatch.exit_codes import ExitCode
 
 # The labeled staff posts the operating threshold is chosen on (precision first).
 DEFAULT_STAFF_POSTS = Path(__file__).resolve().parents[2] / "tests" / "data" / "staff_posts.jsonl"
@@ -35,9 +36,7 @@ def _provenance(parts: Iterable[LabeledTexts]) -> dict[str, object]:
     return {"data_files": {str(path): sha256_of(path) for path in files}}
 
 
-def train(
-    datasets: list[Path], out: Path, seed: int, staff_posts: Path | None = None
-) -> int:
+def train(datasets: list[Path], out: Path, seed: int, staff_posts: Path | None = None) -> int:
     """Fit on every dataset's train split; tune on the first one's val split; write `out`."""
     started = time.perf_counter()
     try:
@@ -46,7 +45,7 @@ def train(
         staff = load_staff_posts(staff_posts) if staff_posts is not None else None
     except (DatasetError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.DATA
     parts = [*trains, val, *([staff] if staff is not None else [])]
     provenance = {
         **_provenance(parts),
@@ -87,7 +86,7 @@ def evaluate(dataset: Path, split: str, model: Path) -> int:
         data = load_split(dataset, split)
     except (ArtifactError, DatasetError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.DATA
     scores = loaded.scores(data.texts)
     result = binary_metrics(data.labels, scores >= loaded.threshold)
     seconds = _timed_batch(loaded, data.texts)
@@ -132,7 +131,7 @@ def predict(model: Path, stdin: TextIO | None = None, stdout: TextIO | None = No
         loaded = load_model(model)
     except ArtifactError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.DATA
     for batch in _batches(source, PREDICT_BATCH):
         for prediction in loaded.classify_batch(batch, explain_clean=True):
             sink.write(json.dumps(prediction.as_dict(), ensure_ascii=False) + "\n")

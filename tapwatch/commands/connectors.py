@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from pathlib import Path
 
 from core.clock import Clock, SystemClock
@@ -13,15 +12,16 @@ from core.kafka_admin import ensure_topics
 from core.kafka_status_board import StatusBoardWriter
 from core.pipeline_names import PipelineNames
 from core.settings import KafkaSettings
-from ingest.connectors.config import ConnectorsFileError, load_connectors_config
+from ingest.connectors.config import load_connectors_config
 from ingest.connectors.cursor_store import read_states
-from ingest.connectors.errors import ConnectorConfigError
 from ingest.connectors.http_client import build_client
-from ingest.connectors.kafka_page_writer import TransactionalPageWriter, WriterUnusable
+from ingest.connectors.kafka_page_writer import TransactionalPageWriter
 from ingest.connectors.registry import FollowedEndpoint, build_endpoints
 from ingest.connectors.runner import ConnectorRunner, EndpointOutcome
-from policy.errors import DistrictValidationError
-from policy.loader import load_district
+from tapwatch.commands.inputs import load_district_folder
+from tapwatch.console import connecting
+from tapwatch.exit_codes import ExitCode
+from tapwatch.user_errors import CliError
 
 
 def transactional_id(names: PipelineNames, district_id: str) -> str:
@@ -30,42 +30,25 @@ def transactional_id(names: PipelineNames, district_id: str) -> str:
 
 
 def run_connectors(district_dir: Path, once: bool) -> int:
-    """Exit 0 when (with --once) every endpoint polled; 1 for bad config; 2 otherwise."""
+    """Exit 0 when (with --once) every endpoint polled; 69 when Kafka or a platform API
+    failed; 78 for a connectors.yaml that is refused (the CLI's error handler says why)."""
     clock = SystemClock()
-    try:
-        district_id = load_district(district_dir).settings.id
-    except DistrictValidationError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    try:
-        config = load_connectors_config(district_dir)
-        if config is None or not config.accounts:
-            print(f"error: {district_dir}/connectors.yaml follows no account", file=sys.stderr)
-            return 1
-        followed = build_endpoints(config, clock)
-    except ConnectorsFileError as exc:
-        for line in exc.problems:
-            print(line, file=sys.stderr)
-        return 1
-    except ConnectorConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    district_id = load_district_folder(district_dir).settings.id
+    config = load_connectors_config(district_dir)
+    if config is None or not config.accounts:
+        raise CliError(ExitCode.CONFIG, f"{district_dir}/connectors.yaml follows no account")
+    followed = build_endpoints(config, clock)
     try:
         outcomes = asyncio.run(_run(district_id, followed, once, clock))
-    except WriterUnusable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except TapwatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    except TapwatchError as exc:  # WriterUnusable included: Kafka refused the writer
+        raise CliError(ExitCode.UNAVAILABLE, str(exc)) from exc
     if outcomes is None:
-        return 0
+        return ExitCode.OK
     for outcome in outcomes:
         counts = " ".join(f"{k}={v}" for k, v in outcome.counts.as_details().items())
         state = "ok" if outcome.ok else f"FAILED ({outcome.error})"
         print(f"{outcome.component}: {state} {counts}")
-    return 0 if all(outcome.ok for outcome in outcomes) else 2
+    return ExitCode.OK if all(outcome.ok for outcome in outcomes) else ExitCode.UNAVAILABLE
 
 
 async def _run(
@@ -73,7 +56,8 @@ async def _run(
 ) -> list[EndpointOutcome] | None:
     settings = KafkaSettings()
     names = PipelineNames.from_env()
-    await asyncio.to_thread(ensure_topics, settings, names)
+    with connecting("Kafka", settings.bootstrap):
+        await asyncio.to_thread(ensure_topics, settings, names)
     # The writer first: its init_transactions aborts what a killed predecessor left
     # open, which read_committed reads of the cursors would otherwise wait behind.
     writer = await asyncio.to_thread(

@@ -1,13 +1,12 @@
-"""`tapwatch incidents ...`: list, show, review (update, assign, reopen, hold), verify, export.
+"""`tapwatch incidents ...`: list, show, review (update, assign, reopen, hold), export.
 
-Every change's audit entry is also anchored in Kafka (tapwatch/audit_anchors.py);
-`verify` checks the chains against their anchors and `anchor` anchors what a failed
-anchor write left unanchored.
+Every change's audit entry is also anchored in Kafka (alerts/kafka_audit_anchors.py);
+`verify` and `anchor` are in tapwatch/commands/incident_chains.py.
 
-Exit codes: 0 done; 1 refused (unknown alert, a change the review rules do not
-allow, a broken audit chain); 2 Elasticsearch (or, for the anchors, Kafka)
-unreachable or failing; 3 someone else changed the alert meanwhile (show it again and
-retry).
+Exit codes (tapwatch/exit_codes.py): 0 done; 1 refused (unknown alert, a change the
+review rules do not allow, a broken audit chain); 3 someone else changed the alert
+meanwhile (show it again and retry); 69 Elasticsearch (or, for the anchors, Kafka)
+unreachable or failing.
 """
 
 from __future__ import annotations
@@ -50,6 +49,8 @@ from core.clock import Clock, SystemClock
 from core.errors import TransientError
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings
+from tapwatch.console import connecting
+from tapwatch.exit_codes import ExitCode
 
 # Columns of the table and the CSV: ids only, never names (student data stays out of
 # listings that get pasted around).
@@ -68,22 +69,18 @@ COLUMNS = (
 )
 OUTPUT_FORMATS = ("table", "json", "csv")
 
-EXIT_REFUSED = 1
-EXIT_UNAVAILABLE = 2
-EXIT_CONFLICT = 3
+EXIT_REFUSED = ExitCode.FOUND
+EXIT_UNAVAILABLE = ExitCode.UNAVAILABLE
+EXIT_CONFLICT = ExitCode.CONFLICT
 
 
-def _open_store() -> IncidentStore:
-    return IncidentStore.from_settings(
-        ElasticsearchSettings(), PipelineNames.from_env(), SystemClock()
-    )
-
-
-def _run(work: Callable[[IncidentStore], int]) -> int:
+def run_on_store(work: Callable[[IncidentStore], int]) -> int:
     """Run one command against the store, turning our errors into messages and exit codes."""
-    store = _open_store()
+    settings = ElasticsearchSettings()
+    store = IncidentStore.from_settings(settings, PipelineNames.from_env(), SystemClock())
     try:
-        return work(store)
+        with connecting("Elasticsearch", ",".join(settings.hosts)):
+            return work(store)
     except (AlertNotFound, ReviewRefused, AuditChainBroken) as exc:
         print(f"refused: {exc}", file=sys.stderr)
         return EXIT_REFUSED
@@ -152,7 +149,7 @@ def list_command(spec: IncidentFilter, output: str) -> int:
             print(f"alerts {first}-{last} of {page.total} (page {spec.page}, sort {spec.sort})")
         return 0
 
-    return _run(work)
+    return run_on_store(work)
 
 
 def _cell(alert: Mapping[str, Any], column: str) -> str:
@@ -209,7 +206,7 @@ def show_command(alert_id: str, as_json: bool) -> int:
         print(render_show(alert, thread, history))
         return 0
 
-    return _run(work)
+    return run_on_store(work)
 
 
 def render_show(
@@ -258,7 +255,7 @@ def _change_command(alert_id: str, action: ReviewAction, by: str) -> int:
     def work(store: IncidentStore) -> int:
         entry = store.apply(store.get(alert_id), action, by)
         print(render_history_entry(entry))
-        anchor = Anchor(alert_id, int(entry["seq"]), str(entry["hash"]), _now(store.clock))
+        anchor = Anchor(alert_id, int(entry["seq"]), str(entry["hash"]), now_iso(store.clock))
         try:
             write_anchors(KafkaSettings(), PipelineNames.from_env(), anchor)
         except TransientError as exc:
@@ -269,10 +266,11 @@ def _change_command(alert_id: str, action: ReviewAction, by: str) -> int:
             )
         return 0
 
-    return _run(work)
+    return run_on_store(work)
 
 
-def _now(clock: Clock) -> str:
+def now_iso(clock: Clock) -> str:
+    """The clock's time to the second, as the audit chain writes it."""
     return clock.now().isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -304,80 +302,18 @@ def release_command(alert_id: str, by: str, note: str) -> int:
 # -- verify and export -----------------------------------------------------------------
 
 
-def _read_anchors() -> AnchorBook | None:
+def read_anchor_book() -> AnchorBook | None:
+    settings = KafkaSettings()
     try:
-        return read_anchors(KafkaSettings(), PipelineNames.from_env())
+        with connecting("Kafka", settings.bootstrap):
+            return read_anchors(settings, PipelineNames.from_env())
     except TransientError as exc:
         print(f"error: Kafka (audit anchors): {exc}", file=sys.stderr)
         return None
 
 
-def _anchored_seq(book: AnchorBook, alert_id: str) -> int:
-    anchor = book.anchors.get(alert_id)
-    return anchor.seq if anchor else 0
-
-
-def verify_command(alert_id: str | None) -> int:
-    book = _read_anchors()
-    if book is None:
-        return EXIT_UNAVAILABLE
-    if alert_id is not None:
-        book = AnchorBook({k: v for k, v in book.anchors.items() if k == alert_id})
-
-    def work(store: IncidentStore) -> int:
-        reports = verify_chains(store, alert_id, book.anchors)
-        broken = [report for report in reports if not report.ok]
-        for report in broken:
-            print(f"BROKEN {report.problem}")
-        for record in book.unreadable:
-            print(f"BROKEN anchor record {record}")
-        unanchored = [r for r in reports if r.ok and r.entries > _anchored_seq(book, r.alert_id)]
-        entries = sum(report.entries for report in reports)
-        failed = len(broken) + len(book.unreadable)
-        print(
-            f"{len(reports)} chain(s), {entries} entries, {failed} broken, "
-            f"{len(unanchored)} not anchored"
-        )
-        if unanchored:
-            print("anchor them with `tapwatch incidents anchor`")
-        return EXIT_REFUSED if failed else 0
-
-    return _run(work)
-
-
-def anchor_command() -> int:
-    """Anchor every chain that verifies and has entries its anchor does not cover."""
-    book = _read_anchors()
-    if book is None:
-        return EXIT_UNAVAILABLE
-
-    def work(store: IncidentStore) -> int:
-        reports = verify_chains(store, None, book.anchors)
-        broken = [report for report in reports if not report.ok]
-        fresh = [
-            Anchor(report.alert_id, report.entries, report.head_hash, _now(store.clock))
-            for report in reports
-            if report.ok and report.entries > _anchored_seq(book, report.alert_id)
-        ]
-        if fresh:
-            try:
-                write_anchors(KafkaSettings(), PipelineNames.from_env(), *fresh)
-            except TransientError as exc:
-                print(f"error: Kafka (audit anchors): {exc}", file=sys.stderr)
-                return EXIT_UNAVAILABLE
-        for report in broken:
-            print(f"NOT ANCHORED {report.problem}")
-        print(
-            f"{len(fresh)} chain(s) anchored, {len(reports) - len(fresh) - len(broken)} "
-            f"already anchored, {len(broken)} broken (left as they are)"
-        )
-        return EXIT_REFUSED if broken else 0
-
-    return _run(work)
-
-
 def export_command(alert_id: str, out: Path | None, markdown: Path | None, by: str | None) -> int:
-    book = _read_anchors()
+    book = read_anchor_book()
     if book is None:
         print("warning: the case file's chain check is without its Kafka anchor", file=sys.stderr)
     anchors = {} if book is None else {k: v for k, v in book.anchors.items() if k == alert_id}
@@ -406,4 +342,4 @@ def export_command(alert_id: str, out: Path | None, markdown: Path | None, by: s
             print(f"warning: audit chain broken: {reports[0].problem}", file=sys.stderr)
         return 0
 
-    return _run(work)
+    return run_on_store(work)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 from deploy.kibana_import import (
     SAVED_OBJECTS_FILE,
-    KibanaImportError,
+    KibanaRefused,
+    KibanaUnreachable,
     describe,
     import_saved_objects,
 )
 from deploy.kibana_settings import KibanaSettings
+from tapwatch.exit_codes import ExitCode
+
+# Kibana's answers that mean our credentials are wrong (configuration), not that it is down.
+_CREDENTIALS_REFUSED = frozenset({401, 403})
 
 
 def import_objects(
@@ -20,22 +26,43 @@ def import_objects(
     overwrite: bool,
     settings: KibanaSettings | None = None,
     path: Path = SAVED_OBJECTS_FILE,
+    *,
+    as_json: bool = False,
 ) -> int:
-    """0 when Kibana imported every object; 1 when it refused some; 2 when the call failed."""
+    """0 when Kibana imported every object; 1 when it refused some; 69 unreachable or
+    failing; 78 credentials refused; 2 a space id Kibana could not have; 66 no objects file."""
     try:
         ndjson = path.read_bytes()
     except OSError as exc:
-        print(f"error: cannot read {path}: {exc}", file=sys.stderr)
-        return 2
+        print(f"error: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.NO_INPUT
     try:
         result = import_saved_objects(
             url, ndjson, settings or KibanaSettings(), space=space, overwrite=overwrite
         )
-    except (KibanaImportError, ValueError) as exc:
+    except KibanaUnreachable as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    lines = describe(result)
-    print(lines[0])
-    for line in lines[1:]:
-        print(line, file=sys.stderr)
-    return 0 if result.ok else 1
+        return ExitCode.UNAVAILABLE
+    except KibanaRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        refused_credentials = exc.status_code in _CREDENTIALS_REFUSED
+        return ExitCode.CONFIG if refused_credentials else ExitCode.UNAVAILABLE
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    if as_json:
+        shown = {
+            "ok": result.ok,
+            "imported": result.success_count,
+            "errors": [
+                {"type": e.type, "id": e.id, "title": e.title, "reason": e.reason}
+                for e in result.errors
+            ],
+        }
+        print(json.dumps(shown, ensure_ascii=False, sort_keys=True))
+    else:
+        lines = describe(result)
+        print(lines[0])
+        for line in lines[1:]:
+            print(line, file=sys.stderr)
+    return ExitCode.OK if result.ok else ExitCode.FOUND

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 from types import FrameType
 
 from alerts.mail.mailer import Mailer
@@ -18,6 +17,9 @@ from core.kafka_admin import ensure_topics
 from core.kafka_status_board import StatusBoardWriter
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings, SmtpSettings
+from tapwatch.console import connecting
+from tapwatch.exit_codes import ExitCode
+from tapwatch.user_errors import CliError
 
 
 async def _serve(kafka: KafkaSettings, names: PipelineNames) -> None:
@@ -46,7 +48,7 @@ def _stop_at_once(signum: int, frame: FrameType | None) -> None:
 
 
 def run_mail(loglevel: str = "info") -> int:
-    """Run the mailer until SIGTERM/SIGINT (exit 0); 2 when Kafka cannot be reached.
+    """Run the mailer until SIGTERM/SIGINT (exit 0); 69 when Kafka cannot be reached.
 
     Until `_serve` hands the signals to the event loop (which ends the current round
     and closes every client), a signal interrupts start-up at once: waiting for an
@@ -58,11 +60,11 @@ def run_mail(loglevel: str = "info") -> int:
     kafka = KafkaSettings()
     names = PipelineNames.from_env()
     try:
-        ensure_topics(kafka, names)
+        with connecting("Kafka", kafka.bootstrap):
+            ensure_topics(kafka, names)
         asyncio.run(_serve(kafka, names))
     except _StopRequested:
-        return 0
+        return ExitCode.OK
     except TransientError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+        raise CliError(ExitCode.UNAVAILABLE, str(exc)) from exc
+    return ExitCode.OK

@@ -25,6 +25,9 @@ from core.kafka_admin import ensure_topics
 from core.kafka_status_board import StatusBoardWriter
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings
+from tapwatch.console import connecting
+from tapwatch.exit_codes import ExitCode
+from tapwatch.user_errors import CliError, UsageError
 
 # The environment variable that sets the retention when --older-than-days is not given (days).
 RETENTION_ENV = "TAPWATCH_POSTS_RETENTION_DAYS"
@@ -38,17 +41,18 @@ def retention_days(option: int | None) -> int | None:
     return int(configured) if configured else None
 
 
-def _policy(older_than_days: int | None) -> RetentionPolicy | None:
-    """The retention policy, or None after printing why there is none."""
+def _policy(older_than_days: int | None) -> RetentionPolicy:
+    """The retention policy; CliError (usage, or configuration for the variable) if none."""
     try:
         days = retention_days(older_than_days)
-        if days is None:
-            print(f"error: give --older-than-days or set {RETENTION_ENV}", file=sys.stderr)
-            return None
+    except ValueError as exc:
+        raise CliError(ExitCode.CONFIG, f"{RETENTION_ENV}: {exc}") from exc
+    if days is None:
+        raise UsageError(f"give --older-than-days or set {RETENTION_ENV}")
+    try:
         return RetentionPolicy(days)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return None
+        raise UsageError(str(exc)) from exc
 
 
 def _purge_once(
@@ -75,20 +79,17 @@ def _purge_once(
 
 def purge_command(older_than_days: int | None, dry_run: bool, every_hours: float | None) -> int:
     policy = _policy(older_than_days)
-    if policy is None:
-        return 1
     clock = SystemClock()
     if every_hours is not None:
         if dry_run:
-            print("error: --dry-run lists one purge; it does not repeat", file=sys.stderr)
-            return 1
+            raise UsageError("--dry-run lists one purge; it does not repeat")
         return _purge_on_schedule(policy, every_hours, clock)
     verb = "would delete" if dry_run else "deleted"
     try:
         report = _purge_once(policy, dry_run, lambda doc_id: print(f"{verb} {doc_id}"), clock)
     except (ApiError, TransportError) as exc:
         print(f"error: Elasticsearch: {str(exc)[:300]}", file=sys.stderr)
-        return 2
+        return ExitCode.UNAVAILABLE
     for doc_id in report.skipped_changed:
         print(f"kept {doc_id} (changed while purging, e.g. a legal hold)")
     print(
@@ -99,24 +100,24 @@ def purge_command(older_than_days: int | None, dry_run: bool, every_hours: float
 
 
 def _purge_on_schedule(policy: RetentionPolicy, every_hours: float, clock: Clock) -> int:
-    """Purge every `every_hours` hours until SIGTERM/SIGINT (exit 0); 2 when Kafka (the
+    """Purge every `every_hours` hours until SIGTERM/SIGINT (exit 0); 69 when Kafka (the
     status board) cannot be reached at the start. Each round logs its counts, not the
     deleted ids, and publishes the `retention` status. A round under way when the stop
     comes is finished first."""
     if every_hours <= 0:
-        print("error: --every-hours must be positive", file=sys.stderr)
-        return 1
+        raise UsageError("--every-hours must be positive")
     schedule_log.setLevel(logging.INFO)  # a line per round (the CLI's root is at WARNING)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     kafka, names = KafkaSettings(), PipelineNames.from_env()
     try:
-        ensure_topics(kafka, names)
-        board = StatusBoardWriter(kafka, names)
+        with connecting("Kafka", kafka.bootstrap):
+            ensure_topics(kafka, names)
+            board = StatusBoardWriter(kafka, names)
     except TransientError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return ExitCode.UNAVAILABLE
     try:
         run_schedule(
             lambda: _purge_once(policy, False, None, clock),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
@@ -12,16 +14,18 @@ from classifiers.content.detector import ContentDetector
 from classifiers.content.errors import ArtifactError
 from classifiers.detector import Detector
 from classifiers.explain import why_not_raised
+from classifiers.finding import Finding
 from classifiers.registry import DETECTORS
-from classifiers.thread_dialogue import observe_thread
+from classifiers.thread_dialogue import ThreadFinding, observe_thread
 from classifiers.thread_state import ThreadState
 from core.settings import ModelSettings
 from ingest.parsers import parser_for
 from ingest.post import Post
-from ingest.response_files import read_response_file
+from ingest.response_files import ResponseLine, read_response_file
 from policy.context import DistrictContext
-from policy.errors import DistrictValidationError
-from policy.loader import load_district
+from tapwatch.commands.inputs import load_district_folder, require_files
+from tapwatch.exit_codes import ExitCode
+from tapwatch.user_errors import CliError
 
 
 def _who(context: DistrictContext, platform: str, account_id: str) -> str:
@@ -45,6 +49,39 @@ def _all_detectors() -> tuple[dict[str, Detector], str | None]:
     return detectors, None
 
 
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One rule's decision on one post: raised (with its finding) or why not."""
+
+    rule: str
+    finding: Finding | None = None
+    why_not: str | None = None
+
+    def as_json(self) -> dict[str, object]:
+        if self.finding is None:
+            return {"rule": self.rule, "raised": False, "why_not": self.why_not}
+        return {
+            "rule": self.rule,
+            "raised": True,
+            "severity": self.finding.severity.value,
+            "summary": self.finding.summary,
+            "evidence": dict(self.finding.evidence),
+        }
+
+
+def decide(
+    post: Post, context: DistrictContext, detectors: dict[str, Detector] | None = None
+) -> list[Decision]:
+    """Each rule's decision on the post, in registry order (one per finding when raised)."""
+    decisions = []
+    for rule, detector in (detectors or dict(DETECTORS)).items():
+        findings = detector(post, context)
+        if not findings:
+            decisions.append(Decision(rule, why_not=why_not_raised(rule, post, context)))
+        decisions += [Decision(rule, finding=finding) for finding in findings]
+    return decisions
+
+
 def explain_post(
     post: Post, context: DistrictContext, detectors: dict[str, Detector] | None = None
 ) -> list[str]:
@@ -56,23 +93,27 @@ def explain_post(
         f"  author {_who(context, post.platform, post.author_account_id)}",
     ]
     lines += [f"  addressed {_who(context, post.platform, a)}" for a in post.addressed_account_ids]
-    for rule, detector in (detectors or dict(DETECTORS)).items():
-        findings = detector(post, context)
-        if not findings:
-            lines.append(f"  {rule}: not raised: {why_not_raised(rule, post, context)}")
-        for finding in findings:
-            lines.append(f"  {rule}: RAISED ({finding.severity.value}) {finding.summary}")
-            evidence = json.dumps(dict(finding.evidence), ensure_ascii=False, sort_keys=True)
-            lines.append(f"    evidence {evidence}")
+    for decision in decide(post, context, detectors):
+        finding = decision.finding
+        if finding is None:
+            lines.append(f"  {decision.rule}: not raised: {decision.why_not}")
+            continue
+        lines.append(f"  {decision.rule}: RAISED ({finding.severity.value}) {finding.summary}")
+        evidence = json.dumps(dict(finding.evidence), ensure_ascii=False, sort_keys=True)
+        lines.append(f"    evidence {evidence}")
     return lines
 
 
-def _thread_lines(
+def _thread_findings(
     post: Post, context: DistrictContext, threads: dict[str, ThreadState]
-) -> list[str]:
+) -> list[ThreadFinding]:
     """Thread findings, with the file's earlier posts as the thread so far (in file order)."""
     key = post.conversation_key
     threads[key], found = observe_thread(post, context, threads.get(key, ThreadState()))
+    return list(found)
+
+
+def _thread_lines(found: list[ThreadFinding]) -> list[str]:
     if not found:
         return ["  two_way_dialogue (thread): nothing raised by this item"]
     return [
@@ -82,31 +123,108 @@ def _thread_lines(
     ]
 
 
-def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
+@dataclass(slots=True)
+class ExplainSummary:
+    """The counts of the last line: posts read, rule decisions, items refused."""
+
+    posts: int = 0
+    decisions: int = 0
+    raised: int = 0
+    refused: int = 0
+
+    def line(self) -> str:
+        return (
+            f"{self.posts} post(s) read, {self.decisions} decision(s) "
+            f"({self.raised} raised), {self.refused} item(s) refused"
+        )
+
+
+class _Output:
+    """Prints each explained post or refused item as text lines or JSON objects."""
+
+    def __init__(self, context: DistrictContext, as_json: bool) -> None:
+        self.context = context
+        self.as_json = as_json
+        self.summary = ExplainSummary()
+
+    def refused(self, path: Path, line_no: int, reason: str) -> None:
+        self.summary.refused += 1
+        if self.as_json:
+            print(json.dumps({"file": str(path), "line": line_no, "refused": reason}))
+        else:
+            print(f"{path.name}:{line_no}: refused: {reason}")
+
+    def post(
+        self,
+        path: Path,
+        line_no: int,
+        post: Post,
+        detectors: dict[str, Detector],
+        thread: list[ThreadFinding],
+    ) -> None:
+        decisions = decide(post, self.context, detectors)
+        self.summary.posts += 1
+        self.summary.decisions += len(decisions)
+        self.summary.raised += sum(d.finding is not None for d in decisions) + len(thread)
+        if not self.as_json:
+            print(
+                f"{path.name}:{line_no}: " + "\n".join(explain_post(post, self.context, detectors))
+            )
+            print("\n".join(_thread_lines(thread)))
+            return
+        shown = {
+            "file": str(path),
+            "line": line_no,
+            "post_id": post.post_id,
+            "platform": post.platform,
+            "decisions": [decision.as_json() for decision in decisions],
+            "thread": [
+                {
+                    "rule": "two_way_dialogue",
+                    "post_id": item.post.post_id,
+                    "severity": item.finding.severity.value,
+                    "summary": item.finding.summary,
+                }
+                for item in thread
+            ],
+        }
+        print(json.dumps(shown, ensure_ascii=False, sort_keys=True))
+
+    def finish(self) -> int:
+        """The summary line (stderr for text, a last object for JSON); 1 if items were refused."""
+        if self.as_json:
+            print(json.dumps({"summary": asdict(self.summary)}, sort_keys=True))
+        else:
+            print(self.summary.line(), file=sys.stderr)
+        return ExitCode.FOUND if self.summary.refused else ExitCode.OK
+
+
+def _responses(path: Path) -> Iterator[ResponseLine]:
     try:
-        context = DistrictContext(load_district(district_dir))
-        parse = parser_for(platform)
-    except DistrictValidationError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 1
+        return read_response_file(path)
+    except ValueError as exc:  # an unknown file type: the file is named in the message
+        raise CliError(ExitCode.NO_INPUT, str(exc)) from exc
+
+
+def explain(district_dir: Path, platform: str, files: list[Path], as_json: bool = False) -> int:
+    """Explain every post of the files; exit 1 when an item was refused."""
+    context = DistrictContext(load_district_folder(district_dir))
+    parse = parser_for(platform)
+    require_files(files)
     detectors, missing_model = _all_detectors()
     if missing_model:
-        print(f"note: {INAPPROPRIATE_CONTENT} not evaluated: {missing_model}")
+        print(f"note: {INAPPROPRIATE_CONTENT} not evaluated: {missing_model}", file=sys.stderr)
+    output = _Output(context, as_json)
     threads: dict[str, ThreadState] = {}
     for path in files:
-        for line in read_response_file(path):
-            where = f"{path.name}:{line.line_no}"
+        for line in _responses(path):
             if line.error is not None:
-                print(f"{where}: refused: {line.error}")
+                output.refused(path, line.line_no, line.error)
                 continue
             result = parse(line.payload, context.district_id)
             for refusal in result.refused:
-                print(f"{where}: refused: {refusal.reason}")
+                output.refused(path, line.line_no, refusal.reason)
             for post in result.posts:
-                print(f"{where}: " + "\n".join(explain_post(post, context, detectors)))
-                print("\n".join(_thread_lines(post, context, threads)))
-    return 0
+                found = _thread_findings(post, context, threads)
+                output.post(path, line.line_no, post, detectors, found)
+    return output.finish()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 from kafka.errors import KafkaError
 
@@ -13,7 +12,10 @@ from core.kafka_status_board import read_status_board
 from core.pipeline_names import PipelineNames
 from core.settings import KafkaSettings
 from streams.kafka_progress import PipelineProgress
+from tapwatch.console import connecting
+from tapwatch.exit_codes import ExitCode
 from tapwatch.status_report import Health, PipelineBacklog, health, render_status, status_json
+from tapwatch.user_errors import CliError
 
 
 def _backlog(settings: KafkaSettings, topic: str, group_id: str) -> PipelineBacklog:
@@ -28,18 +30,18 @@ def _backlog(settings: KafkaSettings, topic: str, group_id: str) -> PipelineBack
 
 
 def show_status(as_json: bool) -> int:
-    """Print the status board. Exit 1 when a component is overdue, 2 when Kafka is down."""
+    """Print the status board. Exit 1 when a component is overdue, 69 when Kafka is down."""
     settings, names = KafkaSettings(), PipelineNames.from_env()
     now = SystemClock().now()
     try:
-        board = read_status_board(settings, names)
-        backlogs = [
-            _backlog(settings, names.posts, names.group_id),
-            _backlog(settings, names.alerts, names.mailer_group_id),
-        ]
+        with connecting("Kafka", settings.bootstrap):
+            board = read_status_board(settings, names)
+            backlogs = [
+                _backlog(settings, names.posts, names.group_id),
+                _backlog(settings, names.alerts, names.mailer_group_id),
+            ]
     except (TransientError, KafkaError) as exc:
-        print(f"error: cannot read the status from Kafka: {exc}", file=sys.stderr)
-        return 2
+        raise CliError(ExitCode.UNAVAILABLE, f"cannot read the status from Kafka: {exc}") from exc
     if as_json:
         for status in sorted(board.values(), key=lambda s: s.component):
             print(json.dumps(status_json(status, now), sort_keys=True))
@@ -49,4 +51,4 @@ def show_status(as_json: bool) -> int:
     else:
         print(render_status(board, backlogs, now))
     overdue = any(health(status, now) is Health.OVERDUE for status in board.values())
-    return 1 if overdue else 0
+    return ExitCode.FOUND if overdue else ExitCode.OK

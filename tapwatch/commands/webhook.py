@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from aiohttp import web
@@ -17,35 +16,33 @@ from core.settings import KafkaSettings
 from ingest.connectors.webhook import WEBHOOK_PATH, FacebookWebhookReceiver, KafkaDeliverySink
 from ingest.connectors.webhook_settings import FacebookWebhookSettings
 from ingest.kafka_publisher import PostPublisher
-from policy.errors import DistrictValidationError
-from policy.loader import load_district
+from tapwatch.commands.inputs import load_district_folder
+from tapwatch.console import connecting
+from tapwatch.exit_codes import ExitCode
+from tapwatch.user_errors import CliError
 
 
 def run_webhook(district_dir: Path, host: str, port: int) -> int:
-    try:
-        district_id = load_district(district_dir).settings.id
-    except DistrictValidationError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return 1
+    district_id = load_district_folder(district_dir).settings.id
     try:
         settings = FacebookWebhookSettings()  # type: ignore[call-arg]  # from the environment
     except ValidationError as exc:
         missing = ", ".join(
             f"TAPWATCH_FACEBOOK_{str(error['loc'][0]).upper()}" for error in exc.errors()
         )
-        print(f"error: set {missing} (the app secret and the verify token)", file=sys.stderr)
-        return 1
+        raise CliError(
+            ExitCode.CONFIG, f"set {missing} (the app secret and the verify token)"
+        ) from exc
     kafka = KafkaSettings()
     names = PipelineNames.from_env()
     clock = SystemClock()
     try:
-        ensure_topics(kafka, names)
-        publisher = PostPublisher(kafka, names, clock)
-        board = StatusBoardWriter(kafka, names)
+        with connecting("Kafka", kafka.bootstrap):
+            ensure_topics(kafka, names)
+            publisher = PostPublisher(kafka, names, clock)
+            board = StatusBoardWriter(kafka, names)
     except TapwatchError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        raise CliError(ExitCode.UNAVAILABLE, str(exc)) from exc
     receiver = FacebookWebhookReceiver(
         district_id,
         settings,
@@ -61,4 +58,4 @@ def run_webhook(district_dir: Path, host: str, port: int) -> int:
     finally:
         board.close()
         publisher.close()
-    return 0
+    return ExitCode.OK

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from faust import Worker
 
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
@@ -15,6 +13,9 @@ from core.kafka_admin import check_partition_counts, ensure_topics
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings, ModelSettings, ThreadSettings
 from streams.app import build_app
+from tapwatch.console import connecting
+from tapwatch.exit_codes import ExitCode
+from tapwatch.user_errors import CliError
 
 
 def run_worker(loglevel: str) -> int:
@@ -22,16 +23,19 @@ def run_worker(loglevel: str) -> int:
     try:
         content = ContentDetector(load_model(model_dir))
     except ArtifactError as exc:
-        print(f"error: no usable content model: {exc}; build it with `make model`", file=sys.stderr)
-        return 2
+        raise CliError(
+            ExitCode.CONFIG, f"no usable content model: {exc}; build it with `make model`"
+        ) from exc
     kafka = KafkaSettings()
     names = PipelineNames.from_env()
     try:
-        ensure_topics(kafka, names)
-        check_partition_counts(kafka, names)
-    except (TransientError, PermanentError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        with connecting("Kafka", kafka.bootstrap):
+            ensure_topics(kafka, names)
+            check_partition_counts(kafka, names)
+    except TransientError as exc:
+        raise CliError(ExitCode.UNAVAILABLE, str(exc)) from exc
+    except PermanentError as exc:  # the topics' partition count is not the configured one
+        raise CliError(ExitCode.CONFIG, str(exc)) from exc
     app = build_app(
         kafka,
         ElasticsearchSettings(),
@@ -41,4 +45,4 @@ def run_worker(loglevel: str) -> int:
     )
     worker = Worker(app, loglevel=loglevel)
     worker.execute_from_commandline()  # returns only at shutdown (SIGTERM / SIGINT)
-    return 0
+    return ExitCode.OK

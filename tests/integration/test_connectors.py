@@ -151,7 +151,7 @@ class TestXConnector:
 
         with FakeServer(handle) as server:
             result = _run_once(names, _district(tmp_path, _x_yaml(server.url, good, bad)))
-        assert result.returncode == 2, result.stdout + result.stderr
+        assert result.returncode == 69, result.stdout + result.stderr  # EX_UNAVAILABLE
         assert f"twitter:{bad}:timeline: FAILED" in result.stdout
         assert [p["post_id"] for p in _posts(names, good)] == [tweet]
         board = read_status_board(KafkaSettings(), names)

@@ -206,9 +206,9 @@ class TestListFilters:
         assert [json.loads(line)["alert_id"] for line in as_json.stdout.splitlines()] == ["list-b"]
 
     def test_cli_refuses_a_bad_sort(self, seeded):
-        """An unknown sort field is refused before any search."""
+        """An unknown sort field is refused before any search, as a usage error (exit 2)."""
         result = _cli(seeded, "list", "--sort", "evidence")
-        assert result.returncode == 1 and "cannot sort" in result.stderr
+        assert result.returncode == 2 and "cannot sort" in result.stderr
 
 
 class TestReview:

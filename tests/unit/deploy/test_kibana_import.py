@@ -234,10 +234,10 @@ class TestFailures:
         assert "--overwrite" in captured.err
 
     def test_http_401_exits_nonzero_with_kibanas_message(self, kibana, capsys):
-        """Wrong credentials: exit 2 and Kibana's status and message on stderr."""
+        """Wrong credentials: exit 78 (configuration) and Kibana's status and message."""
         url, _ = kibana
         settings = KibanaSettings(username=USERNAME, password="wrong")
-        assert import_objects(url, None, False, settings) == 2
+        assert import_objects(url, None, False, settings) == 78
         err = capsys.readouterr().err
         assert "HTTP 401" in err and "unable to authenticate user" in err
         assert "wrong" not in err
@@ -245,19 +245,19 @@ class TestFailures:
     def test_missing_credentials_are_refused(self, kibana, capsys):
         """No credentials at all: the stub (like Kibana with security on) answers 401."""
         url, _ = kibana
-        assert import_objects(url, None, False, KibanaSettings()) == 2
+        assert import_objects(url, None, False, KibanaSettings()) == 78
         assert "HTTP 401" in capsys.readouterr().err
 
     def test_connection_refused_is_a_clear_message(self, closed_port, capsys):
-        """Nothing listening: exit 2 and a message naming the URL, no traceback."""
+        """Nothing listening: exit 69 (unavailable) and a message naming the URL, no traceback."""
         url = f"http://127.0.0.1:{closed_port}"
-        assert import_objects(url, None, False, _basic_settings()) == 2
+        assert import_objects(url, None, False, _basic_settings()) == 69
         err = capsys.readouterr().err
         assert err.startswith(f"error: Kibana at {url} is unreachable")
         assert "Traceback" not in err
 
     def test_bad_space_id_is_refused_before_any_request(self, kibana, capsys):
-        """A space id Kibana could not have is refused locally."""
+        """A space id Kibana could not have is refused locally, as a usage error (exit 2)."""
         url, stub = kibana
         assert import_objects(url, "../api", False, _basic_settings()) == 2
         assert "not a Kibana space id" in capsys.readouterr().err

@@ -16,8 +16,8 @@ class TestClassifierCommands:
         assert any(path.endswith("train_text.txt") for path in model.metadata["data_files"])
 
     def test_train_refuses_a_folder_without_data(self, tmp_path, capsys):
-        """A dataset folder without splits is an error, exit status 1."""
-        assert train([tmp_path], tmp_path / "model", seed=1) == 1
+        """A dataset folder without splits is an error, exit status 65 (bad input data)."""
+        assert train([tmp_path], tmp_path / "model", seed=1) == 65
         assert "error:" in capsys.readouterr().err
 
     def test_eval_last_line_is_the_json_summary(self, tiny_dataset, tiny_model, tmp_path, capsys):
