@@ -240,7 +240,7 @@ class Mailer:
                 exc,
             )
             return []
-        district_id = str(alert["district_id"])
+        district_id = alert.district_id
         context = self._cache.context(district_id)
         if context is None:
             self._health.round_error = f"district {district_id} is not loaded; alerts wait for it"
@@ -249,7 +249,7 @@ class Mailer:
         try:
             item = mail_item(alert, context)
         except (KeyError, ValueError) as exc:
-            log.error("mail.bad_alert alert_id=%s reason=%s", alert.get("alert_id"), exc)
+            log.error("mail.bad_alert alert_id=%s reason=%s", alert.alert_id, exc)
             return []
         entries = plan_alert_mails(item, context, now)
         if not entries:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
-from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
-from classifiers.content.detector import ContentDetector
 from classifiers.content.errors import ArtifactError
-from classifiers.detector import Detector
-from classifiers.explain import why_not_raised
-from classifiers.registry import DETECTORS
+from classifiers.detector import BatchDetector, Detector
+from classifiers.finding import Finding
+from classifiers.registry import RULES, RuleSet
 from classifiers.thread_dialogue import observe_thread
 from classifiers.thread_state import ThreadState
 from core.settings import ModelSettings
@@ -34,19 +33,36 @@ def _who(context: DistrictContext, platform: str, account_id: str) -> str:
     return f"{account_id} ({account.owner_id}, {role}{current}, {account.kind.value} account)"
 
 
-def _all_detectors() -> tuple[dict[str, Detector], str | None]:
-    """The registry plus the content rule when a model is built (else why it is missing)."""
-    detectors: dict[str, Detector] = dict(DETECTORS)
+def _one_post(batch: BatchDetector) -> Detector:
+    """A batch rule asked about one post at a time, as explain goes post by post."""
+
+    def detect(post: Post, context: DistrictContext) -> Sequence[Finding]:
+        return batch.detect_batch([post], [context])[0]
+
+    return detect
+
+
+def _all_detectors(rules: RuleSet) -> tuple[dict[str, Detector], str | None]:
+    """Every rule's detector, the batch rules when a model is built (else why it is missing)."""
+    detectors = dict(rules.detectors)
     model_dir = ModelSettings().content_model or DEFAULT_MODEL_DIR
+    batch = [rule.id for rule in rules.values() if rule.batch is not None]
+    if not batch:
+        return detectors, None
     try:
-        detectors[INAPPROPRIATE_CONTENT] = ContentDetector(load_model(model_dir))
+        model = load_model(model_dir)
     except ArtifactError as exc:
-        return detectors, str(exc)
-    return detectors, None
+        return detectors, f"{', '.join(batch)} not evaluated: {exc}"
+    for rule_id, batch_detector in rules.batch_detectors(model).items():
+        detectors[rule_id] = _one_post(batch_detector)
+    return {rule_id: detectors[rule_id] for rule_id in rules if rule_id in detectors}, None
 
 
 def explain_post(
-    post: Post, context: DistrictContext, detectors: dict[str, Detector] | None = None
+    post: Post,
+    context: DistrictContext,
+    detectors: Mapping[str, Detector] | None = None,
+    rules: RuleSet = RULES,
 ) -> list[str]:
     """Lines describing the post's context and each rule's decision with its reasons."""
     local = post.created_at.astimezone(context.settings.zone)
@@ -56,10 +72,10 @@ def explain_post(
         f"  author {_who(context, post.platform, post.author_account_id)}",
     ]
     lines += [f"  addressed {_who(context, post.platform, a)}" for a in post.addressed_account_ids]
-    for rule, detector in (detectors or dict(DETECTORS)).items():
+    for rule, detector in (rules.detectors if detectors is None else detectors).items():
         findings = detector(post, context)
         if not findings:
-            lines.append(f"  {rule}: not raised: {why_not_raised(rule, post, context)}")
+            lines.append(f"  {rule}: not raised: {rules[rule].explain(post, context)}")
         for finding in findings:
             lines.append(f"  {rule}: RAISED ({finding.severity.value}) {finding.summary}")
             evidence = json.dumps(dict(finding.evidence), ensure_ascii=False, sort_keys=True)
@@ -82,7 +98,7 @@ def _thread_lines(
     ]
 
 
-def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
+def explain(district_dir: Path, platform: str, files: list[Path], rules: RuleSet = RULES) -> int:
     try:
         context = DistrictContext(load_district(district_dir))
         parse = parser_for(platform)
@@ -93,9 +109,9 @@ def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
     except KeyError as exc:
         print(f"error: {exc.args[0]}", file=sys.stderr)
         return 1
-    detectors, missing_model = _all_detectors()
+    detectors, missing_model = _all_detectors(rules)
     if missing_model:
-        print(f"note: {INAPPROPRIATE_CONTENT} not evaluated: {missing_model}")
+        print(f"note: {missing_model}")
     threads: dict[str, ThreadState] = {}
     for path in files:
         for line in read_response_file(path):
@@ -107,6 +123,6 @@ def explain(district_dir: Path, platform: str, files: list[Path]) -> int:
             for refusal in result.refused:
                 print(f"{where}: refused: {refusal.reason}")
             for post in result.posts:
-                print(f"{where}: " + "\n".join(explain_post(post, context, detectors)))
+                print(f"{where}: " + "\n".join(explain_post(post, context, detectors, rules)))
                 print("\n".join(_thread_lines(post, context, threads)))
     return 0

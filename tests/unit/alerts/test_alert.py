@@ -49,7 +49,7 @@ class TestBuildAlert:
         """A built alert has all the contract's fields, status open, UTC times."""
         post = make_reply(STUDENT_JORDAN)
         [finding] = detect_two_way_dialogue(post, sample_context())
-        alert = build_alert(post, finding, datetime(2026, 10, 5, 19, 1, tzinfo=UTC))
+        alert = build_alert(post, finding, datetime(2026, 10, 5, 19, 1, tzinfo=UTC)).to_document()
         assert alert.keys() >= CONTRACT_FIELDS
         assert alert["status"] == "open"
         assert alert["event_time"] == "2026-10-05T19:00:00Z"
