@@ -18,11 +18,12 @@ from typing import Any
 
 from alerts.alert import Alert
 from alerts.mail.redaction import redact_students
+from classifiers import student_confidentiality
 from classifiers.student_names import student_name_index
 from policy.context import DistrictContext
 
 # Rules whose flagged post is never quoted, even redacted.
-NEVER_QUOTED_RULES = frozenset({"student_confidentiality"})
+NEVER_QUOTED_RULES = frozenset({student_confidentiality.RULE})
 # The longest quote a mail carries (characters): enough to recognise the post.
 MAX_QUOTE_CHARS = 280
 SEVERITIES = ("low", "medium", "high")
