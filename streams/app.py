@@ -219,9 +219,7 @@ def build_app(
         pending = await send_dead_letters(outcome.dead_letters)
         for alert in outcome.alerts:
             pending.append(
-                await send_record(
-                    names.alerts, alert.alert_id.encode(), alert_to_json(alert), None
-                )
+                await send_record(names.alerts, alert.alert_id.encode(), alert_to_json(alert), None)
             )
         await asyncio.gather(*pending)
         return outcome.decoded_posts

@@ -140,9 +140,7 @@ class TestBatchDetectors:
         """When the batch call fails, posts are retried one by one; only the bad one is lost."""
         detector = FlakyBatchDetector("901")
         outcome = self._detect(detector)
-        flagged = sorted(
-            a.post_id for a in outcome.alerts if a.rule == "inappropriate_content"
-        )
+        flagged = sorted(a.post_id for a in outcome.alerts if a.rule == "inappropriate_content")
         assert flagged == ["900", "902"]
         [letter] = outcome.dead_letters
         assert letter.offset == 1 and "inappropriate_content failed" in letter.reason
