@@ -222,22 +222,22 @@ class TestMailer:
         wait_for(lambda: smtp.handler.to(WMS_PRINCIPAL), 60, "the digest")
         _settle()
         [digest] = smtp.handler.to(WMS_PRINCIPAL)
-        assert _ids(digest) == {low["alert_id"], medium["alert_id"]}
+        assert _ids(digest) == {low.alert_id, medium.alert_id}
         assert digest["Subject"].startswith("[tapwatch] Daily digest ")
-        assert _mails_about(smtp, WHS_PRINCIPAL, low["alert_id"]) == []
+        assert _mails_about(smtp, WHS_PRINCIPAL, low.alert_id) == []
 
     def test_a_restarted_mailer_sends_nothing_twice(self, district, smtp, producer, clock):
         """Mails sent before a restart are not sent again; alerts after it are sent once."""
         first = RunningMailer(district, smtp, clock)
         before = _alert(4)
         _publish(producer, district, before)
-        wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, before["alert_id"]), 60, "mail 4")
+        wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, before.alert_id), 60, "mail 4")
         first.stop()
         after = _alert(5)
         _publish(producer, district, after)
         second = RunningMailer(district, smtp, clock)
         try:
-            wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, after["alert_id"]), 60, "mail 5")
+            wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, after.alert_id), 60, "mail 5")
             _settle()
         finally:
             second.stop()
