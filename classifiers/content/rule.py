@@ -32,6 +32,7 @@ ABOUT = RuleAbout(
 
 def detector_for(model: ContentModel) -> BatchDetector:
     """The rule bound to the content model the worker loaded at start."""
+    # Here, not at the top: the registry is read where no model is (module docstring).
     from classifiers.content.detector import ContentDetector
 
     return ContentDetector(model)
