@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup model stack-up stack-down demo test test-unit test-faults lint bench clean
+.PHONY: setup model stack-up stack-down demo test test-unit test-faults lint bench clean rule-table
 
 # The shared, human-labeled datasets (a sibling checkout of shared/).
 DATASETS ?= ../shared/datasets
@@ -43,6 +43,11 @@ stack-down: setup
 demo: setup model
 	$(BIN)/tapwatch stack up
 	bash deploy/demo.sh
+
+# docs/rule-table.md is rendered from the rule registry; a unit test fails when it is stale.
+rule-table: setup
+	$(BIN)/python -c "from classifiers.rule_table import render_rule_table; \
+	    print(render_rule_table(), end='')" > docs/rule-table.md
 
 lint: setup
 	$(BIN)/ruff check .

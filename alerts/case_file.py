@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from alerts.alert import DISPLAY_FIELDS
 from alerts.audit_trail import ChainReport
 
 CASE_FILE_FORMAT = 1
@@ -80,29 +81,8 @@ def build_case_file(
 
 
 def _field_lines(alert: Mapping[str, Any]) -> list[str]:
-    names = (
-        "alert_id",
-        "district_id",
-        "rule",
-        "severity",
-        "status",
-        "close_reason",
-        "assignee",
-        "legal_hold",
-        "platform",
-        "post_id",
-        "thread_id",
-        "staff_id",
-        "student_ids",
-        "building_id",
-        "event_time",
-        "detected_at",
-        "updated_at",
-        "updated_by",
-        "post_url",
-    )
     lines = []
-    for name in names:
+    for name in DISPLAY_FIELDS:
         value = alert.get(name)
         if value is None or value == []:
             continue

@@ -35,3 +35,7 @@ class ConcurrentChange(TransientError):
 
 class AuditChainBroken(PermanentError):
     """The alert's audit chain does not verify, so no entry is appended to it."""
+
+
+class InvalidAlert(PermanentError, ValueError):
+    """A record on the alerts topic that is not an alert of the contract; dead-letter it."""

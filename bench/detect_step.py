@@ -28,8 +28,7 @@ from alerts.posts_index import post_doc_id, post_document
 from bench.synthetic import measured_posts
 from bench.workers import SAMPLE_DISTRICT
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
-from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
-from classifiers.content.detector import ContentDetector
+from classifiers.registry import RULES
 from ingest.post import Post
 from policy.context import DistrictContext
 from policy.loader import load_district
@@ -76,7 +75,7 @@ async def _delivered(topic: str, key: bytes, value: bytes, partition: int | None
 async def run(records: Sequence[RawRecord]) -> dict[str, float]:
     """Seconds spent per stage over all the records, in batches of BATCH."""
     context = DistrictContext(load_district(SAMPLE_DISTRICT))
-    content = ContentDetector(load_model(DEFAULT_MODEL_DIR))
+    batch_detectors = RULES.batch_detectors(load_model(DEFAULT_MODEL_DIR))
     # The worker's own store: decoded states cached, each changed one encoded once per batch.
     threads = TableThreadStore(_MemoryTable(), _delivered)  # type: ignore[arg-type]
     spent = dict.fromkeys(STAGES, 0.0)
@@ -88,7 +87,7 @@ async def run(records: Sequence[RawRecord]) -> dict[str, float]:
             lambda _: context,
             threads,
             now,
-            batch_detectors={INAPPROPRIATE_CONTENT: content},
+            batch_detectors=batch_detectors,
         )
         detected = time.perf_counter()
         await threads.publish_changes()

@@ -24,7 +24,7 @@ from bench.sample_district import (
     STUDENT_AVERY,
     STUDENT_JORDAN,
 )
-from classifiers.registry import DETECTORS
+from classifiers.registry import RULES
 from classifiers.thread_dialogue import observe_thread
 from classifiers.thread_state import ThreadState, thread_state_from_json, thread_state_to_json
 from ingest.post import Post, PostKind, Visibility
@@ -77,7 +77,7 @@ def measure_detectors(context: DistrictContext, posts: list[Post]) -> tuple[floa
     findings = 0
     started = time.perf_counter()
     for post in posts:
-        for detector in DETECTORS.values():
+        for detector in RULES.detectors.values():
             findings += len(detector(post, context))
         key = post.conversation_key
         state = thread_state_from_json(states.get(key))
@@ -126,7 +126,7 @@ def main() -> None:
     rate, findings = measure_detectors(context, posts)
     memory = measure_thread_memory(context, args.conversations, args.items_per_thread)
     rows = [
-        ("rules", f"{len(DETECTORS)} registered + thread observer", ""),
+        ("rules", f"{len(RULES.detectors)} registered + thread observer", ""),
         ("posts", f"{args.posts:,}", "synthetic mix: posts, replies, comments, DMs"),
         ("detector throughput", f"{rate:,.0f} posts/s", f"one process, pid {os.getpid()}"),
         ("findings raised", f"{findings:,}", ""),
@@ -144,7 +144,7 @@ def main() -> None:
             {
                 "posts": args.posts,
                 "detector_posts_per_s": round(rate, 1),
-                "rules": len(DETECTORS),
+                "rules": len(RULES.detectors),
                 "conversations": args.conversations,
                 "thread_state_mib": round(memory, 1),
             }

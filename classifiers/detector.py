@@ -1,8 +1,8 @@
-"""The one signature every rule's detector shares."""
+"""The signatures a rule's parts share: detect a post, detect a batch, say why not."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from classifiers.finding import Finding
@@ -18,3 +18,15 @@ class Detector(Protocol):
     """
 
     def __call__(self, post: Post, context: DistrictContext) -> Sequence[Finding]: ...
+
+
+class BatchDetector(Protocol):
+    """A rule that classifies a whole batch at once (the content model)."""
+
+    def detect_batch(
+        self, posts: Sequence[Post], contexts: Sequence[DistrictContext]
+    ) -> list[tuple[Finding, ...]]: ...
+
+
+# Why a rule raised nothing for a post: one line, for `tapwatch rules explain`.
+Reason = Callable[[Post, DistrictContext], str]

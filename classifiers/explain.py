@@ -1,30 +1,18 @@
 """Why a rule did not raise: the first condition of the rule that the post does not meet.
 
-Used by `tapwatch rules explain`; pure like the rules themselves, and built from the
-same helpers, so the reason given is the reason the rule decided on.
+Each rule's registry entry names its reason here (`classifiers/registry.py`); used by
+`tapwatch rules explain`. Pure like the rules themselves, and built from the same
+helpers, so the reason given is the reason the rule decided on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from classifiers import (
-    missing_consent,
-    off_channel_contact,
-    personal_page,
-    school_hours,
-    student_confidentiality,
-    two_way_dialogue,
-    unapproved_account,
-    unapproved_venue,
-)
+from classifiers import missing_consent, school_hours
 from classifiers.account_rules import assess_account_use
 from classifiers.local_time import hhmm, to_local
 from classifiers.participants import staff_author, student_counterparts, students_addressed
 from ingest.post import Post, PostKind
 from policy.context import DistrictContext
-
-Reason = Callable[[Post, DistrictContext], str]
 
 
 def _author(post: Post, context: DistrictContext) -> str | None:
@@ -33,7 +21,10 @@ def _author(post: Post, context: DistrictContext) -> str | None:
     return None
 
 
-def _two_way(post: Post, context: DistrictContext) -> str:
+def why_two_way_dialogue(post: Post, context: DistrictContext) -> str:
+    author = _author(post, context)
+    if author is not None:
+        return author
     if not student_counterparts(post, context):
         return "it addresses no current student or parent (one-way, or to others)"
     if post.kind is not PostKind.DIRECT_MESSAGE and not post.in_reply_to_account_id:
@@ -41,7 +32,7 @@ def _two_way(post: Post, context: DistrictContext) -> str:
     return "it is inside a registered session, or answers nobody on the student side"
 
 
-def _school_hours(post: Post, context: DistrictContext) -> str:
+def why_school_hours(post: Post, context: DistrictContext) -> str:
     if post.scheduled:
         return "the platform marks the post as scheduled in advance"
     staff = staff_author(post, context)
@@ -61,7 +52,8 @@ def _school_hours(post: Post, context: DistrictContext) -> str:
     return "no finding"
 
 
-def _account_rule(post: Post, context: DistrictContext) -> str:
+def why_account_rule(post: Post, context: DistrictContext) -> str:
+    """personal_page, unapproved_account and unapproved_venue share one look at the account."""
     if missing_consent.consent_channel(post.platform) is not None:
         return f"{post.platform} is texting/messaging, judged by missing_consent"
     use = assess_account_use(post, context)
@@ -75,7 +67,10 @@ def _account_rule(post: Post, context: DistrictContext) -> str:
     )
 
 
-def _missing_consent(post: Post, context: DistrictContext) -> str:
+def why_missing_consent(post: Post, context: DistrictContext) -> str:
+    author = _author(post, context)
+    if author is not None:
+        return author
     channel = missing_consent.consent_channel(post.platform)
     if channel is None:
         return f"{post.platform} is not texting or a messaging app"
@@ -84,30 +79,11 @@ def _missing_consent(post: Post, context: DistrictContext) -> str:
     return f"a {channel} consent is in force for every student contacted"
 
 
-def _text_rule(what: str) -> Reason:
-    def reason(post: Post, context: DistrictContext) -> str:
-        return _author(post, context) or what
-
-    return reason
+def why_off_channel_contact(post: Post, context: DistrictContext) -> str:
+    return _author(post, context) or "no invitation to a private or unapproved channel"
 
 
-REASONS: dict[str, Reason] = {
-    two_way_dialogue.RULE: lambda p, c: _author(p, c) or _two_way(p, c),
-    school_hours.RULE: _school_hours,
-    personal_page.RULE: _account_rule,
-    unapproved_account.RULE: _account_rule,
-    unapproved_venue.RULE: _account_rule,
-    missing_consent.RULE: lambda p, c: _author(p, c) or _missing_consent(p, c),
-    off_channel_contact.RULE: _text_rule("no invitation to a private or unapproved channel"),
-    student_confidentiality.RULE: _text_rule(
+def why_student_confidentiality(post: Post, context: DistrictContext) -> str:
+    return _author(post, context) or (
         "no current student identified together with confidential details"
-    ),
-}
-
-
-def why_not_raised(rule: str, post: Post, context: DistrictContext) -> str:
-    """A one-line reason the rule raised nothing for this post."""
-    reason = REASONS.get(rule)
-    if reason is None:  # a batch rule (the content model): its score is its reason
-        return "classified clean, or not a staff post"
-    return reason(post, context)
+    )

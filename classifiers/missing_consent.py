@@ -33,6 +33,7 @@ from classifiers.participants import (
     staff_author,
     students_addressed,
 )
+from classifiers.rule import RuleAbout
 from ingest.post import Post
 from policy.context import DistrictContext
 from policy.model import Consent
@@ -41,6 +42,14 @@ RULE = "missing_consent"
 POLICY_LINE = (
     "staff contact a student by text message or messaging app only after notifying "
     "the principal and with the parent's written consent"
+)
+ABOUT = RuleAbout(
+    checks=(
+        "texts or messages a student on a messaging app without a principal notice and a parental "
+        "consent in force for that channel"
+    ),
+    severity="high",
+    policy=POLICY_LINE,
 )
 SMS = "sms"
 MESSAGING_APP = "messaging_app"

@@ -38,6 +38,7 @@ from classifiers.participants import (
     staff_author,
     student_counterparts,
 )
+from classifiers.rule import RuleAbout
 from classifiers.text_match import (
     EMAIL_PATTERN,
     PHONE_PATTERN,
@@ -57,6 +58,14 @@ POLICY_LINE = (
     "staff do not invite students to private or unapproved channels (direct messages, "
     "texting, messaging apps, personal phone numbers or email); contact stays on "
     "approved platforms, the school phone and district email"
+)
+ABOUT = RuleAbout(
+    checks=(
+        'invites a student to a private or unapproved channel ("DM me", "text me at ...", "add me '
+        'on Snapchat", a phone number or personal email)'
+    ),
+    severity="high to a student; medium to a parent; low in a public post",
+    policy=POLICY_LINE,
 )
 
 # Folded app and platform names, and the channel each one is.

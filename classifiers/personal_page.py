@@ -19,6 +19,7 @@ from classifiers.account_rules import (
 )
 from classifiers.finding import Finding, Severity
 from classifiers.participants import display_name
+from classifiers.rule import RuleAbout
 from ingest.post import Post
 from policy.context import DistrictContext
 
@@ -26,6 +27,14 @@ RULE = PERSONAL_PAGE
 POLICY_LINE = (
     "staff communicate with students only through organizational or classroom accounts "
     "and pages, never a personal one"
+)
+ABOUT = RuleAbout(
+    checks=(
+        "communicates with a student from a personal (not organizational or classroom) account or "
+        "page"
+    ),
+    severity="medium",
+    policy=POLICY_LINE,
 )
 
 

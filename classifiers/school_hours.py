@@ -25,6 +25,7 @@ from typing import Any
 from classifiers.finding import Finding, Severity
 from classifiers.local_time import WEEKDAY_NAMES, hhmm, to_local
 from classifiers.participants import display_name, incident_key, staff_author
+from classifiers.rule import RuleAbout
 from ingest.post import Post, PostKind
 from policy.context import DistrictContext
 from policy.model import DutyFreeWindow, SchoolDay
@@ -33,6 +34,15 @@ RULE = "school_hours"
 POLICY_LINE = (
     "staff do not use social media while students are in attendance, "
     "except in their duty-free time (planning period or lunch)"
+)
+ABOUT = RuleAbout(
+    checks=(
+        "posts during their building's attendance hours on an attendance day (Mon-Fri minus "
+        "`calendar.ics`), outside their duty-free windows, in the district's time zone; scheduled "
+        "posts are not raised"
+    ),
+    severity="low",
+    policy=POLICY_LINE,
 )
 _VERBS = {
     PostKind.POST: "posted",

@@ -40,6 +40,7 @@ from classifiers.confidential_terms import (
 )
 from classifiers.finding import Finding, Severity
 from classifiers.participants import Relation, display_name, staff_author, student_counterparts
+from classifiers.rule import RuleAbout
 from classifiers.student_names import NameMention, StudentNameIndex, student_name_index
 from classifiers.text_match import Sentence, fold, sentences, tokens
 from ingest.post import Post, Visibility
@@ -50,6 +51,14 @@ POLICY_LINE = (
     "staff never post a student's confidential information (grades and test results, "
     "discipline, health, IEP/504 and special education, family and home details) "
     "where the student can be identified"
+)
+ABOUT = RuleAbout(
+    checks=(
+        "names or identifies a current student together with grades, discipline, health, IEP/504 "
+        "or family details"
+    ),
+    severity="high",
+    policy=POLICY_LINE,
 )
 # How a student counts as identified when the post is addressed to their account.
 ADDRESSED = "addressed_account"

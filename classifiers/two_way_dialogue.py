@@ -15,6 +15,7 @@ from classifiers.participants import (
     staff_author,
     student_counterparts,
 )
+from classifiers.rule import RuleAbout
 from ingest.post import Post, PostKind
 from policy.context import DistrictContext
 
@@ -22,6 +23,17 @@ RULE = "two_way_dialogue"
 POLICY_LINE = (
     "social media with students is one-way (to, not with, students); two-way dialogue "
     "belongs on the phone or district email, except in a registered classroom session"
+)
+ABOUT = RuleAbout(
+    checks=(
+        "replies to, @mentions in a thread reply, answers in a thread after, or directly messages "
+        "a current student or a student's parent, outside a registered session (`sessions.csv`); "
+        "across a whole thread too, in any arrival order"
+    ),
+    severity=(
+        "high for a direct message to a student; medium with a student; low with a parent only"
+    ),
+    policy=POLICY_LINE,
 )
 _THREAD_KINDS = frozenset({PostKind.REPLY, PostKind.COMMENT})
 _VERBS = {

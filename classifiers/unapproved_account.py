@@ -22,6 +22,7 @@ from classifiers.account_rules import (
 )
 from classifiers.finding import Finding, Severity
 from classifiers.participants import display_name
+from classifiers.rule import RuleAbout
 from ingest.post import Post
 from policy.context import DistrictContext
 
@@ -29,6 +30,14 @@ RULE = UNAPPROVED_ACCOUNT
 POLICY_LINE = (
     "staff communicate with students and post instructional content only from accounts "
     "their principal has approved"
+)
+ABOUT = RuleAbout(
+    checks=(
+        "communicates with a student, or posts instructional content, from an account no principal"
+        " approved"
+    ),
+    severity="medium with a student; low for instructional content only",
+    policy=POLICY_LINE,
 )
 
 

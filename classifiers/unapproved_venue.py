@@ -17,11 +17,17 @@ from classifiers.account_rules import (
 )
 from classifiers.finding import Finding, Severity
 from classifiers.participants import display_name
+from classifiers.rule import RuleAbout
 from ingest.post import Post
 from policy.context import DistrictContext
 
 RULE = UNAPPROVED_VENUE
 POLICY_LINE = "staff communicate with students only on the platforms the district has approved"
+ABOUT = RuleAbout(
+    checks="communicates with a student on a platform not in `approved_platforms`",
+    severity="medium",
+    policy=POLICY_LINE,
+)
 
 
 def detect_unapproved_venue(post: Post, context: DistrictContext) -> Sequence[Finding]:

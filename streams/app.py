@@ -26,11 +26,13 @@ from typing import Any
 import faust
 from faust.types import EventT
 
+from alerts.alert import Alert
 from alerts.alert_codec import alert_from_json, alert_to_json
 from alerts.es_create_once import CreateOnceWriter, IndexTemplate
 from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
 from alerts.posts_index import deletion_doc_id, deletion_document, post_doc_id, post_document
 from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
+from classifiers.detector import BatchDetector
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings, ThreadSettings
 from ingest.dead_letter import DeadLetter
@@ -39,7 +41,7 @@ from ingest.post import Post
 from ingest.post_deletion import deletion_from_json
 from policy.kafka_reference_cache import DistrictReferenceCache
 from streams.faust_consumer import install_consumer
-from streams.pipeline import BatchDetector, RawRecord, detect_batch
+from streams.pipeline import RawRecord, detect_batch
 from streams.producer_send import producer_sender
 from streams.raw_schema import RawBytesSchema
 from streams.task_dump import install_task_dump
@@ -217,9 +219,7 @@ def build_app(
         pending = await send_dead_letters(outcome.dead_letters)
         for alert in outcome.alerts:
             pending.append(
-                await send_record(
-                    names.alerts, alert["alert_id"].encode(), alert_to_json(alert), None
-                )
+                await send_record(names.alerts, alert.alert_id.encode(), alert_to_json(alert), None)
             )
         await asyncio.gather(*pending)
         return outcome.decoded_posts
@@ -263,7 +263,7 @@ def build_app(
         await _ack_all(stream, events)
 
     async def index_batch(records: Sequence[RawRecord]) -> None:
-        documents: dict[str, dict[str, Any]] = {}
+        documents: dict[str, Alert] = {}
         letters: list[DeadLetter] = []
         for record in records:
             try:
@@ -281,11 +281,16 @@ def build_app(
                     )
                 )
                 continue
-            documents.setdefault(alert["alert_id"], alert)
-        result = await resources.writer.write(list(documents.items()))
+            documents.setdefault(alert.alert_id, alert)
+        result = await resources.writer.write([(i, a.to_document()) for i, a in documents.items()])
         for rejected in result.rejected:
-            alert = documents.get(rejected.alert_id, {"alert_id": rejected.alert_id})
-            letters.append(DeadLetter("index", rejected.reason, alert_to_json(alert), names.alerts))
+            found = documents.get(rejected.alert_id)
+            value = (
+                alert_to_json(found)
+                if found is not None
+                else json.dumps({"alert_id": rejected.alert_id}).encode()
+            )
+            letters.append(DeadLetter("index", rejected.reason, value, names.alerts))
         await asyncio.gather(*await send_dead_letters(letters))
 
     @app.agent(alerts)

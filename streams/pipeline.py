@@ -6,12 +6,10 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
 
-from alerts.alert import build_alert
-from classifiers.detector import Detector
-from classifiers.finding import Finding
-from classifiers.registry import DETECTORS
+from alerts.alert import Alert, build_alert
+from classifiers.detector import BatchDetector
+from classifiers.registry import RULES, RuleSet
 from classifiers.thread_dialogue import ThreadFinding, observe_thread
 from ingest.dead_letter import DeadLetter
 from ingest.errors import InvalidEvent
@@ -22,14 +20,6 @@ from streams.thread_store import ThreadStore
 log = logging.getLogger(__name__)
 
 ContextLookup = Callable[[str], DistrictContext | None]
-
-
-class BatchDetector(Protocol):
-    """A rule that classifies a whole batch at once (the content model)."""
-
-    def detect_batch(
-        self, posts: Sequence[Post], contexts: Sequence[DistrictContext]
-    ) -> list[tuple[Finding, ...]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +37,7 @@ class RawRecord:
 class DetectionOutcome:
     """What one batch produced: alerts to publish and records to dead-letter."""
 
-    alerts: list[dict[str, Any]] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
     dead_letters: list[DeadLetter] = field(default_factory=list)
     # Every post of the batch that decoded, in order, judged or not (the posts index
     # takes them all, so the worker decodes each record once).
@@ -77,11 +67,16 @@ def detect_batch(
     contexts: ContextLookup,
     threads: ThreadStore,
     detected_at: datetime,
-    detectors: Mapping[str, Detector] = DETECTORS,
     batch_detectors: Mapping[str, BatchDetector] | None = None,
+    rules: RuleSet = RULES,
 ) -> DetectionOutcome:
-    """Decode, look up the district, run every detector; never raise for one bad record."""
+    """Decode, look up the district, run every rule; never raise for one bad record.
+
+    The per-post rules come from `rules`; its batch rules run from `batch_detectors`,
+    built around the loaded model (`RuleSet.batch_detectors`).
+    """
     outcome = DetectionOutcome()
+    detectors = rules.detectors
     decoded: list[tuple[RawRecord, Post, DistrictContext]] = []
     for record in records:
         try:
@@ -122,12 +117,12 @@ def detect_batch(
     return outcome
 
 
-def _first_of_each(alerts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _first_of_each(alerts: list[Alert]) -> list[Alert]:
     """One alert per alert_id: a rule and the thread observer may both raise the same one
     (same district, rule and post), and the index keeps the first anyway."""
-    seen: dict[str, dict[str, Any]] = {}
+    seen: dict[str, Alert] = {}
     for alert in alerts:
-        seen.setdefault(alert["alert_id"], alert)
+        seen.setdefault(alert.alert_id, alert)
     return list(seen.values())
 
 

@@ -12,17 +12,18 @@ student_confidentiality rule never quotes: its post is the confidential fact its
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from alerts.alert import Alert
 from alerts.mail.redaction import redact_students
+from classifiers import student_confidentiality
 from classifiers.student_names import student_name_index
 from policy.context import DistrictContext
 
 # Rules whose flagged post is never quoted, even redacted.
-NEVER_QUOTED_RULES = frozenset({"student_confidentiality"})
+NEVER_QUOTED_RULES = frozenset({student_confidentiality.RULE})
 # The longest quote a mail carries (characters): enough to recognise the post.
 MAX_QUOTE_CHARS = 280
 SEVERITIES = ("low", "medium", "high")
@@ -66,48 +67,44 @@ def _shortened(text: str) -> str:
     return text[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0] + " ..."
 
 
-def _policy_line(alert: Mapping[str, Any], evidence: Mapping[str, Any]) -> str | None:
+def _policy_line(alert: Alert) -> str | None:
     """The rule's policy line: evidence.policy, else what the summary names after the marker."""
-    policy = _text(evidence.get("policy"))
+    policy = _text(alert.evidence.get("policy"))
     if policy:
         return policy
-    summary = str(alert.get("summary", ""))
     marker = "breaking the policy line:"
-    if marker in summary:
-        return summary.split(marker, 1)[1].strip().rstrip(".") or None
+    if marker in alert.summary:
+        return alert.summary.split(marker, 1)[1].strip().rstrip(".") or None
     return None
 
 
-def mail_item(alert: Mapping[str, Any], context: DistrictContext) -> MailItem:
-    """The mail's view of an alert document (as on the alerts topic); ValueError if unusable."""
-    evidence = alert.get("evidence")
-    evidence = evidence if isinstance(evidence, Mapping) else {}
-    staff_id = str(alert["staff_id"])
-    building = _text(alert.get("building_id")) or context.building_of(staff_id)
-    platform, post_id = str(alert["platform"]), str(alert["post_id"])
-    district_id = str(alert["district_id"])
-    incident = _text(evidence.get("incident_key")) or f"{district_id}:{platform}:{post_id}"
+def mail_item(alert: Alert, context: DistrictContext) -> MailItem:
+    """The mail's view of an alert (as decoded from the alerts topic)."""
+    evidence = alert.evidence
+    building = alert.building_id or context.building_of(alert.staff_id)
+    incident = _text(evidence.get("incident_key")) or (
+        f"{alert.district_id}:{alert.platform}:{alert.post_id}"
+    )
     quote = None
     excerpt = _text(evidence.get("staff_post_excerpt"))
-    rule = str(alert["rule"])
-    if excerpt and rule not in NEVER_QUOTED_RULES:
+    if excerpt and alert.rule not in NEVER_QUOTED_RULES:
         naming = context.settings.notifications.student_names
         redacted = redact_students(excerpt, student_name_index(context), naming, context.person)
         quote = _shortened(redacted)
     return MailItem(
-        alert_id=str(alert["alert_id"]),
-        district_id=district_id,
-        rule=rule,
-        severity=str(alert["severity"]),
-        platform=platform,
-        post_id=post_id,
-        staff_id=staff_id,
+        alert_id=alert.alert_id,
+        district_id=alert.district_id,
+        rule=alert.rule,
+        severity=alert.severity.value,
+        platform=alert.platform,
+        post_id=alert.post_id,
+        staff_id=alert.staff_id,
         building_id=building,
         incident_key=incident,
-        event_time=datetime.fromisoformat(str(alert["event_time"]).replace("Z", "+00:00")),
-        summary=str(alert.get("summary", "")),
-        policy=_policy_line(alert, evidence),
-        post_url=_text(alert.get("post_url")),
+        event_time=alert.event_time,
+        summary=alert.summary,
+        policy=_policy_line(alert),
+        post_url=alert.post_url or None,
         quote=quote,
     )
 

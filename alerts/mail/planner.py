@@ -55,7 +55,7 @@ class MailPlanner:
         except ValueError as exc:
             log.error("mail.bad_alert partition=%d offset=%d reason=%s", partition, offset, exc)
             return []
-        district_id = str(alert["district_id"])
+        district_id = alert.district_id
         context = context_of(district_id)
         if context is None:
             log.warning("mail.district_not_loaded district_id=%s", district_id)
@@ -63,7 +63,7 @@ class MailPlanner:
         try:
             item = mail_item(alert, context)
         except (KeyError, ValueError) as exc:
-            log.error("mail.bad_alert alert_id=%s reason=%s", alert.get("alert_id"), exc)
+            log.error("mail.bad_alert alert_id=%s reason=%s", alert.alert_id, exc)
             return []
         entries = plan_alert_mails(item, context, now)
         if not entries:

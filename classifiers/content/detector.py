@@ -16,17 +16,13 @@ from collections.abc import Sequence
 
 from classifiers.content.labels import Category, Label
 from classifiers.content.model import ContentModel, Prediction
+from classifiers.content.rule import POLICY_LINE, RULE
 from classifiers.finding import Finding, Severity
 from classifiers.participants import display_name, incident_key, staff_author
 from ingest.post import Post
 from policy.context import DistrictContext
 from policy.roster import Person
 
-RULE = "inappropriate_content"
-POLICY_LINE = (
-    "staff keep their social media professional: nothing offensive, profane, sexual "
-    "or harassing, about anyone"
-)
 # From this score (0-1) an insult or profanity is one severity step worse.
 HIGH_SCORE = 0.9
 # Evidence quotes at most this much of the staff member's own post (characters).

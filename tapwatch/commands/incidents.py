@@ -22,6 +22,7 @@ from typing import Any
 
 from elasticsearch import ApiError, TransportError
 
+from alerts.alert import DISPLAY_FIELDS
 from alerts.audit_anchor import Anchor
 from alerts.audit_trail import ChainReport
 from alerts.case_file import (
@@ -215,27 +216,8 @@ def render_show(
     history: Sequence[Mapping[str, Any]],
 ) -> str:
     lines = [f"alert {alert.get('alert_id')}"]
-    for name in (
-        "rule",
-        "severity",
-        "status",
-        "close_reason",
-        "assignee",
-        "legal_hold",
-        "district_id",
-        "platform",
-        "post_id",
-        "thread_id",
-        "staff_id",
-        "student_ids",
-        "building_id",
-        "event_time",
-        "detected_at",
-        "updated_at",
-        "updated_by",
-        "post_url",
-    ):
-        if alert.get(name) not in (None, []):
+    for name in DISPLAY_FIELDS:
+        if name != "alert_id" and alert.get(name) not in (None, []):  # the id heads it
             lines.append(f"  {name}: {_cell(alert, name)}")
     lines.append(f"  summary: {alert.get('summary')}")
     lines.append("evidence:")

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
-from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
-from classifiers.content.detector import ContentDetector
 from classifiers.content.errors import ArtifactError
-from classifiers.detector import Detector
-from classifiers.explain import why_not_raised
+from classifiers.detector import BatchDetector, Detector
 from classifiers.finding import Finding
-from classifiers.registry import DETECTORS
+from classifiers.registry import RULES, RuleSet
 from classifiers.thread_dialogue import ThreadFinding, observe_thread
 from classifiers.thread_state import ThreadState
 from core.settings import ModelSettings
@@ -38,15 +35,29 @@ def _who(context: DistrictContext, platform: str, account_id: str) -> str:
     return f"{account_id} ({account.owner_id}, {role}{current}, {account.kind.value} account)"
 
 
-def _all_detectors() -> tuple[dict[str, Detector], str | None]:
-    """The registry plus the content rule when a model is built (else why it is missing)."""
-    detectors: dict[str, Detector] = dict(DETECTORS)
+def _one_post(batch: BatchDetector) -> Detector:
+    """A batch rule asked about one post at a time, as explain goes post by post."""
+
+    def detect(post: Post, context: DistrictContext) -> Sequence[Finding]:
+        return batch.detect_batch([post], [context])[0]
+
+    return detect
+
+
+def _all_detectors(rules: RuleSet) -> tuple[dict[str, Detector], str | None]:
+    """Every rule's detector, the batch rules when a model is built (else why it is missing)."""
+    detectors = dict(rules.detectors)
     model_dir = ModelSettings().content_model or DEFAULT_MODEL_DIR
+    batch = [rule.id for rule in rules.values() if rule.batch is not None]
+    if not batch:
+        return detectors, None
     try:
-        detectors[INAPPROPRIATE_CONTENT] = ContentDetector(load_model(model_dir))
+        model = load_model(model_dir)
     except ArtifactError as exc:
-        return detectors, str(exc)
-    return detectors, None
+        return detectors, f"{', '.join(batch)} not evaluated: {exc}"
+    for rule_id, batch_detector in rules.batch_detectors(model).items():
+        detectors[rule_id] = _one_post(batch_detector)
+    return {rule_id: detectors[rule_id] for rule_id in rules if rule_id in detectors}, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,20 +81,26 @@ class Decision:
 
 
 def decide(
-    post: Post, context: DistrictContext, detectors: dict[str, Detector] | None = None
+    post: Post,
+    context: DistrictContext,
+    detectors: Mapping[str, Detector] | None = None,
+    rules: RuleSet = RULES,
 ) -> list[Decision]:
     """Each rule's decision on the post, in registry order (one per finding when raised)."""
     decisions = []
-    for rule, detector in (detectors or dict(DETECTORS)).items():
+    for rule, detector in (rules.detectors if detectors is None else detectors).items():
         findings = detector(post, context)
         if not findings:
-            decisions.append(Decision(rule, why_not=why_not_raised(rule, post, context)))
+            decisions.append(Decision(rule, why_not=rules[rule].explain(post, context)))
         decisions += [Decision(rule, finding=finding) for finding in findings]
     return decisions
 
 
 def explain_post(
-    post: Post, context: DistrictContext, detectors: dict[str, Detector] | None = None
+    post: Post,
+    context: DistrictContext,
+    detectors: Mapping[str, Detector] | None = None,
+    rules: RuleSet = RULES,
 ) -> list[str]:
     """Lines describing the post's context and each rule's decision with its reasons."""
     local = post.created_at.astimezone(context.settings.zone)
@@ -93,7 +110,7 @@ def explain_post(
         f"  author {_who(context, post.platform, post.author_account_id)}",
     ]
     lines += [f"  addressed {_who(context, post.platform, a)}" for a in post.addressed_account_ids]
-    for decision in decide(post, context, detectors):
+    for decision in decide(post, context, detectors, rules):
         finding = decision.finding
         if finding is None:
             lines.append(f"  {decision.rule}: not raised: {decision.why_not}")
@@ -142,8 +159,9 @@ class ExplainSummary:
 class _Output:
     """Prints each explained post or refused item as text lines or JSON objects."""
 
-    def __init__(self, context: DistrictContext, as_json: bool) -> None:
+    def __init__(self, context: DistrictContext, rules: RuleSet, as_json: bool) -> None:
         self.context = context
+        self.rules = rules
         self.as_json = as_json
         self.summary = ExplainSummary()
 
@@ -159,17 +177,16 @@ class _Output:
         path: Path,
         line_no: int,
         post: Post,
-        detectors: dict[str, Detector],
+        detectors: Mapping[str, Detector],
         thread: list[ThreadFinding],
     ) -> None:
-        decisions = decide(post, self.context, detectors)
+        decisions = decide(post, self.context, detectors, self.rules)
         self.summary.posts += 1
         self.summary.decisions += len(decisions)
         self.summary.raised += sum(d.finding is not None for d in decisions) + len(thread)
         if not self.as_json:
-            print(
-                f"{path.name}:{line_no}: " + "\n".join(explain_post(post, self.context, detectors))
-            )
+            lines = explain_post(post, self.context, detectors, self.rules)
+            print(f"{path.name}:{line_no}: " + "\n".join(lines))
             print("\n".join(_thread_lines(thread)))
             return
         shown = {
@@ -206,15 +223,21 @@ def _responses(path: Path) -> Iterator[ResponseLine]:
         raise CliError(ExitCode.NO_INPUT, str(exc)) from exc
 
 
-def explain(district_dir: Path, platform: str, files: list[Path], as_json: bool = False) -> int:
+def explain(
+    district_dir: Path,
+    platform: str,
+    files: list[Path],
+    rules: RuleSet = RULES,
+    as_json: bool = False,
+) -> int:
     """Explain every post of the files; exit 1 when an item was refused."""
     context = DistrictContext(load_district_folder(district_dir))
     parse = parser_for(platform)
     require_files(files)
-    detectors, missing_model = _all_detectors()
+    detectors, missing_model = _all_detectors(rules)
     if missing_model:
-        print(f"note: {INAPPROPRIATE_CONTENT} not evaluated: {missing_model}", file=sys.stderr)
-    output = _Output(context, as_json)
+        print(f"note: {missing_model}", file=sys.stderr)
+    output = _Output(context, rules, as_json)
     threads: dict[str, ThreadState] = {}
     for path in files:
         for line in _responses(path):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from faust import Worker
 
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
-from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
-from classifiers.content.detector import ContentDetector
 from classifiers.content.errors import ArtifactError
+from classifiers.registry import RULES
 from core.errors import PermanentError, TransientError
 from core.kafka_admin import check_partition_counts, ensure_topics
 from core.pipeline_names import PipelineNames
@@ -21,7 +20,7 @@ from tapwatch.user_errors import CliError
 def run_worker(loglevel: str) -> int:
     model_dir = ModelSettings().content_model or DEFAULT_MODEL_DIR
     try:
-        content = ContentDetector(load_model(model_dir))
+        model = load_model(model_dir)
     except ArtifactError as exc:
         raise CliError(
             ExitCode.CONFIG, f"no usable content model: {exc}; build it with `make model`"
@@ -40,7 +39,7 @@ def run_worker(loglevel: str) -> int:
         kafka,
         ElasticsearchSettings(),
         names,
-        {INAPPROPRIATE_CONTENT: content},
+        RULES.batch_detectors(model),
         ThreadSettings(),
     )
     worker = Worker(app, loglevel=loglevel)

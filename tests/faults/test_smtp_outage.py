@@ -23,8 +23,7 @@ from pathlib import Path
 import pytest
 
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
-from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
-from classifiers.content.detector import ContentDetector
+from classifiers.registry import RULES
 from core.kafka_status_board import read_status_board
 from core.pipeline_names import PipelineNames
 from core.settings import LOCAL_SMTP_PORT, KafkaSettings, StackSettings
@@ -161,10 +160,10 @@ def _alerts(posts: Sequence[Post]) -> list[dict[str, object]]:
         lambda district: context if district == DISTRICT_ID else None,
         EncodedThreadStore(),
         datetime.now(UTC),
-        batch_detectors={INAPPROPRIATE_CONTENT: ContentDetector(load_model(DEFAULT_MODEL_DIR))},
+        batch_detectors=RULES.batch_detectors(load_model(DEFAULT_MODEL_DIR)),
     )
     assert not outcome.dead_letters, outcome.dead_letters[:3]
-    return list(outcome.alerts)
+    return [alert.to_document() for alert in outcome.alerts]
 
 
 def _expected_mails(alerts: Sequence[dict[str, object]]) -> Counter[tuple[str, str]]:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
-from classifiers.content.detector import RULE as INAPPROPRIATE_CONTENT
-from classifiers.content.detector import ContentDetector
+from classifiers.registry import RULES
 from ingest.post import Post, PostKind, post_to_json
 from policy.context import DistrictContext
 from policy.loader import load_district
@@ -104,7 +103,7 @@ def expected_alerts(
 ) -> tuple[frozenset[str], dict[str, int]]:
     """The alert ids the worker raises for `posts` when nothing fails."""
     context = district_context()
-    content = ContentDetector(load_model(DEFAULT_MODEL_DIR))
+    batch_detectors = RULES.batch_detectors(load_model(DEFAULT_MODEL_DIR))
     threads = EncodedThreadStore()
 
     ids: set[str] = set()
@@ -119,11 +118,11 @@ def expected_alerts(
             lambda district: context if district == DISTRICT_ID else None,
             threads,
             detected_at,
-            batch_detectors={INAPPROPRIATE_CONTENT: content},
+            batch_detectors=batch_detectors,
         )
         assert not outcome.dead_letters, outcome.dead_letters[:3]
         for alert in outcome.alerts:
-            if alert["alert_id"] not in ids:
-                ids.add(alert["alert_id"])
-                rules[alert["rule"]] = rules.get(alert["rule"], 0) + 1
+            if alert.alert_id not in ids:
+                ids.add(alert.alert_id)
+                rules[alert.rule] = rules.get(alert.rule, 0) + 1
     return frozenset(ids), rules

@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -159,7 +160,7 @@ def mailer(district, smtp, clock):
 
 def _publish(producer, names, *alerts) -> None:
     for alert in alerts:
-        producer.send(names.alerts, key=alert["alert_id"].encode(), value=alert_to_json(alert))
+        producer.send(names.alerts, key=alert.alert_id.encode(), value=alert_to_json(alert))
     producer.flush(30)
 
 
@@ -178,8 +179,9 @@ def _settle() -> None:
 
 def _alert(n: int, **overrides):
     alert = make_alert(alert_id=f"{n:032x}", post_id=f"17000000000000{n:05d}", **overrides)
-    alert["evidence"] = {**alert["evidence"], "incident_key": f"wilmington-209u:twitter:{n}"}
-    return alert
+    return replace(
+        alert, evidence={**alert.evidence, "incident_key": f"wilmington-209u:twitter:{n}"}
+    )
 
 
 class TestMailer:
@@ -189,11 +191,11 @@ class TestMailer:
         """One mail with a text and an HTML part and no script reaches org-whs's principal only."""
         caplog.set_level(logging.INFO, logger="alerts.mail")
         alert = _alert(1)
-        alert["evidence"]["staff_post_excerpt"] = SCRIPT_POST
+        alert = replace(alert, evidence={**alert.evidence, "staff_post_excerpt": SCRIPT_POST})
         _publish(producer, district, alert)
-        wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, alert["alert_id"]), 60, "the mail")
+        wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, alert.alert_id), 60, "the mail")
         _settle()
-        [mail] = _mails_about(smtp, WHS_PRINCIPAL, alert["alert_id"])
+        [mail] = _mails_about(smtp, WHS_PRINCIPAL, alert.alert_id)
         assert smtp.handler.to(WMS_PRINCIPAL) == []
         assert mail["Subject"] == "[tapwatch] HIGH two_way_dialogue: Dana Okafor"
         parts = {part.get_content_type(): part.get_content() for part in mail.iter_parts()}
@@ -202,7 +204,7 @@ class TestMailer:
         for body in parts.values():
             assert "avery" not in body.lower() and "s-002" not in body
             assert "[student] see you at practice" in body
-        assert "mail.sent" in caplog.text and alert["alert_id"] in caplog.text
+        assert "mail.sent" in caplog.text and alert.alert_id in caplog.text
         for private in ("Okafor", "Avery", "avery_l", "practice", "principal.whs"):
             assert private not in caplog.text
 
@@ -220,22 +222,22 @@ class TestMailer:
         wait_for(lambda: smtp.handler.to(WMS_PRINCIPAL), 60, "the digest")
         _settle()
         [digest] = smtp.handler.to(WMS_PRINCIPAL)
-        assert _ids(digest) == {low["alert_id"], medium["alert_id"]}
+        assert _ids(digest) == {low.alert_id, medium.alert_id}
         assert digest["Subject"].startswith("[tapwatch] Daily digest ")
-        assert _mails_about(smtp, WHS_PRINCIPAL, low["alert_id"]) == []
+        assert _mails_about(smtp, WHS_PRINCIPAL, low.alert_id) == []
 
     def test_a_restarted_mailer_sends_nothing_twice(self, district, smtp, producer, clock):
         """Mails sent before a restart are not sent again; alerts after it are sent once."""
         first = RunningMailer(district, smtp, clock)
         before = _alert(4)
         _publish(producer, district, before)
-        wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, before["alert_id"]), 60, "mail 4")
+        wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, before.alert_id), 60, "mail 4")
         first.stop()
         after = _alert(5)
         _publish(producer, district, after)
         second = RunningMailer(district, smtp, clock)
         try:
-            wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, after["alert_id"]), 60, "mail 5")
+            wait_for(lambda: _mails_about(smtp, WHS_PRINCIPAL, after.alert_id), 60, "mail 5")
             _settle()
         finally:
             second.stop()
@@ -275,14 +277,14 @@ class TestMailer:
             smtp.start()
             for alert in [*waiting, late]:
                 wait_for(
-                    lambda a=alert: _mails_about(smtp, WHS_PRINCIPAL, a["alert_id"]),
+                    lambda a=alert: _mails_about(smtp, WHS_PRINCIPAL, a.alert_id),
                     60,
-                    f"mail {alert['alert_id']}",
+                    f"mail {alert.alert_id}",
                 )
             _settle()
             status = read_status_board(KafkaSettings(), district)["mailer"]
         finally:
             second.stop()
         for alert in [*waiting, late]:
-            assert len(_mails_about(smtp, WHS_PRINCIPAL, alert["alert_id"])) == 1
+            assert len(_mails_about(smtp, WHS_PRINCIPAL, alert.alert_id)) == 1
         assert status.last_error is None and status.details["pending"] == 0

@@ -293,12 +293,12 @@ class TestMailProcess:
         producer = KafkaProducer(acks="all", **KafkaSettings().kafka_python_options())
         try:
             producer.send(
-                restarted.names.alerts, key=alert["alert_id"].encode(), value=alert_to_json(alert)
+                restarted.names.alerts, key=alert.alert_id.encode(), value=alert_to_json(alert)
             )
             producer.flush(30)
         finally:
             producer.close()
-        about = alert["alert_id"]
+        about = alert.alert_id
         wait_for(lambda: _mails_naming(restarted.smtp, WHS_PRINCIPAL, about), 60, "the flag mail")
         time.sleep(SETTLE_S)
         [mail] = [

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-# The content rule is wired next to the registry (its detector needs a loaded model);
-# its id is spelled here so that `--rule` completes without loading the model code.
-_CONTENT_RULE = "inappropriate_content"
-
 
 def rule_ids() -> tuple[str, ...]:
-    """Every rule id, registry order; the one place to repoint when the registry moves."""
-    from classifiers.registry import DETECTORS
+    """Every rule id, in registry order (the registry loads no model code)."""
+    from classifiers.registry import RULES
 
-    return (*DETECTORS, *((_CONTENT_RULE,) if _CONTENT_RULE not in DETECTORS else ()))
+    return tuple(RULES)
 
 
 def platforms() -> tuple[str, ...]:

@@ -1,6 +1,9 @@
+from dataclasses import FrozenInstanceError, fields
 from datetime import UTC, datetime
 
-from alerts.alert import alert_id, build_alert
+import pytest
+
+from alerts.alert import DISPLAY_FIELDS, Alert, alert_id, build_alert
 from classifiers.two_way_dialogue import detect_two_way_dialogue
 from tests.builders import STUDENT_JORDAN, make_reply, sample_context
 
@@ -49,7 +52,7 @@ class TestBuildAlert:
         """A built alert has all the contract's fields, status open, UTC times."""
         post = make_reply(STUDENT_JORDAN)
         [finding] = detect_two_way_dialogue(post, sample_context())
-        alert = build_alert(post, finding, datetime(2026, 10, 5, 19, 1, tzinfo=UTC))
+        alert = build_alert(post, finding, datetime(2026, 10, 5, 19, 1, tzinfo=UTC)).to_document()
         assert alert.keys() >= CONTRACT_FIELDS
         assert alert["status"] == "open"
         assert alert["event_time"] == "2026-10-05T19:00:00Z"
@@ -58,3 +61,19 @@ class TestBuildAlert:
         assert alert["alert_id"] == alert_id(
             "wilmington-209u", "two_way_dialogue", "twitter", post.post_id
         )
+
+    def test_alert_is_frozen(self):
+        """An alert cannot be changed once built; a changed copy is a new value."""
+        post = make_reply(STUDENT_JORDAN)
+        [finding] = detect_two_way_dialogue(post, sample_context())
+        alert = build_alert(post, finding, datetime(2026, 10, 5, 19, 1, tzinfo=UTC))
+        with pytest.raises(FrozenInstanceError):
+            alert.status = "dismissed"  # type: ignore[misc]
+
+
+class TestDisplayFields:
+    def test_every_alert_field_is_displayed_but_summary_and_evidence(self):
+        """The display order covers the whole alert; summary and evidence are shown apart."""
+        shown = {f.name for f in fields(Alert)} - {"summary", "evidence"}
+        assert shown <= set(DISPLAY_FIELDS)
+        assert len(DISPLAY_FIELDS) == len(set(DISPLAY_FIELDS))

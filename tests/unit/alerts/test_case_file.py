@@ -2,8 +2,11 @@
 
 from datetime import UTC, datetime
 
+from alerts.alert import DISPLAY_FIELDS
 from alerts.audit_trail import ChainReport
 from alerts.case_file import build_case_file, render_markdown, thread_items
+from tapwatch.commands.incidents import render_show
+from tests.builders import make_alert_document
 
 ALERT = {"alert_id": "a1", "post_id": "p2", "rule": "two_way_dialogue", "summary": "s"}
 DOCS = [
@@ -77,3 +80,16 @@ class TestCaseFile:
         text = render_markdown(case)
         assert "## Thread" in text and ">> " in text and "assignee None -> r" in text
         assert "Verified: 1 entries" in text
+
+
+class TestDisplayOrder:
+    def test_case_file_and_incidents_show_list_fields_in_the_one_display_order(self):
+        """Both review views list an alert's fields, review state included, in one order."""
+        alert = make_alert_document("a" * 32, assignee="p-1", close_reason=None, updated_by="p-1")
+        report = ChainReport("a" * 32, 0, "", None)
+        case = build_case_file(alert, [], [], report, datetime(2026, 10, 7, tzinfo=UTC))
+        markdown = [line[2:].split(":")[0] for line in render_markdown(case).splitlines()]
+        show = [line.strip().split(":")[0] for line in render_show(alert, [], []).splitlines()]
+        expected = [name for name in DISPLAY_FIELDS if alert.get(name) not in (None, [])]
+        assert [name for name in markdown if name in DISPLAY_FIELDS] == expected
+        assert [name for name in show if name in DISPLAY_FIELDS] == expected[1:]

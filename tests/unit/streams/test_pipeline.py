@@ -1,6 +1,8 @@
 import json
 from datetime import UTC, datetime
 
+from classifiers.registry import RuleSet
+from classifiers.rule import Rule, RuleAbout
 from ingest.post import post_to_json
 from streams.pipeline import RawRecord, detect_batch
 from streams.thread_store import EncodedThreadStore
@@ -15,6 +17,7 @@ def _record(value, offset=0):
 
 
 DictThreads = EncodedThreadStore
+ABOUT = RuleAbout(checks="test", severity="low", policy="test")
 
 
 def _contexts(district_id):
@@ -27,7 +30,7 @@ class TestDetectBatch:
         reply = make_reply(STUDENT_JORDAN, created_at=AFTER_SCHOOL)
         outcome = detect_batch([_record(post_to_json(reply))], _contexts, DictThreads(), NOW)
         [alert] = outcome.alerts
-        assert alert["rule"] == "two_way_dialogue"
+        assert alert.rule == "two_way_dialogue"
         assert outcome.dead_letters == []
 
     def test_replayed_reply_gives_one_alert_per_id(self):
@@ -37,7 +40,7 @@ class TestDetectBatch:
         detect_batch([_record(reply)], _contexts, threads, NOW)
         outcome = detect_batch([_record(reply, 1), _record(reply, 2)], _contexts, threads, NOW)
         [alert] = outcome.alerts
-        assert alert["rule"] == "two_way_dialogue"
+        assert alert.rule == "two_way_dialogue"
 
     def test_clean_post_gives_nothing(self):
         """A one-way post after school yields neither alerts nor dead letters."""
@@ -81,7 +84,7 @@ class TestDetectBatch:
             _contexts,
             DictThreads(),
             NOW,
-            detectors={"broken": broken},
+            rules=RuleSet([Rule("broken", ABOUT, lambda post, context: "", detect=broken)]),
         )
         [letter] = outcome.dead_letters
         assert "detector broken failed" in letter.reason
@@ -131,15 +134,13 @@ class TestBatchDetectors:
         detector = FlakyBatchDetector("none")
         outcome = self._detect(detector)
         assert detector.calls == 1
-        assert len([a for a in outcome.alerts if a["rule"] == "inappropriate_content"]) == 3
+        assert len([a for a in outcome.alerts if a.rule == "inappropriate_content"]) == 3
 
     def test_failing_batch_falls_back_to_single_posts_and_dead_letters_the_culprit(self):
         """When the batch call fails, posts are retried one by one; only the bad one is lost."""
         detector = FlakyBatchDetector("901")
         outcome = self._detect(detector)
-        flagged = sorted(
-            a["post_id"] for a in outcome.alerts if a["rule"] == "inappropriate_content"
-        )
+        flagged = sorted(a.post_id for a in outcome.alerts if a.rule == "inappropriate_content")
         assert flagged == ["900", "902"]
         [letter] = outcome.dead_letters
         assert letter.offset == 1 and "inappropriate_content failed" in letter.reason

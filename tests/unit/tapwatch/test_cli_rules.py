@@ -20,12 +20,12 @@ def _explain(sample_file):
 class TestRulesExplain:
     def test_each_post_gets_every_rules_decision(self, capsys):
         """Every post of the file is listed with one decision line per registered rule."""
-        from classifiers.registry import DETECTORS
+        from classifiers.registry import RULES
 
         assert _explain("dm_events.jsonl") == 0
         out = capsys.readouterr().out
         assert out.count("post 17000000000000000") == 2
-        for rule in DETECTORS:
+        for rule in RULES.detectors:
             assert out.count(f"  {rule}: ") >= 2
 
     def test_raised_rule_shows_summary_and_evidence(self, capsys):

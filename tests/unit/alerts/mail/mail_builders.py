@@ -6,6 +6,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import Any
 
+from alerts.alert import Alert
+from alerts.alert_codec import alert_from_document
 from alerts.mail.item import MailItem, mail_item
 from policy.context import DistrictContext
 from policy.model import NotificationSettings, StudentNaming
@@ -32,8 +34,9 @@ def context_with(
     return DistrictContext(replace(data, settings=settings))
 
 
-def make_alert(**overrides: Any) -> dict[str, Any]:
-    """A high two_way_dialogue alert about Dana Okafor (t-okafor, org-whs) replying to a student."""
+def make_alert(**overrides: Any) -> Alert:
+    """A high two_way_dialogue alert about Dana Okafor (t-okafor, org-whs) replying to a student;
+    overrides are document fields ("severity": "low"), checked like a decoded alert."""
     alert: dict[str, Any] = {
         "alert_id": "a" * 32,
         "district_id": "wilmington-209u",
@@ -59,7 +62,7 @@ def make_alert(**overrides: Any) -> dict[str, Any]:
         "thread_id": "1700000000000000001",
     }
     alert.update(overrides)
-    return alert
+    return alert_from_document(alert)
 
 
 def make_item(context: DistrictContext | None = None, **overrides: Any) -> MailItem:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from alerts.mail.item import MAX_QUOTE_CHARS, mail_item
 from alerts.mail.redaction import STUDENT_PLACEHOLDER, initials, redact_students
 from classifiers.student_names import student_name_index
@@ -61,7 +63,7 @@ class TestMailItem:
         """A long post is shortened without splitting a placeholder."""
         excerpt = ("word " * 60) + "Jordan Quill " + ("more " * 40)
         alert = make_alert()
-        alert["evidence"] = {**alert["evidence"], "staff_post_excerpt": excerpt}
+        alert = replace(alert, evidence={**alert.evidence, "staff_post_excerpt": excerpt})
         quote = mail_item(alert, context_with()).quote
         assert quote is not None and len(quote) <= MAX_QUOTE_CHARS + 4
         assert "[stud" not in quote.replace(STUDENT_PLACEHOLDER, "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -29,7 +30,7 @@ def _mail(*items, mode=Mode.IMMEDIATE):
 
 def _scripted_item(context):
     alert = make_alert()
-    alert["evidence"] = {**alert["evidence"], "staff_post_excerpt": SCRIPT}
+    alert = replace(alert, evidence={**alert.evidence, "staff_post_excerpt": SCRIPT})
     return mail_item(alert, context)
 
 
