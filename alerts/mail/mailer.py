@@ -36,7 +36,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Protocol
@@ -46,7 +46,6 @@ from aiokafka.errors import KafkaError
 from aiokafka.structs import OffsetAndMetadata
 
 from alerts.alert_codec import alert_from_json
-from alerts.mail.backoff import Backoff
 from alerts.mail.digest import OutgoingMail, due_mails
 from alerts.mail.errors import SmtpRejected, SmtpUnavailable
 from alerts.mail.item import OpsItem, mail_item
@@ -67,6 +66,7 @@ from core.clock import Clock
 from core.component_status import ComponentStatus
 from core.errors import TransientError
 from core.pipeline_names import PipelineNames
+from core.retry import RetryPolicy
 from core.settings import KafkaSettings, aiokafka_options
 from policy.context import DistrictContext
 from policy.kafka_reference_cache import DistrictReferenceCache
@@ -91,6 +91,10 @@ class OpsSource(Protocol):
     async def overdue(self, now: datetime) -> list[OpsAlert]: ...
 
 
+# SMTP retries of one mail, or of the relay: 2 s, 4 s, 8 s, ... at most 5 minutes apart.
+SMTP_BACKOFF = RetryPolicy(first_s=2.0, max_s=300.0)
+
+
 @dataclass(frozen=True, slots=True)
 class MailerConfig:
     # How long one poll of the alerts topic waits for records (ms).
@@ -105,7 +109,7 @@ class MailerConfig:
     max_interval_s: float = 900.0
     # After a transient failure of the whole round (Kafka), wait this long (seconds).
     retry_pause_s: float = 2.0
-    backoff: Backoff = field(default_factory=Backoff)
+    backoff: RetryPolicy = SMTP_BACKOFF
 
 
 class Mailer:
