@@ -19,7 +19,7 @@ from typing import Any
 
 from elasticsearch import BadRequestError, ConflictError, Elasticsearch, NotFoundError
 
-from alerts.audit_index_template import AUDIT_TEMPLATE_NAME, audit_index_template
+from alerts.AUDIT_TEMPLATE import AUDIT_TEMPLATE
 from alerts.audit_trail import GENESIS, entry_doc_id, seal_entry, verify_chain
 from alerts.errors import (
     AlertNotFound,
@@ -188,7 +188,7 @@ class IncidentStore:
 
     def ensure_indices(self) -> None:
         """The audit index and its template, and the review fields on the alerts indices."""
-        self.client.indices.put_index_template(name=AUDIT_TEMPLATE_NAME, **audit_index_template())
+        self.client.indices.put_index_template(name=AUDIT_TEMPLATE.name, **AUDIT_TEMPLATE.body())
         if not self.client.indices.exists(index=self.names.audit_index):
             try:
                 self.client.indices.create(index=self.names.audit_index)

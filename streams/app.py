@@ -27,10 +27,10 @@ import faust
 from faust.types import EventT
 
 from alerts.alert_codec import alert_from_json, alert_to_json
-from alerts.es_create_once import CreateOnceWriter, IndexTemplate
-from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
+from alerts.es_create_once import CreateOnceWriter
+from alerts.index_template import ALERTS_TEMPLATE
 from alerts.posts_index import deletion_doc_id, deletion_document, post_doc_id, post_document
-from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
+from alerts.POSTS_TEMPLATE import POSTS_TEMPLATE
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings, ThreadSettings
 from ingest.dead_letter import DeadLetter
@@ -73,13 +73,13 @@ class WorkerResources:
         self.writer = CreateOnceWriter.from_settings(
             es,
             names.alerts_index,
-            IndexTemplate(ALERTS_TEMPLATE_NAME, alerts_index_template),
+            ALERTS_TEMPLATE,
             "alerts",
         )
         self.posts_writer = CreateOnceWriter.from_settings(
             es,
             names.posts_index,
-            IndexTemplate(POSTS_TEMPLATE_NAME, posts_index_template),
+            POSTS_TEMPLATE,
             "posts",
         )
         self._starting: asyncio.Future[None] | None = None
