@@ -19,7 +19,7 @@ from typing import Any
 
 from elasticsearch import BadRequestError, ConflictError, Elasticsearch, NotFoundError
 
-from alerts.AUDIT_TEMPLATE import AUDIT_TEMPLATE
+from alerts.audit_index_template import AUDIT_TEMPLATE
 from alerts.audit_trail import GENESIS, entry_doc_id, seal_entry, verify_chain
 from alerts.errors import (
     AlertNotFound,

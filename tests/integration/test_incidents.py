@@ -16,7 +16,7 @@ from alerts.incident_query import IncidentFilter
 from alerts.incident_store import IncidentStore
 from alerts.index_template import ALERTS_TEMPLATE
 from alerts.posts_index import post_doc_id, post_document
-from alerts.POSTS_TEMPLATE import POSTS_TEMPLATE
+from alerts.posts_index_template import POSTS_TEMPLATE
 from alerts.review import Assign, StatusChange
 from core.settings import ElasticsearchSettings
 from ingest.post import PostKind

@@ -9,7 +9,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from alerts.posts_index import post_doc_id, post_document
-from alerts.POSTS_TEMPLATE import POSTS_TEMPLATE
+from alerts.posts_index_template import POSTS_TEMPLATE
 from alerts.retention_schedule import COMPONENT, overdue_after_s
 from core.kafka_admin import ensure_topics
 from core.kafka_status_board import read_status_board
