@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from alerts.composable_template import ComposableTemplate
+
 AUDIT_INDEX_PATTERN = "tapwatch-audit*"
 AUDIT_TEMPLATE_NAME = "tapwatch-audit"
 
@@ -27,17 +29,9 @@ AUDIT_MAPPINGS: dict[str, Any] = {
 }
 
 
-def audit_index_template() -> dict[str, Any]:
-    return {
-        "index_patterns": [AUDIT_INDEX_PATTERN],
-        "priority": 200,
-        "template": {
-            "settings": {
-                "number_of_shards": 1,
-                "number_of_replicas": 0,
-                "auto_expand_replicas": "0-1",
-            },
-            "mappings": AUDIT_MAPPINGS,
-        },
-        "_meta": {"description": "tapwatch: hash-chained audit trail of alert reviews"},
-    }
+AUDIT_TEMPLATE = ComposableTemplate(
+    name=AUDIT_TEMPLATE_NAME,
+    pattern=AUDIT_INDEX_PATTERN,
+    mappings=AUDIT_MAPPINGS,
+    description="tapwatch: hash-chained audit trail of alert reviews",
+)

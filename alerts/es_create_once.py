@@ -1,6 +1,7 @@
 """Writes documents to one Elasticsearch index in bulk, each document id at most once.
 
-The worker's alerts and posts go through this writer. Every document is created with
+The worker's alerts, posts and deletion marks, and the mailer's ops alerts, go through
+this writer. Every document is created with
 `op_type=create`, so a replay after a crash finds it present (409) and leaves it
 alone: a reviewer's later change to an alert, or a legal hold set on a post, is never
 overwritten by a replay.
@@ -8,9 +9,9 @@ overwritten by a replay.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from elasticsearch import AsyncElasticsearch, TransportError
@@ -18,6 +19,7 @@ from elasticsearch import ConnectionError as EsConnectionError
 from elasticsearch.exceptions import ApiError
 from elasticsearch.serializer import OrjsonSerializer
 
+from alerts.composable_template import ComposableTemplate
 from alerts.errors import AlertRejected, IndexUnavailable
 from core.settings import ElasticsearchSettings
 
@@ -43,30 +45,31 @@ class WriteResult:
     created: int
     already_present: int
     rejected: tuple[AlertRejected, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class IndexTemplate:
-    """An index template by name, and a function building its body."""
-
-    name: str
-    body: Callable[[], Mapping[str, Any]]
+    # The ids of the new documents, in the order written.
+    created_ids: tuple[str, ...] = ()
 
 
 class CreateOnceWriter:
     """Bulk-creates (document id, document) pairs in one index, each id at most once."""
 
     def __init__(
-        self, client: AsyncElasticsearch, index: str, template: IndexTemplate, noun: str
+        self,
+        client: AsyncElasticsearch,
+        index: str,
+        template: ComposableTemplate,
+        noun: str,
+        refresh: Literal["wait_for"] | None = None,
     ) -> None:
         self._client = client
         self._index = index
         self._template = template
         self._noun = noun  # "alerts", "posts": named in errors
+        # "wait_for": a write returns once its documents are searchable.
+        self._refresh = refresh
 
     @classmethod
     def from_settings(
-        cls, settings: ElasticsearchSettings, index: str, template: IndexTemplate, noun: str
+        cls, settings: ElasticsearchSettings, index: str, template: ComposableTemplate, noun: str
     ) -> CreateOnceWriter:
         # orjson parses the bulk responses (one item per document) several times faster.
         options: dict[str, Any] = {**settings.client_options(), "serializer": OrjsonSerializer()}
@@ -105,6 +108,7 @@ class CreateOnceWriter:
             response = await self._client.bulk(
                 operations=operations,  # type: ignore[arg-type]
                 filter_path=BULK_RESPONSE_FILTER,
+                refresh=self._refresh,  # None: not sent
             )
         except ApiError as exc:
             if exc.meta.status in _RETRYABLE_ITEM_STATUSES:
@@ -128,14 +132,15 @@ def bulk_create_lines(
 
 def summarize_bulk(body: Mapping[str, Any], noun: str) -> WriteResult:
     """Count a bulk-create response's items; raise IndexUnavailable if any needs a retry."""
-    created = present = 0
+    created: list[str] = []
+    present = 0
     rejected: list[AlertRejected] = []
     retryable = 0
     for item in body.get("items", []):
         outcome = item.get("create", {})
         status = int(outcome.get("status", 0))
         if status in (200, 201):
-            created += 1
+            created.append(str(outcome.get("_id", "?")))
         elif status == _ALREADY_WRITTEN:
             present += 1
         elif status in _RETRYABLE_ITEM_STATUSES:
@@ -147,7 +152,7 @@ def summarize_bulk(body: Mapping[str, Any], noun: str) -> WriteResult:
     if retryable:
         # Items that did go in are create-once, so retrying the whole batch is safe.
         raise IndexUnavailable(f"{retryable} {noun} need a retry (overloaded or failing)")
-    return WriteResult(created, present, tuple(rejected))
+    return WriteResult(len(created), present, tuple(rejected), tuple(created))
 
 
 def _unavailable(exc: Exception) -> IndexUnavailable:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from alerts.composable_template import ComposableTemplate
+
 ALERTS_INDEX_PATTERN = "tapwatch-alerts*"
 ALERTS_TEMPLATE_NAME = "tapwatch-alerts"
 
@@ -45,25 +47,15 @@ ALERT_MAPPINGS: dict[str, Any] = {
 }
 
 
+# Alerts are few and a principal or IT searches for them right away: a new alert is
+# searchable within half a second of its bulk write (the default is 1 s; the posts
+# index keeps it).
 ALERTS_REFRESH_INTERVAL = "500ms"
 
-
-def alerts_index_template() -> dict[str, Any]:
-    """The composable index template body for `tapwatch-alerts*`."""
-    return {
-        "index_patterns": [ALERTS_INDEX_PATTERN],
-        "priority": 200,
-        "template": {
-            "settings": {
-                "number_of_shards": 1,
-                "number_of_replicas": 0,
-                "auto_expand_replicas": "0-1",
-                # Alerts are few and a principal or IT searches for them right away: a
-                # new alert is searchable within half a second of its bulk write (the
-                # default is 1 s; the posts index keeps it).
-                "refresh_interval": ALERTS_REFRESH_INTERVAL,
-            },
-            "mappings": ALERT_MAPPINGS,
-        },
-        "_meta": {"description": "tapwatch policy alerts (district-data contract, section 3)"},
-    }
+ALERTS_TEMPLATE = ComposableTemplate(
+    name=ALERTS_TEMPLATE_NAME,
+    pattern=ALERTS_INDEX_PATTERN,
+    mappings=ALERT_MAPPINGS,
+    description="tapwatch policy alerts (district-data contract, section 3)",
+    settings={"refresh_interval": ALERTS_REFRESH_INTERVAL},
+)

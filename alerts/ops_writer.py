@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from elasticsearch import AsyncElasticsearch, TransportError
-from elasticsearch import ConnectionError as EsConnectionError
-from elasticsearch.exceptions import ApiError
+from elasticsearch import AsyncElasticsearch
 
+from alerts.composable_template import ComposableTemplate
 from alerts.errors import IndexUnavailable
+from alerts.es_create_once import CreateOnceWriter
 from alerts.ops_alerts import OpsAlert
+
+OPS_INDEX_PATTERN = "tapwatch-ops*"
+OPS_TEMPLATE_NAME = "tapwatch-ops"
 
 OPS_MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
@@ -29,49 +32,31 @@ OPS_MAPPINGS: dict[str, Any] = {
         "status": {"type": "keyword"},
     },
 }
-_CREATED = (200, 201)
-_ALREADY_RAISED = 409
+
+OPS_TEMPLATE = ComposableTemplate(
+    name=OPS_TEMPLATE_NAME,
+    pattern=OPS_INDEX_PATTERN,
+    mappings=OPS_MAPPINGS,
+    description="tapwatch: operational alerts (overdue components), one per episode",
+)
 
 
 class OpsAlertWriter:
-    """Creates ops alerts with op_type=create: an episode already raised is left alone."""
+    """Creates ops alerts once each: an episode already raised is left alone."""
 
     def __init__(self, client: AsyncElasticsearch, index: str) -> None:
-        self._client = client
-        self._index = index
+        # wait_for: the mailer mails an ops alert once it is searchable in the ops index.
+        self._writer = CreateOnceWriter(client, index, OPS_TEMPLATE, "ops alerts", "wait_for")
 
     async def ensure_index(self) -> None:
-        try:
-            if not await self._client.indices.exists(index=self._index):
-                await self._client.indices.create(index=self._index, mappings=OPS_MAPPINGS)
-        except ApiError as exc:
-            if exc.meta.status == 400 and "resource_already_exists" in str(exc):
-                return
-            raise IndexUnavailable(f"ops index {self._index}: {str(exc)[:200]}") from exc
-        except (EsConnectionError, TransportError) as exc:
-            raise IndexUnavailable(f"Elasticsearch unavailable: {str(exc)[:200]}") from exc
+        await self._writer.ensure_template()
 
     async def create(self, alerts: Sequence[OpsAlert]) -> list[OpsAlert]:
         """Write the alerts; return those that were new (each episode is new only once)."""
-        if not alerts:
-            return []
-        operations: list[dict[str, Any]] = []
-        for alert in alerts:
-            operations.append({"create": {"_index": self._index, "_id": alert.ops_alert_id}})
-            operations.append(alert.to_document())
-        try:
-            response = await self._client.bulk(operations=operations, refresh="wait_for")
-        except (ApiError, EsConnectionError, TransportError) as exc:
-            raise IndexUnavailable(f"Elasticsearch unavailable: {str(exc)[:200]}") from exc
-        new: list[OpsAlert] = []
-        failed: list[str] = []
-        for alert, item in zip(alerts, response.body.get("items", []), strict=True):
-            status = int(item.get("create", {}).get("status", 0))
-            if status in _CREATED:
-                new.append(alert)
-            elif status != _ALREADY_RAISED:
-                failed.append(f"{alert.ops_alert_id}: HTTP {status}")
-        if failed:
+        result = await self._writer.write([(a.ops_alert_id, a.to_document()) for a in alerts])
+        if result.rejected:
             # Those created are create-once: retrying the whole list later is safe.
-            raise IndexUnavailable(f"ops alerts not written: {', '.join(failed)[:300]}")
-        return new
+            failed = ", ".join(str(rejected) for rejected in result.rejected)
+            raise IndexUnavailable(f"ops alerts not written: {failed[:300]}")
+        new_ids = set(result.created_ids)
+        return [alert for alert in alerts if alert.ops_alert_id in new_ids]

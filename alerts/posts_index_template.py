@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from alerts.composable_template import ComposableTemplate
+
 POSTS_INDEX_PATTERN = "tapwatch-posts*"
 POSTS_TEMPLATE_NAME = "tapwatch-posts"
 
@@ -42,18 +44,9 @@ POST_MAPPINGS: dict[str, Any] = {
 }
 
 
-def posts_index_template() -> dict[str, Any]:
-    """The composable index template body for `tapwatch-posts*`."""
-    return {
-        "index_patterns": [POSTS_INDEX_PATTERN],
-        "priority": 200,
-        "template": {
-            "settings": {
-                "number_of_shards": 1,
-                "number_of_replicas": 0,
-                "auto_expand_replicas": "0-1",
-            },
-            "mappings": POST_MAPPINGS,
-        },
-        "_meta": {"description": "tapwatch: every normalized post version and deletion mark"},
-    }
+POSTS_TEMPLATE = ComposableTemplate(
+    name=POSTS_TEMPLATE_NAME,
+    pattern=POSTS_INDEX_PATTERN,
+    mappings=POST_MAPPINGS,
+    description="tapwatch: every normalized post version and deletion mark",
+)

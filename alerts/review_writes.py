@@ -18,7 +18,7 @@ from typing import Any
 from elasticsearch import BadRequestError, ConflictError, Elasticsearch
 
 from alerts.audit_chain_store import AuditChainStore
-from alerts.audit_index_template import AUDIT_TEMPLATE_NAME, audit_index_template
+from alerts.audit_index_template import AUDIT_TEMPLATE
 from alerts.audit_trail import seal_entry
 from alerts.errors import ConcurrentChange, ReviewRefused
 from alerts.incident_queries import IncidentQueries, LocatedAlert
@@ -63,7 +63,7 @@ class ReviewWriter:
     def ensure_indices(self) -> None:
         """The audit index and its template, and the review fields on the alerts indices."""
         indices = self._client.indices
-        indices.put_index_template(name=AUDIT_TEMPLATE_NAME, **audit_index_template())
+        indices.put_index_template(name=AUDIT_TEMPLATE.name, **AUDIT_TEMPLATE.body())
         if not indices.exists(index=self._names.audit_index):
             try:
                 indices.create(index=self._names.audit_index)

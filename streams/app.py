@@ -3,45 +3,50 @@
 Flow: tapwatch-posts --detect--> tapwatch-alerts --index_alerts--> Elasticsearch.
 `detect` also writes each batch's posts to the posts index, after its alerts are in
 Kafka (one agent per topic); tapwatch-post-deletions --index_post_deletions-->
-deletion marks in the posts index. Each agent waits for the worker's resources
-inside its batch loop, so no record waits in a stream before the loop reads it.
+deletion marks in the posts index. The work itself is in streams/detect_step.py and
+streams/index_sinks.py; this module reads, calls it, and acks. Each agent waits for
+the worker's resources inside its batch loop, so no record waits in a stream before
+the loop reads it.
+
 No agent acks a record before its work is done: every agent reads batches with
 `noack_take` and acks a batch itself (`_ack_all`) once its work is done; `detect`
 once its alerts are in Kafka and its posts in Elasticsearch. `detect` waits for
 Kafka to acknowledge every alert, thread state and dead letter of a batch before it
 acks the batch, so an input offset is committed only after they are in Kafka, and an
-alert offset only after the alert is in Elasticsearch.
+alert offset only after the alert is in Elasticsearch. Work that fails is retried
+(ES_RETRY) rather than skipped; a detector failing on most posts
+(streams/dead_letter_limit.py) stops the worker with its batch unacked.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import json
 import logging
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import faust
 from faust.types import EventT
 
-from alerts.alert import Alert
-from alerts.alert_codec import alert_from_json, alert_to_json
-from alerts.es_create_once import CreateOnceWriter, IndexTemplate
-from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
-from alerts.posts_index import deletion_doc_id, deletion_document, post_doc_id, post_document
-from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
+from alerts.es_create_once import CreateOnceWriter
+from alerts.index_template import ALERTS_TEMPLATE
+from alerts.posts_index_template import POSTS_TEMPLATE
 from classifiers.detector import BatchDetector
+from core.clock import Clock, SystemClock
 from core.pipeline_names import PipelineNames
+from core.retry import RetryPolicy
 from core.settings import ElasticsearchSettings, KafkaSettings, ThreadSettings
-from ingest.dead_letter import DeadLetter
-from ingest.errors import InvalidEvent
 from ingest.post import Post
-from ingest.post_deletion import deletion_from_json
 from policy.kafka_reference_cache import DistrictReferenceCache
+from streams.dead_letter_limit import DeadLetterLimit
+from streams.dead_letter_topic import DeadLetterTopic
+from streams.detect_step import DetectStep
+from streams.errors import DetectorFailing
 from streams.faust_consumer import install_consumer
-from streams.pipeline import RawRecord, detect_batch
+from streams.index_sinks import AlertsIndexSink, PostDeletionsSink, PostsIndexSink
+from streams.pipeline import RawRecord
 from streams.producer_send import producer_sender
 from streams.raw_schema import RawBytesSchema
 from streams.task_dump import install_task_dump
@@ -60,29 +65,22 @@ ALERT_BATCH_WAIT_S = 0.03
 # How long the producer waits to fill a batch (s), and a batch's largest size (bytes).
 PRODUCER_LINGER_S = 0.005
 PRODUCER_BATCH_BYTES = 256 * 1024
-# Backoff while Elasticsearch is unavailable (seconds): first wait, and the cap.
-RETRY_FIRST_S = 0.5
-RETRY_MAX_S = 30.0
+# Retries while Elasticsearch or Kafka is unavailable: 0.5 s, doubling, at most 30 s.
+ES_RETRY = RetryPolicy(first_s=0.5, max_s=30.0)
 
 
 class WorkerResources:
-    """The reference cache and the Elasticsearch writer, started once per worker."""
+    """The reference cache and the Elasticsearch writers, started once per worker."""
 
     def __init__(
         self, kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNames
     ) -> None:
         self.cache = DistrictReferenceCache(kafka, names.district_reference)
         self.writer = CreateOnceWriter.from_settings(
-            es,
-            names.alerts_index,
-            IndexTemplate(ALERTS_TEMPLATE_NAME, alerts_index_template),
-            "alerts",
+            es, names.alerts_index, ALERTS_TEMPLATE, "alerts"
         )
         self.posts_writer = CreateOnceWriter.from_settings(
-            es,
-            names.posts_index,
-            IndexTemplate(POSTS_TEMPLATE_NAME, posts_index_template),
-            "posts",
+            es, names.posts_index, POSTS_TEMPLATE, "posts"
         )
         self._starting: asyncio.Future[None] | None = None
 
@@ -93,9 +91,9 @@ class WorkerResources:
         await asyncio.shield(self._starting)
 
     async def _start(self) -> None:
-        await _until_done(self.cache.start, "reference.start")
-        await _until_done(self.writer.ensure_template, "es.template")
-        await _until_done(self.posts_writer.ensure_template, "es.posts_template")
+        await ES_RETRY.run_until_done(self.cache.start, "reference.start")
+        await ES_RETRY.run_until_done(self.writer.ensure_template, "es.template")
+        await ES_RETRY.run_until_done(self.posts_writer.ensure_template, "es.posts_template")
 
     async def close(self) -> None:
         if self._starting is not None and not self._starting.done():
@@ -103,24 +101,6 @@ class WorkerResources:
         await self.cache.stop()
         await self.writer.close()
         await self.posts_writer.close()
-
-
-async def _until_done(action: Any, what: str) -> Any:
-    """Run `action()` until it succeeds, retrying any failure with capped backoff.
-
-    A batch is acked when its work returns, so that work must not return (or
-    raise) before it is done: a failure is retried, never skipped.
-    """
-    delay = RETRY_FIRST_S
-    while True:
-        try:
-            return await action()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("%s.failed retry_in=%.1fs", what, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RETRY_MAX_S)
 
 
 async def _ack_all(stream: faust.StreamT[bytes], events: Sequence[EventT[bytes]]) -> None:
@@ -148,9 +128,12 @@ def build_app(
     names: PipelineNames,
     batch_detectors: Mapping[str, BatchDetector] | None = None,
     thread_settings: ThreadSettings | None = None,
+    clock: Clock | None = None,
+    dead_letter_limit: DeadLetterLimit | None = None,
 ) -> faust.App:
     """A Faust app whose workers share one consumer group and the partitions between them."""
     thread_settings = thread_settings or ThreadSettings()
+    clock = clock or SystemClock()
     app = faust.App(
         names.group_id,
         broker=[f"kafka://{server}" for server in kafka.bootstrap_servers],
@@ -175,6 +158,7 @@ def build_app(
     alerts = app.topic(names.alerts, schema=RawBytesSchema())
     post_deletions = app.topic(names.post_deletions, schema=RawBytesSchema())
     send_record = producer_sender(app)
+    dead_letters = DeadLetterTopic(send_record, names.posts_deadletter, clock)
     threads = TableThreadStore(
         conversation_table(app, kafka.partitions),
         send_record,
@@ -186,43 +170,17 @@ def build_app(
         """The posts partitions (and so conversation-table partitions) this worker owns."""
         return {tp.partition for tp in app.assignor.assigned_actives() if tp.topic == names.posts}
 
-    async def send_dead_letters(letters: Sequence[DeadLetter]) -> list[Any]:
-        now = datetime.now(UTC)
-        futures = []
-        for letter in letters:
-            log.warning(
-                "post.dead_lettered stage=%s partition=%s offset=%s reason=%s",
-                letter.stage,
-                letter.partition,
-                letter.offset,
-                letter.reason[:200],
-            )
-            futures.append(
-                await send_record(names.posts_deadletter, letter.key, letter.to_json(now), None)
-            )
-        return futures
-
-    async def detect_and_publish(records: Sequence[RawRecord]) -> list[Post]:
-        """Alerts and dead letters into Kafka; return the batch's decoded posts."""
-        await resources.cache.refresh()
-        outcome = detect_batch(
-            records,
-            resources.cache.context,
-            threads,
-            datetime.now(UTC),
-            batch_detectors=batch_detectors,
-        )
-        await threads.publish_changes()
-        forgotten = await threads.expire_idle(owned_posts_partitions)
-        if forgotten:
-            log.info("thread.expired conversations=%d", forgotten)
-        pending = await send_dead_letters(outcome.dead_letters)
-        for alert in outcome.alerts:
-            pending.append(
-                await send_record(names.alerts, alert.alert_id.encode(), alert_to_json(alert), None)
-            )
-        await asyncio.gather(*pending)
-        return outcome.decoded_posts
+    detect_step = DetectStep(
+        resources.cache,
+        threads,
+        owned_posts_partitions,
+        send_record,
+        dead_letters,
+        names.alerts,
+        clock,
+        batch_detectors,
+        dead_letter_limit,
+    )
 
     @app.agent(posts)
     async def detect(stream: faust.StreamT[bytes]) -> None:
@@ -234,6 +192,7 @@ def build_app(
         reads the posts topic: two agents on one topic stalled partitions after a
         rebalance (Faust), which the worker-failover case showed.
         """
+        sink = PostsIndexSink(resources.posts_writer, dead_letters, names.posts, clock)
         indexing: asyncio.Future[None] | None = None
         try:
             async for events in stream.noack_take(  # type: ignore[attr-defined]
@@ -241,122 +200,60 @@ def build_app(
             ):
                 await resources.ensure_started()
                 records = [_raw(event) for event in events]
-                decoded = await _until_done(
-                    functools.partial(detect_and_publish, records), "detect.batch"
-                )
+                try:
+                    decoded = await ES_RETRY.run_until_done(
+                        functools.partial(detect_step.run, records),
+                        "detect.batch",
+                        give_up_on=(DetectorFailing,),
+                    )
+                except DetectorFailing as exc:
+                    await _stop_worker(app, exc)
+                    return
                 if indexing is not None:
                     await indexing
-                indexing = asyncio.ensure_future(index_then_ack(stream, decoded, events))
+                indexing = asyncio.ensure_future(index_then_ack(stream, sink, decoded, events))
         finally:
             if indexing is not None and not indexing.done():
                 indexing.cancel()  # unacked, so its batch is read again
 
     async def index_then_ack(
-        stream: faust.StreamT[bytes], decoded: Sequence[Post], events: Sequence[EventT[bytes]]
+        stream: faust.StreamT[bytes],
+        sink: PostsIndexSink,
+        decoded: Sequence[Post],
+        events: Sequence[EventT[bytes]],
     ) -> None:
         """Index a detected batch's posts while the next batch is detected; ack it after.
 
         Its alerts are already in Kafka, so the ack waits only for the posts index;
         the offset ledger commits no record before every earlier one is acked.
         """
-        await _until_done(functools.partial(index_posts, decoded), "posts_index.batch")
+        for post in decoded:
+            sink.add(post)
+        await ES_RETRY.run_until_done(sink.flush, "posts_index.batch")
         await _ack_all(stream, events)
-
-    async def index_batch(records: Sequence[RawRecord]) -> None:
-        documents: dict[str, Alert] = {}
-        letters: list[DeadLetter] = []
-        for record in records:
-            try:
-                alert = alert_from_json(record.value)
-            except ValueError as exc:
-                letters.append(
-                    DeadLetter(
-                        "index",
-                        f"invalid alert: {exc}",
-                        record.value,
-                        record.topic,
-                        record.partition,
-                        record.offset,
-                        record.key,
-                    )
-                )
-                continue
-            documents.setdefault(alert.alert_id, alert)
-        result = await resources.writer.write([(i, a.to_document()) for i, a in documents.items()])
-        for rejected in result.rejected:
-            found = documents.get(rejected.alert_id)
-            value = (
-                alert_to_json(found)
-                if found is not None
-                else json.dumps({"alert_id": rejected.alert_id}).encode()
-            )
-            letters.append(DeadLetter("index", rejected.reason, value, names.alerts))
-        await asyncio.gather(*await send_dead_letters(letters))
 
     @app.agent(alerts)
     async def index_alerts(stream: faust.StreamT[bytes]) -> None:
+        sink = AlertsIndexSink(resources.writer, dead_letters, names.alerts)
         async for events in stream.noack_take(  # type: ignore[attr-defined]
             INDEX_BATCH, within=ALERT_BATCH_WAIT_S
         ):
             await resources.ensure_started()
-            records = [_raw(event) for event in events]
-            await _until_done(functools.partial(index_batch, records), "index.batch")
+            for event in events:
+                sink.add(_raw(event))
+            await ES_RETRY.run_until_done(sink.flush, "index.batch")
             await _ack_all(stream, events)
-
-    async def index_posts(decoded: Sequence[Post]) -> None:
-        """Every post version into the posts index (records that did not decode are the
-        detect step's dead letters)."""
-        now = datetime.now(UTC)
-        documents = [(post_doc_id(post), post_document(post, now)) for post in decoded]
-        await _write_posts(documents, names.posts)
-
-    async def index_deletions_batch(records: Sequence[RawRecord]) -> None:
-        documents: list[tuple[str, dict[str, Any]]] = []
-        letters: list[DeadLetter] = []
-        for record in records:
-            try:
-                deletion = deletion_from_json(record.value or b"")
-            except InvalidEvent as exc:
-                letters.append(
-                    DeadLetter(
-                        "posts_index",
-                        f"invalid post deletion: {exc}",
-                        record.value,
-                        record.topic,
-                        record.partition,
-                        record.offset,
-                        record.key,
-                    )
-                )
-                continue
-            documents.append((deletion_doc_id(deletion), deletion_document(deletion)))
-        await asyncio.gather(*await send_dead_letters(letters))
-        await _write_posts(documents, names.post_deletions)
-
-    async def _write_posts(documents: Sequence[tuple[str, dict[str, Any]]], topic: str) -> None:
-        result = await resources.posts_writer.write(documents)
-        by_id = dict(documents)
-        letters = [
-            DeadLetter(
-                "posts_index",
-                rejected.reason,
-                json.dumps(by_id.get(rejected.alert_id, {}), ensure_ascii=False).encode(),
-                topic,
-            )
-            for rejected in result.rejected
-        ]
-        await asyncio.gather(*await send_dead_letters(letters))
 
     @app.agent(post_deletions)
     async def index_post_deletions(stream: faust.StreamT[bytes]) -> None:
+        sink = PostDeletionsSink(resources.posts_writer, dead_letters, names.post_deletions)
         async for events in stream.noack_take(  # type: ignore[attr-defined]
             POSTS_INDEX_BATCH, within=BATCH_WAIT_S
         ):
             await resources.ensure_started()
-            records = [_raw(event) for event in events]
-            await _until_done(
-                functools.partial(index_deletions_batch, records), "posts_index.deletions"
-            )
+            for event in events:
+                sink.add(_raw(event))
+            await ES_RETRY.run_until_done(sink.flush, "posts_index.deletions")
             await _ack_all(stream, events)
 
     @app.task  # type: ignore[untyped-decorator]
@@ -368,6 +265,13 @@ def build_app(
         await resources.close()
 
     return app
+
+
+async def _stop_worker(app: faust.App, exc: DetectorFailing) -> None:
+    """Stop the whole worker, not only this agent (Faust would restart the agent on the
+    next batches, behind the unacked one). Crashing the app makes the worker exit non-zero."""
+    log.critical("worker.stopping reason=detector_failing rule=%s: %s", exc.rule, exc)
+    await app.crash(exc)
 
 
 def _credentials(kafka: KafkaSettings) -> Any:

@@ -15,6 +15,7 @@ from ingest.dead_letter import DeadLetter
 from ingest.errors import InvalidEvent
 from ingest.post import Post, post_from_json
 from policy.context import DistrictContext
+from streams.dead_letter_limit import THREAD_OBSERVER, DetectorFailure
 from streams.thread_store import ThreadStore
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,10 @@ class DetectionOutcome:
     # Every post of the batch that decoded, in order, judged or not (the posts index
     # takes them all, so the worker decodes each record once).
     decoded_posts: list[Post] = field(default_factory=list)
+    # Posts that reached the detectors, and each detector's failures among them (for the
+    # dead-letter limit, streams/dead_letter_limit.py).
+    judged: int = 0
+    detector_failures: list[DetectorFailure] = field(default_factory=list)
 
 
 def _dead_letter(record: RawRecord, reason: str) -> DeadLetter:
@@ -100,6 +105,9 @@ def detect_batch(
                 outcome.dead_letters.append(
                     _dead_letter(record, f"detector {rule} failed: {type(exc).__name__}: {exc}")
                 )
+                outcome.detector_failures.append(
+                    DetectorFailure(rule, len(decoded) - 1, _error(exc))
+                )
                 continue
             outcome.alerts.extend(build_alert(post, f, detected_at) for f in findings)
         try:
@@ -109,12 +117,20 @@ def detect_batch(
             outcome.dead_letters.append(
                 _dead_letter(record, f"thread state failed: {type(exc).__name__}: {exc}")
             )
+            outcome.detector_failures.append(
+                DetectorFailure(THREAD_OBSERVER, len(decoded) - 1, _error(exc))
+            )
             continue
         outcome.alerts.extend(build_alert(i.post, i.finding, detected_at) for i in thread_findings)
     for rule, batch_detector in (batch_detectors or {}).items():
         _run_batch_detector(rule, batch_detector, decoded, detected_at, outcome)
     outcome.alerts = _first_of_each(outcome.alerts)
+    outcome.judged = len(decoded)
     return outcome
+
+
+def _error(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 def _first_of_each(alerts: list[Alert]) -> list[Alert]:
@@ -142,13 +158,14 @@ def _run_batch_detector(
     except Exception:
         log.exception("detector.batch_failed rule=%s posts=%d", rule, len(decoded))
         results = []
-        for record, post, context in decoded:
+        for position, (record, post, context) in enumerate(decoded):
             try:
                 results.extend(detector.detect_batch([post], [context]))
             except Exception as exc:
                 outcome.dead_letters.append(
                     _dead_letter(record, f"detector {rule} failed: {type(exc).__name__}: {exc}")
                 )
+                outcome.detector_failures.append(DetectorFailure(rule, position, _error(exc)))
                 results.append(())
     for post, findings in zip(posts, results, strict=True):
         outcome.alerts.extend(build_alert(post, f, detected_at) for f in findings)

@@ -40,13 +40,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
 
-from alerts.mail.backoff import Backoff
 from alerts.mail.digest import OutgoingMail
 from alerts.mail.kafka_alert_feed import AlertFeed, Batch
 from alerts.mail.mailer_status import MailerHealth, status_details
@@ -59,11 +58,16 @@ from alerts.mail.status_reporter import StatusPublisher, StatusReporter
 from core.clock import Clock
 from core.errors import TransientError
 from core.pipeline_names import PipelineNames
+from core.retry import RetryPolicy
 from core.settings import KafkaSettings
 from policy.context import DistrictContext
 from policy.kafka_reference_cache import DistrictReferenceCache
 
 log = logging.getLogger(__name__)
+
+
+# SMTP retries of one mail, or of the relay: 2 s, 4 s, 8 s, ... at most 5 minutes apart.
+SMTP_BACKOFF = RetryPolicy(first_s=2.0, max_s=300.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +84,7 @@ class MailerConfig:
     max_interval_s: float = 900.0
     # After a transient failure of the whole round (Kafka), wait this long (seconds).
     retry_pause_s: float = 2.0
-    backoff: Backoff = field(default_factory=Backoff)
+    backoff: RetryPolicy = SMTP_BACKOFF
 
 
 class Mailer:

@@ -15,7 +15,6 @@ from email.message import EmailMessage
 from enum import Enum
 from typing import Protocol
 
-from alerts.mail.backoff import Backoff
 from alerts.mail.digest import OutgoingMail
 from alerts.mail.errors import SmtpRejected, SmtpUnavailable
 from alerts.mail.item import OpsItem
@@ -27,6 +26,7 @@ from alerts.mail.render import (
     render_digest,
     render_ops_mail,
 )
+from core.retry import RetryPolicy
 from policy.context import DistrictContext
 
 log = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ class Delivery:
 class SmtpDelivery:
     """Sends due mails one at a time and remembers when each may be tried again."""
 
-    def __init__(self, sender: MailSender, backoff: Backoff) -> None:
+    def __init__(self, sender: MailSender, backoff: RetryPolicy) -> None:
         self._sender = sender
         self._backoff = backoff
         self._relay_failures = 0

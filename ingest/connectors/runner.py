@@ -50,7 +50,7 @@ from core.clock import Clock
 from core.component_status import ComponentStatus, new_status
 from core.errors import PermanentError, TransientError
 from core.pipeline_names import PipelineNames
-from ingest.connectors.backoff import BackoffPolicy, rate_limit_wait_s
+from ingest.connectors.backoff import poll_backoff, rate_limit_wait_s
 from ingest.connectors.cursor_store import EndpointState
 from ingest.connectors.errors import FetchFailed, RateLimited
 from ingest.connectors.kafka_page_writer import OutRecord, WriterUnusable
@@ -166,7 +166,7 @@ class ConnectorRunner:
             district_id=self._district_id,
             max_interval_s=timing.max_interval_s,
         )
-        backoff = BackoffPolicy.for_poll_interval(timing.poll_interval_s)
+        backoff = poll_backoff(timing.poll_interval_s)
         failures = attempts = failed_total = 0
         while True:
             attempts += 1

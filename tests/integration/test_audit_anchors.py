@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 from alerts.audit_trail import GENESIS, entry_doc_id, entry_hash
 from alerts.chain_verification import verify_chains
 from alerts.incident_store import IncidentStore
-from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
+from alerts.index_template import ALERTS_TEMPLATE
 from alerts.kafka_audit_anchors import read_anchors
 from alerts.review import Assign
 from core.clock import SystemClock
@@ -31,7 +31,7 @@ ALERTS = ("anc-1", "anc-2", "anc-3", "anc-4")
 @pytest.fixture(scope="module")
 def es(names: PipelineNames) -> Iterator[Elasticsearch]:
     client = Elasticsearch(**ElasticsearchSettings().client_options())
-    client.indices.put_index_template(name=ALERTS_TEMPLATE_NAME, **alerts_index_template())
+    client.indices.put_index_template(name=ALERTS_TEMPLATE.name, **ALERTS_TEMPLATE.body())
     operations: list[dict[str, object]] = []
     for alert_id in ALERTS:
         action = {"create": {"_index": names.alerts_index, "_id": alert_id}}

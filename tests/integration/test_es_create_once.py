@@ -11,19 +11,19 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from alerts.es_create_once import CreateOnceWriter, IndexTemplate, WriteResult
+from alerts.composable_template import ComposableTemplate
+from alerts.es_create_once import CreateOnceWriter, WriteResult
 from core.settings import ElasticsearchSettings
 
 
-def _template_body(index: str) -> dict[str, Any]:
-    return {
-        "index_patterns": [index],
-        "priority": 500,
-        "template": {
-            "settings": {"number_of_shards": 1, "number_of_replicas": 0},
-            "mappings": {"dynamic": "false", "properties": {"at": {"type": "date"}}},
-        },
-    }
+def _template(index: str) -> ComposableTemplate:
+    return ComposableTemplate(
+        name=index,
+        pattern=index,
+        mappings={"dynamic": "false", "properties": {"at": {"type": "date"}}},
+        description="create-once writer test",
+        priority=500,
+    )
 
 
 @pytest.fixture()
@@ -38,7 +38,7 @@ def index(stack: None) -> Iterator[str]:
 
 def _write(index: str, documents: list[tuple[str, dict[str, Any]]]) -> WriteResult:
     async def write() -> WriteResult:
-        template = IndexTemplate(index, lambda: _template_body(index))
+        template = _template(index)
         writer = CreateOnceWriter.from_settings(ElasticsearchSettings(), index, template, "docs")
         try:
             await writer.ensure_template()

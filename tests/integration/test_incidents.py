@@ -14,9 +14,9 @@ from alerts.audit_trail import entry_doc_id
 from alerts.errors import ConcurrentChange
 from alerts.incident_query import IncidentFilter
 from alerts.incident_store import IncidentStore
-from alerts.index_template import ALERTS_TEMPLATE_NAME, alerts_index_template
+from alerts.index_template import ALERTS_TEMPLATE
 from alerts.posts_index import post_doc_id, post_document
-from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
+from alerts.posts_index_template import POSTS_TEMPLATE
 from alerts.review import Assign, StatusChange
 from core.clock import SystemClock
 from core.settings import ElasticsearchSettings
@@ -96,8 +96,8 @@ def es(names):
 @pytest.fixture(scope="module")
 def seeded(names, es):
     """Alerts and posts of this module's namespace, written straight to Elasticsearch."""
-    es.indices.put_index_template(name=ALERTS_TEMPLATE_NAME, **alerts_index_template())
-    es.indices.put_index_template(name=POSTS_TEMPLATE_NAME, **posts_index_template())
+    es.indices.put_index_template(name=ALERTS_TEMPLATE.name, **ALERTS_TEMPLATE.body())
+    es.indices.put_index_template(name=POSTS_TEMPLATE.name, **POSTS_TEMPLATE.body())
     operations: list[dict[str, object]] = []
     for alert in LISTED + REVIEWED:
         operations += [{"create": {"_index": names.alerts_index, "_id": alert["alert_id"]}}, alert]

@@ -18,12 +18,12 @@ from aiosmtpd.controller import Controller
 from kafka import KafkaProducer
 
 from alerts.alert_codec import alert_to_json
-from alerts.mail.backoff import Backoff
 from alerts.mail.digest import next_digest_at
 from alerts.mail.mailer import Mailer, MailerConfig
 from alerts.mail.smtp_sender import SmtpSender
 from core.kafka_admin import ensure_topics
 from core.kafka_status_board import StatusBoardWriter, read_status_board
+from core.retry import RetryPolicy
 from core.settings import KafkaSettings, SmtpSettings
 from policy.model import DEFAULT_DIGEST_TIME
 from tests.builders import SAMPLE_DISTRICT
@@ -93,7 +93,7 @@ class RunningMailer:
         settings = SmtpSettings(smtp_host="127.0.0.1", smtp_port=smtp.port)
         self.status = StatusBoardWriter(KafkaSettings(), names)
         config = MailerConfig(
-            poll_ms=200, status_interval_s=1.0, backoff=Backoff(base_s=0.5, max_s=2.0)
+            poll_ms=200, status_interval_s=1.0, backoff=RetryPolicy(first_s=0.5, max_s=2.0)
         )
         self.mailer = Mailer(
             KafkaSettings(), names, SmtpSender(settings, timeout_s=5), clock, self.status, None,

@@ -9,7 +9,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from alerts.posts_index import post_doc_id, post_document
-from alerts.posts_index_template import POSTS_TEMPLATE_NAME, posts_index_template
+from alerts.posts_index_template import POSTS_TEMPLATE
 from alerts.retention_schedule import COMPONENT, overdue_after_s
 from core.kafka_admin import ensure_topics
 from core.kafka_status_board import read_status_board
@@ -25,7 +25,7 @@ EVERY_HOURS = "24"  # one round, then SIGTERM comes during the wait for the next
 
 def _seed(es: Elasticsearch, names: PipelineNames) -> dict[str, str]:
     """An old and a recent post of no alert; {name: document id}."""
-    es.indices.put_index_template(name=POSTS_TEMPLATE_NAME, **posts_index_template())
+    es.indices.put_index_template(name=POSTS_TEMPLATE.name, **POSTS_TEMPLATE.body())
     ids: dict[str, str] = {}
     for name, created_at in (("old", NOW - timedelta(days=400)), ("new", NOW)):
         post = make_post(

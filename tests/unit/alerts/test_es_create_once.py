@@ -29,3 +29,8 @@ class TestBulkSummary:
         """A 429 item makes the whole write retryable."""
         with pytest.raises(IndexUnavailable):
             summarize_bulk({"items": [_item(201, "a"), _item(429, "b")]}, "alerts")
+
+    def test_created_ids_are_reported_in_order(self):
+        """The ids of new documents come back, replays and refusals left out."""
+        items = [_item(201, "a"), _item(409, "b"), _item(400, "c"), _item(201, "d")]
+        assert summarize_bulk({"items": items}, "alerts").created_ids == ("a", "d")

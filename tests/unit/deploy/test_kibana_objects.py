@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from alerts.index_template import ALERT_MAPPINGS, ALERTS_INDEX_PATTERN, alerts_index_template
+from alerts.index_template import ALERT_MAPPINGS, ALERTS_INDEX_PATTERN, ALERTS_TEMPLATE
 from deploy.kibana_import import SAVED_OBJECTS_FILE
 
 DASHBOARD_TITLE = "tapwatch: policy alerts"
@@ -35,7 +35,7 @@ def _dashboard() -> dict[str, Any]:
 
 
 def _mapped_fields() -> set[str]:
-    properties = alerts_index_template()["template"]["mappings"]["properties"]
+    properties = ALERTS_TEMPLATE.body()["template"]["mappings"]["properties"]
     return set(properties)
 
 
@@ -232,7 +232,7 @@ class TestContent:
 class TestFieldsExistInTheMapping:
     def test_the_mapping_is_the_one_the_template_installs(self):
         """The checks below read the same properties the index template sends."""
-        properties = alerts_index_template()["template"]["mappings"]["properties"]
+        properties = ALERTS_TEMPLATE.body()["template"]["mappings"]["properties"]
         assert properties == ALERT_MAPPINGS["properties"]
 
     def test_every_field_used_is_mapped(self):
@@ -244,7 +244,7 @@ class TestFieldsExistInTheMapping:
 
     def test_aggregated_fields_are_keyword_or_date(self):
         """Lens buckets only on keyword and date fields (text fields cannot be aggregated)."""
-        properties = alerts_index_template()["template"]["mappings"]["properties"]
+        properties = ALERTS_TEMPLATE.body()["template"]["mappings"]["properties"]
         for lens in _by_type("lens"):
             layers = lens["attributes"]["state"]["datasourceStates"]["formBased"]["layers"]
             for layer in layers.values():
@@ -256,5 +256,5 @@ class TestFieldsExistInTheMapping:
     def test_time_field_is_a_date(self):
         """The data view's time field is mapped as a date."""
         (view,) = _by_type("index-pattern")
-        properties = alerts_index_template()["template"]["mappings"]["properties"]
+        properties = ALERTS_TEMPLATE.body()["template"]["mappings"]["properties"]
         assert properties[view["attributes"]["timeFieldName"]]["type"] == "date"

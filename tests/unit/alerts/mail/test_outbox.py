@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from alerts.mail.backoff import Backoff
 from alerts.mail.errors import InvalidOutboxRecord
 from alerts.mail.item import OpsItem
 from alerts.mail.outbox import (
@@ -96,10 +95,3 @@ class TestCodec:
         """A record that is not an outbox entry raises InvalidOutboxRecord."""
         with pytest.raises(InvalidOutboxRecord):
             entry_from_json(payload)
-
-
-class TestBackoff:
-    def test_doubles_up_to_the_cap(self):
-        """2, 4, 8 ... seconds, never more than the cap."""
-        backoff = Backoff(base_s=2, max_s=10)
-        assert [backoff.delay_s(n) for n in range(5)] == [0, 2, 4, 8, 10]

@@ -6,14 +6,14 @@ import asyncio
 from datetime import timedelta
 from email.message import EmailMessage
 
-from alerts.mail.backoff import Backoff
 from alerts.mail.digest import OutgoingMail, due_mails
 from alerts.mail.errors import SmtpRejected, SmtpUnavailable
 from alerts.mail.outbox import Mode, State, pending_entry
 from alerts.mail.smtp_delivery import Outcome, SmtpDelivery
+from core.retry import RetryPolicy
 from tests.unit.alerts.mail.mail_builders import NOW, context_with, make_item
 
-BACKOFF = Backoff(base_s=10.0, max_s=60.0)
+BACKOFF = RetryPolicy(first_s=10.0, max_s=60.0)
 
 
 class ScriptedSender:
