@@ -45,7 +45,7 @@ from streams.dead_letter_topic import DeadLetterTopic
 from streams.detect_step import DetectStep
 from streams.errors import DetectorFailing
 from streams.faust_consumer import install_consumer
-from streams.index_sinks import AlertsIndexSink, PostDeletionsSink, PostsIndexSink
+from streams.index_sinks import AlertsIndexSink, PostDeletionsSink, PostsIndexSink, RecordSink
 from streams.pipeline import RawRecord
 from streams.producer_send import producer_sender
 from streams.raw_schema import RawBytesSchema
@@ -232,29 +232,28 @@ def build_app(
         await ES_RETRY.run_until_done(sink.flush, "posts_index.batch")
         await _ack_all(stream, events)
 
-    @app.agent(alerts)
-    async def index_alerts(stream: faust.StreamT[bytes]) -> None:
-        sink = AlertsIndexSink(resources.writer, dead_letters, names.alerts)
+    async def drain_into(
+        stream: faust.StreamT[bytes], sink: RecordSink, batch: int, within_s: float, what: str
+    ) -> None:
+        """Each batch of records into the sink; ack the batch once its flush is done."""
         async for events in stream.noack_take(  # type: ignore[attr-defined]
-            INDEX_BATCH, within=ALERT_BATCH_WAIT_S
+            batch, within=within_s
         ):
             await resources.ensure_started()
             for event in events:
                 sink.add(_raw(event))
-            await ES_RETRY.run_until_done(sink.flush, "index.batch")
+            await ES_RETRY.run_until_done(sink.flush, what)
             await _ack_all(stream, events)
+
+    @app.agent(alerts)
+    async def index_alerts(stream: faust.StreamT[bytes]) -> None:
+        sink = AlertsIndexSink(resources.writer, dead_letters, names.alerts)
+        await drain_into(stream, sink, INDEX_BATCH, ALERT_BATCH_WAIT_S, "index.batch")
 
     @app.agent(post_deletions)
     async def index_post_deletions(stream: faust.StreamT[bytes]) -> None:
         sink = PostDeletionsSink(resources.posts_writer, dead_letters, names.post_deletions)
-        async for events in stream.noack_take(  # type: ignore[attr-defined]
-            POSTS_INDEX_BATCH, within=BATCH_WAIT_S
-        ):
-            await resources.ensure_started()
-            for event in events:
-                sink.add(_raw(event))
-            await ES_RETRY.run_until_done(sink.flush, "posts_index.deletions")
-            await _ack_all(stream, events)
+        await drain_into(stream, sink, POSTS_INDEX_BATCH, BATCH_WAIT_S, "posts_index.deletions")
 
     @app.task  # type: ignore[untyped-decorator]
     async def diagnostics() -> None:

@@ -43,6 +43,14 @@ class DeadLetterPublisher(Protocol):
     async def publish(self, letters: Sequence[DeadLetter]) -> None: ...
 
 
+class RecordSink(Protocol):
+    """A sink fed Kafka records one at a time and flushed once per batch."""
+
+    def add(self, record: RawRecord) -> None: ...
+
+    async def flush(self) -> WriteResult: ...
+
+
 class IndexSink:
     """Documents accepted one at a time, written as one batch, each id once (the first)."""
 

@@ -50,6 +50,19 @@ def add_json_option(
     parser.add_argument("--json", action="store_true", help=f"{what}, for scripts")
 
 
+def add_loglevel_option(parser: argparse.ArgumentParser) -> None:
+    """`--loglevel` of a long-running process (worker, mailer)."""
+    from tapwatch.commands.args.choices import LOG_LEVELS
+
+    parser.add_argument(
+        "--loglevel",
+        default="info",
+        type=str.lower,
+        choices=LOG_LEVELS,
+        help="log level (default %(default)s)",
+    )
+
+
 def add_district_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--district",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from tapwatch.commands.args import add_command
-from tapwatch.commands.args.choices import LOG_LEVELS
+from tapwatch.commands.args import add_command, add_loglevel_option
 
 if TYPE_CHECKING:
     from tapwatch.commands.args import SubCommands
@@ -22,13 +21,7 @@ def register(commands: SubCommands) -> None:
         ["tapwatch mail run", "tapwatch mail run --loglevel debug"],
         _run,
     )
-    run.add_argument(
-        "--loglevel",
-        default="info",
-        type=str.lower,
-        choices=LOG_LEVELS,
-        help="log level (default %(default)s)",
-    )
+    add_loglevel_option(run)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -1,12 +1,11 @@
-"""`tapwatch worker` and `tapwatch mail run`: the long-running processes."""
+"""`tapwatch worker`: the pipeline worker process."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING
 
-from tapwatch.commands.args import add_command
-from tapwatch.commands.args.choices import LOG_LEVELS
+from tapwatch.commands.args import add_command, add_loglevel_option
 
 if TYPE_CHECKING:
     from tapwatch.commands.args import SubCommands
@@ -20,13 +19,7 @@ def register(commands: SubCommands) -> None:
         ["tapwatch worker", "tapwatch worker --loglevel debug"],
         _run,
     )
-    parser.add_argument(
-        "--loglevel",
-        default="info",
-        type=str.lower,
-        choices=LOG_LEVELS,
-        help="log level (default %(default)s)",
-    )
+    add_loglevel_option(parser)
 
 
 def _run(args: argparse.Namespace) -> int:
