@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any, TypeVar
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from policy.errors import InvalidValue
@@ -123,6 +124,25 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsoleSettings:
+    """district.yaml's optional `console`: the review console's identity provider and address.
+
+    `client_secret_env` names the environment variable holding the OIDC client secret (the
+    secret itself never sits in the district's files). `reviewers` see the whole district.
+    """
+
+    issuer: str
+    client_id: str
+    client_secret_env: str
+    public_url: str
+    reviewers: tuple[str, ...] = ()
+
+    def incident_link(self, alert_id: str) -> str:
+        """The console's page of one incident: its id only, never student data."""
+        return f"{self.public_url.rstrip('/')}/incidents/{quote(alert_id, safe='')}"
+
+
+@dataclass(frozen=True, slots=True)
 class DistrictSettings:
     """district.yaml. `buildings` is keyed by school org sourcedId and is read-only."""
 
@@ -133,6 +153,7 @@ class DistrictSettings:
     school_day: SchoolDay
     buildings: Mapping[str, BuildingSettings] = field(default_factory=dict)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    console: ConsoleSettings | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "buildings", FrozenMap(sorted(self.buildings.items())))
