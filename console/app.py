@@ -15,6 +15,7 @@ from console.incidents import Incidents
 from console.provider import Provider
 from console.rendering import Renderer
 from console.services import Services
+from console.web_session import SessionRegistry
 from core.clock import Clock
 from core.pipeline_names import PipelineNames
 
@@ -27,7 +28,8 @@ def build_services(
     store = IncidentStore(client, names, clock)
     access_log = AccessLog(client, names.console_access_index, clock)
     provider = Provider(config.settings.issuer, config.settings.client_id)
-    return Services(config, provider, Incidents(store, access_log), access_log)
+    sessions = SessionRegistry(config.idle_seconds)
+    return Services(config, provider, Incidents(store, access_log), access_log, sessions)
 
 
 def build_app(services: Services) -> Starlette:

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from console.identity import Identity
 from console.rendering import Renderer
 from console.services import Services
-from console.web_session import CSRF_FIELD, csrf_ok, sign_in
+from console.web_session import CSRF_FIELD, csrf_ok, sign_in, sign_out
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def routes(services: Services, renderer: Renderer) -> list[Route]:
                 },
                 status=403,
             )
-        sign_in(request, identity, token.get("id_token"))
+        sign_in(request, services.sessions, identity, token.get("id_token"))
         return RedirectResponse("/incidents", status_code=303)
 
     async def logout(request: Request) -> Response:
@@ -73,7 +73,7 @@ def routes(services: Services, renderer: Renderer) -> list[Route]:
                 status=403,
             )
         id_token = request.session.get("id_token")
-        request.session.clear()
+        sign_out(request, services.sessions)
         end_session = (await idp.load_server_metadata()).get("end_session_endpoint")
         if not end_session:
             return RedirectResponse("/signed-out", status_code=303)

@@ -42,7 +42,7 @@ def policy_line(rule: str) -> str | None:
 
 
 def routes(services: Services, renderer: Renderer) -> list[Route]:
-    idle = services.config.idle_seconds
+    sessions = services.sessions
 
     def message(request: Request, title: str, text: str, status: int) -> Response:
         return renderer.page(request, "message.html", {"title": title, "message": text}, status)
@@ -51,7 +51,7 @@ def routes(services: Services, renderer: Renderer) -> list[Route]:
         """Run `handler` for a signed-in person with a role here; else sign-in or 403."""
 
         def endpoint(request: Request) -> Response:
-            identity = current_identity(request, idle)
+            identity = current_identity(request, sessions)
             if identity is None:
                 if request.method != "GET":
                     return message(request, "Signed out", "Please sign in again.", 401)
@@ -122,7 +122,7 @@ def routes(services: Services, renderer: Renderer) -> list[Route]:
         )
 
     async def act(request: Request) -> Response:
-        identity = current_identity(request, idle)
+        identity = current_identity(request, sessions)
         if identity is None:
             return message(request, "Signed out", "Please sign in again.", 401)
         form = await request.form()

@@ -10,6 +10,7 @@ from console.config import ConsoleConfig
 from console.identity import Identity
 from console.incidents import Incidents
 from console.provider import Provider
+from console.web_session import SessionRegistry
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +19,7 @@ class Services:
     provider: Provider
     incidents: Incidents
     access_log: AccessLog
+    sessions: SessionRegistry
 
     def scope(self, identity: Identity) -> Scope | None:
         """The person's scope, None unless the district's files name them and the issuer
