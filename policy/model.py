@@ -106,8 +106,8 @@ DEFAULT_DIGEST_TIME = time(7, 0)
 class NotificationSettings:
     """district.yaml's `notifications`: who hears about what, and how alerts are linked.
 
-    `record_url` is a URL template holding `{alert_id}` (the district's review page or
-    Kibana); without it, emails tell the reader to run `tapwatch incidents show`.
+    `record_url` is a URL template holding `{alert_id}` (the district's own review page);
+    emails link the review console's page instead when district.yaml has `console:`.
     """
 
     it_emails: tuple[str, ...] = ()
