@@ -34,8 +34,9 @@ class TestPrepare:
     def test_secrets_are_generated_once_and_private(self, tmp_path: Path):
         """Admin password and client secret: made on first start, kept, owner-only."""
         base = tmp_path / "keycloak"
-        first = keycloak_server.prepare(base, _dist(tmp_path), Path("/jdk"), 18081)
-        second = keycloak_server.prepare(base, _dist(tmp_path), Path("/jdk"), 18081)
+        dist = _dist(tmp_path)
+        first = keycloak_server.prepare(base, dist, Path("/jdk"), 18081)
+        second = keycloak_server.prepare(base, dist, Path("/jdk"), 18081)
         files = keycloak_server.KeycloakFiles(base)
         secret = first.env[keycloak_server.CONSOLE_SECRET_ENV]
         assert secret == second.env[keycloak_server.CONSOLE_SECRET_ENV] == files.console_secret()
