@@ -12,13 +12,23 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
 from policy.context import DistrictContext
 from policy.model import ConsoleSettings
 
-SESSION_SECRET_ENV = "TAPWATCH_CONSOLE_SESSION_SECRET"
-IDLE_MINUTES_ENV = "TAPWATCH_CONSOLE_IDLE_MINUTES"
 # A session unused this long is signed out (minutes).
 DEFAULT_IDLE_MINUTES = 30
+
+
+class ConsoleEnvSettings(BaseSettings):
+    """TAPWATCH_CONSOLE_SESSION_SECRET and TAPWATCH_CONSOLE_IDLE_MINUTES."""
+
+    model_config = SettingsConfigDict(env_prefix="TAPWATCH_CONSOLE_")
+
+    session_secret: SecretStr | None = None
+    idle_minutes: int = Field(default=DEFAULT_IDLE_MINUTES, ge=1)
 
 
 class ConsoleConfigError(Exception):
@@ -51,13 +61,12 @@ class ConsoleConfig:
                 f"the OIDC client secret is not set: export {settings.client_secret_env} "
                 "(district.yaml console.client_secret_env names it)"
             )
-        idle = os.environ.get(IDLE_MINUTES_ENV, str(DEFAULT_IDLE_MINUTES))
-        if not idle.isdigit() or int(idle) < 1:
-            raise ConsoleConfigError(f"{IDLE_MINUTES_ENV} must be a whole number of minutes")
+        env = ConsoleEnvSettings()
+        session_secret = env.session_secret.get_secret_value() if env.session_secret else ""
         return cls(
             context=context,
             settings=settings,
             client_secret=client_secret,
-            session_secret=os.environ.get(SESSION_SECRET_ENV) or secrets.token_urlsafe(32),
-            idle_seconds=int(idle) * 60,
+            session_secret=session_secret or secrets.token_urlsafe(32),
+            idle_seconds=env.idle_minutes * 60,
         )
