@@ -77,7 +77,7 @@ def index_alerts(es: Elasticsearch, names: PipelineNames, count: int) -> float:
     es.indices.put_index_template(name=ALERTS_TEMPLATE.name, **ALERTS_TEMPLATE.body())
     began = time.monotonic()
     actions = (
-        {"_op_type": "create", "_index": names.alerts_index, "_id": a["alert_id"], "_source": a}
+        {"_op_type": "index", "_index": names.alerts_index, "_id": a["alert_id"], "_source": a}
         for a in synthetic_alerts(count)
     )
     helpers.bulk(es, actions, chunk_size=2000, request_timeout=120)
