@@ -80,7 +80,7 @@ def index_alerts(es: Elasticsearch, names: PipelineNames, count: int) -> float:
         {"_op_type": "index", "_index": names.alerts_index, "_id": a["alert_id"], "_source": a}
         for a in synthetic_alerts(count)
     )
-    helpers.bulk(es, actions, chunk_size=2000, request_timeout=120)
+    helpers.bulk(es.options(request_timeout=120), actions, chunk_size=2000)
     es.indices.refresh(index=names.alerts_index)
     return time.monotonic() - began
 
