@@ -9,6 +9,7 @@ STACK_DIR=${TAPWATCH_STACK_DIR:-.tapwatch/stack}
 LOG=.tapwatch/demo-console.log
 PID_FILE=.tapwatch/demo-console.pid
 PORT=18000
+mkdir -p .tapwatch
 # A fresh password per run unless given (local accounts only; never a real district's).
 PASSWORD=${TAPWATCH_DEMO_PASSWORD:-$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(9))')}
 
@@ -34,8 +35,8 @@ echo
 echo "Review console: http://127.0.0.1:$PORT/  (stop it: kill \$(cat $PID_FILE))"
 echo "Demo logins (password for each: $PASSWORD):"
 $BIN/python -c '
-import json, sys
+import json
 for line in open(".tapwatch/demo-users.jsonl"):
     user = json.loads(line)
-    print(f"  {user[\"username\"]:<32} {user[\"role\"]}")
+    print("  %-32s %s" % (user["username"], user["role"]))
 '
