@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from urllib.parse import urlencode
 
-from authlib.integrations.starlette_client import OAuth, OAuthError
+import authlib.deprecate  # noqa: F401  (it installs an "always" filter of its own first)
+
+with warnings.catch_warnings():
+    # authlib prefers the `httpx2` package and warns when it falls back to httpx, which the
+    # project pins (httpx 0.28) and which works: the warning is noise on every start.
+    warnings.simplefilter("ignore", DeprecationWarning)
+    from authlib.integrations.starlette_client import OAuth, OAuthError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
