@@ -6,11 +6,8 @@ from core.kafka_admin import partition_mismatches
 
 
 def _topic(name: str, partitions: int) -> dict[str, object]:
-    return {
-        "name": name,
-        "error_code": 0,
-        "partitions": [{"partition_index": p} for p in range(partitions)],
-    }
+    return {"name": name, "error_code": 0,
+            "partitions": [{"partition_index": p} for p in range(partitions)]}
 
 
 def test_topics_with_the_configured_count_pass():

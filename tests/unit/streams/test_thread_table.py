@@ -132,7 +132,9 @@ def _state_at(post_id: str, at: datetime) -> ThreadState:
 
 def _keys_in_partition(partition: int, count: int) -> list[str]:
     keys = (f"conv-{n}" for n in range(10_000))
-    return [k for k in keys if kafka_default_partition(k.encode(), PARTITIONS) == partition][:count]
+    return [k for k in keys if kafka_default_partition(k.encode(), PARTITIONS) == partition][
+        :count
+    ]
 
 
 def _expiring_store() -> tuple[TableThreadStore, SimpleNamespace]:
