@@ -10,6 +10,13 @@ STAMP := $(VENV)/.installed
 # The shared, human-labeled datasets (a sibling checkout of shared/).
 DATASETS ?= ../shared/datasets
 MODEL := models/content/metadata.json
+# The console's browser tests: Debian's chromium (Playwright's own browser download is not
+# reachable), and axe-core from npm into the shared cache (never committed).
+CHROMIUM := /usr/bin/chromium
+AXE_VERSION := 4.11.0
+AXE_DIR := $(HOME)/.cache/tapwatch/npm
+AXE_JS := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +32,14 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet --no-deps --constraint requirements.lock toxicityclassifier
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(CHROMIUM):
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium
+
+$(AXE_JS):
+	npm install --prefix $(AXE_DIR) --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
+
+setup: $(STAMP) $(CHROMIUM) $(AXE_JS)
 
 # The content classifier's artifact, trained by the project's own command (~10 s).
 $(MODEL): $(STAMP) $(wildcard classifiers/content/*.py) tests/data/staff_posts.jsonl
@@ -43,6 +57,7 @@ stack-down: setup
 demo: setup model
 	$(BIN)/tapwatch stack up
 	bash deploy/demo.sh
+	bash deploy/console_demo.sh
 
 # docs/rule-table.md is rendered from the rule registry; a unit test fails when it is stale.
 rule-table: setup

@@ -137,3 +137,8 @@ class PipelineNames:
     def audit_index(self) -> str:
         """The hash-chained audit trail of alert reviews (alerts/audit_trail.py)."""
         return self._named("tapwatch-audit")
+
+    @property
+    def console_access_index(self) -> str:
+        """Who viewed or exported which alert in the review console, and when."""
+        return self._named("tapwatch-console-access")

@@ -16,6 +16,7 @@ from deploy.errors import ArtifactFetchError
 
 KAFKA_VERSION = "3.9.1"
 ES_VERSION = "8.19.7"
+KEYCLOAK_VERSION = "26.5.6"
 POM_PATH = Path(__file__).resolve().parent / "local" / "pom.xml"
 # Written last into a fetched directory; a directory without it is a half-finished fetch.
 COMPLETE_MARKER = ".tapwatch-complete"
@@ -95,6 +96,44 @@ def fetch_elasticsearch(cache_dir: Path, say: Callable[[str], None]) -> Path:
                 raise ArtifactFetchError("elasticsearch", f"{archive} holds no bin/elasticsearch")
             _publish(home, target)
         say(f"elasticsearch {ES_VERSION}: fetched in {time.monotonic() - began:.1f}s")
+    return target
+
+
+def keycloak_home_dir(cache_dir: Path) -> Path:
+    """The unpacked keycloak-quarkus-dist (bin/kc.sh, lib/, conf/); read-only once fetched."""
+    return cache_dir / f"keycloak-{KEYCLOAK_VERSION}"
+
+
+def fetch_keycloak(cache_dir: Path, say: Callable[[str], None]) -> Path:
+    """Return the Keycloak distribution's home, fetching and unpacking it first unless cached."""
+    target = keycloak_home_dir(cache_dir)
+    if not is_complete(target):
+        say(f"keycloak {KEYCLOAK_VERSION}: fetching the distribution with Maven into {target}")
+        began = time.monotonic()
+        with _staging_dir(cache_dir, target.name) as staging:
+            download = staging / "download"
+            run_maven(
+                "keycloak",
+                [
+                    "-P",
+                    "keycloak",
+                    "dependency:copy-dependencies",
+                    # The zip holds its own lib/; its pom's dependencies are not wanted.
+                    "-DexcludeTransitive=true",
+                    f"-Dkeycloak.version={KEYCLOAK_VERSION}",
+                    f"-DoutputDirectory={download}",
+                ],
+            )
+            archive = download / f"keycloak-quarkus-dist-{KEYCLOAK_VERSION}.zip"
+            if not archive.is_file():
+                raise ArtifactFetchError("keycloak", f"Maven finished but {archive} is missing")
+            unpacked = staging / "unpacked"
+            unzip_with_modes(archive, unpacked)
+            home = unpacked / f"keycloak-{KEYCLOAK_VERSION}"
+            if not (home / "bin" / "kc.sh").is_file():
+                raise ArtifactFetchError("keycloak", f"{archive} holds no bin/kc.sh")
+            _publish(home, target)
+        say(f"keycloak {KEYCLOAK_VERSION}: fetched in {time.monotonic() - began:.1f}s")
     return target
 
 

@@ -87,6 +87,19 @@ def check_smtp(port: int) -> Health:
     return Health(code == 250, f"EHLO and NOOP answered (NOOP {code})")
 
 
+def check_keycloak(port: int, realm: str) -> Health:
+    """GET the realm's OpenID discovery document (answers only once the realm is imported)."""
+    url = f"http://{HOST}:{port}/realms/{realm}/.well-known/openid-configuration"
+    try:
+        with httpx.Client(timeout=PROBE_TIMEOUT_S) as client:
+            response = client.get(url)
+    except httpx.HTTPError as exc:
+        return Health(False, f"no answer: {exc!r}")
+    if response.status_code != 200:
+        return Health(False, f"HTTP {response.status_code} for realm {realm}")
+    return Health(True, f"realm {realm}, issuer {response.json().get('issuer')}")
+
+
 def wait_until_up(
     check: Callable[[], Health], still_running: Callable[[], bool], timeout_s: float
 ) -> Health:

@@ -22,6 +22,19 @@ from deploy.kibana_settings import KibanaSettings
 # The data view, four Lens panels, the saved search and the dashboard (Kibana 8.x export).
 SAVED_OBJECTS_FILE = Path(__file__).resolve().parent / "kibana" / "tapwatch.ndjson"
 IMPORT_PATH = "/api/saved_objects/_import"
+# The saved objects' alert_id links open the review console's incident page; the file holds
+# this placeholder, replaced by the console's public URL at import time.
+CONSOLE_URL_PLACEHOLDER = b"__TAPWATCH_CONSOLE_URL__"
+DEFAULT_CONSOLE_URL = "http://127.0.0.1:18000"
+
+
+def with_console_url(ndjson: bytes, console_url: str) -> bytes:
+    """The saved objects with alert_id linking to `console_url`/incidents/<alert_id>."""
+    if not console_url.startswith(("http://", "https://")) or '"' in console_url:
+        raise ValueError(f"the console URL must be an http(s) URL, not {console_url!r}")
+    return ndjson.replace(CONSOLE_URL_PLACEHOLDER, console_url.rstrip("/").encode())
+
+
 # Kibana's own rule for space ids (lower-case letters, digits, '_' and '-').
 _SPACE_ID = re.compile(r"^[a-z0-9_-]+$")
 # How much of an unexpected response body an error message quotes (characters).

@@ -1,4 +1,4 @@
-"""The three local servers, each described once: version, ports, how to prepare and probe it."""
+"""The four local servers, each described once: version, ports, how to prepare and probe it."""
 
 from __future__ import annotations
 
@@ -14,10 +14,16 @@ from core.settings import (
     LOCAL_ES_PORT,
     LOCAL_KAFKA_CONTROLLER_PORT,
     LOCAL_KAFKA_PORT,
+    LOCAL_KEYCLOAK_PORT,
     LOCAL_SMTP_PORT,
 )
-from deploy import artifacts, es_server, health, kafka_server
-from deploy.java import find_java_home, java_executable
+from deploy import artifacts, es_server, health, kafka_server, keycloak_server
+from deploy.java import (
+    KEYCLOAK_MIN_JAVA,
+    find_java_home,
+    find_java_home_at_least,
+    java_executable,
+)
 from deploy.layout import StackLayout
 from deploy.processes import LaunchPlan
 
@@ -78,6 +84,17 @@ def local_services(layout: StackLayout) -> tuple[Service, ...]:
             prepare=partial(_prepare_smtp, layout),
             check=partial(health.check_smtp, LOCAL_SMTP_PORT),
         ),
+        # Launched with the others (it boots in ~50 s on 2 cores); healthy once the realm
+        # is imported. Its management port (health, metrics) is the next one up.
+        Service(
+            name="keycloak",
+            version=artifacts.KEYCLOAK_VERSION,
+            ports=(LOCAL_KEYCLOAK_PORT, LOCAL_KEYCLOAK_PORT + 1),
+            start_timeout_s=240.0,
+            stop_timeout_s=30.0,
+            prepare=partial(_prepare_keycloak, layout),
+            check=partial(health.check_keycloak, LOCAL_KEYCLOAK_PORT, keycloak_server.REALM),
+        ),
     )
 
 
@@ -102,6 +119,16 @@ def _prepare_elasticsearch(layout: StackLayout, say: Say) -> LaunchPlan:
         http_port=LOCAL_ES_PORT,
         transport_port=LOCAL_ES_TRANSPORT_PORT,
         say=say,
+    )
+
+
+def _prepare_keycloak(layout: StackLayout, say: Say) -> LaunchPlan:
+    dist_home = artifacts.fetch_keycloak(layout.cache_dir, say)
+    return keycloak_server.prepare(
+        base=layout.service_dir("keycloak"),
+        dist_home=dist_home,
+        java_home=find_java_home_at_least(KEYCLOAK_MIN_JAVA),
+        port=LOCAL_KEYCLOAK_PORT,
     )
 
 

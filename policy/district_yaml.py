@@ -18,6 +18,7 @@ from core.yaml_file import (
 from policy.errors import InvalidValue
 from policy.model import (
     BuildingSettings,
+    ConsoleSettings,
     DistrictSettings,
     NotificationSettings,
     SchoolDay,
@@ -36,10 +37,13 @@ _TOP_KEYS = (
     "school_day",
     "buildings",
     "notifications",
+    "console",
 )
 _TOP_REQUIRED = ("id", "name", "timezone", "approved_platforms", "school_day")
 _DAY_KEYS = ("start", "end")
 _BUILDING_KEYS = ("school_day", "principal_emails")
+_CONSOLE_KEYS = ("issuer", "client_id", "client_secret_env", "public_url", "reviewers")
+_CONSOLE_REQUIRED = ("issuer", "client_id", "client_secret_env", "public_url")
 _NOTIFICATION_KEYS = ("it_emails", "digest_time", "student_names", "record_url")
 
 _T = TypeVar("_T")
@@ -91,12 +95,13 @@ class _Reader(YamlWalker):
         school_day = self.school_day(top.get("school_day"), "school_day")
         buildings, lines = self.buildings(top.get("buildings"))
         notifications = self.notifications(top.get("notifications"))
+        console = self.console(top.get("console"))
         if not self.ok or district_id is None or name is None or timezone is None:
             return None
         if platforms is None or school_day is None or notifications is None:
             return None
         settings = DistrictSettings(
-            district_id, name, timezone, platforms, school_day, buildings, notifications
+            district_id, name, timezone, platforms, school_day, buildings, notifications, console
         )
         return YamlDistrict(settings, lines)
 
@@ -172,6 +177,27 @@ class _Reader(YamlWalker):
             return None
         return NotificationSettings(it_emails, digest_time, naming, record_url)
 
+    def console(self, node: Node | None) -> ConsoleSettings | None:
+        """The optional `console` section; problems are reported and make the file fail."""
+        if node is None or is_null(node):
+            return None
+        keys = self.mapping(node, "console", _CONSOLE_KEYS, _CONSOLE_REQUIRED)
+        if keys is None:
+            return None
+        issuer = self.parse(keys.get("issuer"), "console.issuer", _parse_base_url)
+        client_id = self.parse(keys.get("client_id"), "console.client_id", parse_token)
+        secret_env = self.parse(
+            keys.get("client_secret_env"), "console.client_secret_env", _parse_env_name
+        )
+        public_url = self.parse(keys.get("public_url"), "console.public_url", _parse_base_url)
+        reviewers: tuple[str, ...] | None = ()
+        if "reviewers" in keys:
+            reviewers = self.scalar_list(keys["reviewers"], "console.reviewers", parse_email)
+        if None in (issuer, client_id, secret_env, public_url) or reviewers is None:
+            return None
+        assert issuer and client_id and secret_env and public_url  # for mypy, checked above
+        return ConsoleSettings(issuer, client_id, secret_env, public_url, reviewers)
+
     def buildings(self, node: Node | None) -> tuple[dict[str, BuildingSettings], dict[str, int]]:
         settings: dict[str, BuildingSettings] = {}
         lines: dict[str, int] = {}
@@ -209,4 +235,16 @@ def _parse_student_naming(text: str) -> StudentNaming:
 def _parse_url(text: str) -> str:
     if not text.startswith(("https://", "http://")) or "{alert_id}" not in text:
         raise InvalidValue(f"expected an http(s) URL holding {{alert_id}}, not {text!r}")
+    return text
+
+
+def _parse_base_url(text: str) -> str:
+    if not text.startswith(("https://", "http://")) or any(c.isspace() for c in text):
+        raise InvalidValue(f"expected an http(s) URL, not {text!r}")
+    return text.rstrip("/")
+
+
+def _parse_env_name(text: str) -> str:
+    if not text.replace("_", "A").isalnum() or not text.isascii() or text[0].isdigit():
+        raise InvalidValue(f"expected an environment variable name (A-Z, 0-9, _), not {text!r}")
     return text

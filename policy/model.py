@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any, TypeVar
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from policy.errors import InvalidValue
@@ -105,8 +106,8 @@ DEFAULT_DIGEST_TIME = time(7, 0)
 class NotificationSettings:
     """district.yaml's `notifications`: who hears about what, and how alerts are linked.
 
-    `record_url` is a URL template holding `{alert_id}` (the district's review page or
-    Kibana); without it, emails tell the reader to run `tapwatch incidents show`.
+    `record_url` is a URL template holding `{alert_id}` (the district's own review page);
+    emails link the review console's page instead when district.yaml has `console:`.
     """
 
     it_emails: tuple[str, ...] = ()
@@ -123,6 +124,25 @@ class NotificationSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsoleSettings:
+    """district.yaml's optional `console`: the review console's identity provider and address.
+
+    `client_secret_env` names the environment variable holding the OIDC client secret (the
+    secret itself never sits in the district's files). `reviewers` see the whole district.
+    """
+
+    issuer: str
+    client_id: str
+    client_secret_env: str
+    public_url: str
+    reviewers: tuple[str, ...] = ()
+
+    def incident_link(self, alert_id: str) -> str:
+        """The console's page of one incident: its id only, never student data."""
+        return f"{self.public_url.rstrip('/')}/incidents/{quote(alert_id, safe='')}"
+
+
+@dataclass(frozen=True, slots=True)
 class DistrictSettings:
     """district.yaml. `buildings` is keyed by school org sourcedId and is read-only."""
 
@@ -133,6 +153,7 @@ class DistrictSettings:
     school_day: SchoolDay
     buildings: Mapping[str, BuildingSettings] = field(default_factory=dict)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
+    console: ConsoleSettings | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "buildings", FrozenMap(sorted(self.buildings.items())))

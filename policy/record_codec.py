@@ -11,6 +11,7 @@ from policy.model import (
     AccountKind,
     BuildingSettings,
     Consent,
+    ConsoleSettings,
     DistrictSettings,
     DutyFreeKind,
     DutyFreeWindow,
@@ -59,7 +60,36 @@ def encode_settings(s: DistrictSettings) -> Record:
         "school_day": encode_school_day(s.school_day),
         "buildings": buildings,
         "notifications": encode_notifications(s.notifications),
+        "console": encode_console(s.console),
     }
+
+
+def encode_console(c: ConsoleSettings | None) -> Record | None:
+    if c is None:
+        return None
+    return {
+        "issuer": c.issuer,
+        "client_id": c.client_id,
+        "client_secret_env": c.client_secret_env,
+        "public_url": c.public_url,
+        "reviewers": list(c.reviewers),
+    }
+
+
+def decode_console(raw: Any, where: str) -> ConsoleSettings | None:
+    """Records written before the console existed decode to None."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ReferenceRecordError(f"{where}: console is not an object")
+    c = RecordFields(raw, f"{where} console")
+    return ConsoleSettings(
+        c.string("issuer"),
+        c.string("client_id"),
+        c.string("client_secret_env"),
+        c.string("public_url"),
+        c.texts("reviewers"),
+    )
 
 
 def encode_notifications(n: NotificationSettings) -> Record:
@@ -106,6 +136,7 @@ def decode_settings(f: RecordFields) -> DistrictSettings:
         school_day,
         buildings,
         decode_notifications(f.raw("notifications"), f.where),
+        decode_console(f.raw("console"), f.where),
     )
 
 

@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from tapwatch.commands.args import (
     classifiers,
+    console,
     district,
     incidents,
     ingest,
@@ -40,6 +41,7 @@ COMMAND_GROUPS = (
     status,
     mail,
     incidents,
+    console,
     posts,
     kibana,
     classifiers,

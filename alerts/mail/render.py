@@ -61,8 +61,13 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def acknowledge_command(alert_id: str) -> str:
-    return f'tapwatch incidents update {alert_id} --status acknowledged --by "<your name>"'
+def record_link(context: DistrictContext, alert_id: str) -> str | None:
+    """The incident's page: the review console's (`console.public_url`), else the district's
+    own `notifications.record_url`; only the alert id travels in the URL, never student data."""
+    console = context.settings.console
+    if console is not None:
+        return safe_link(console.incident_link(alert_id))
+    return safe_link(context.settings.notifications.record_link(alert_id))
 
 
 def _staff_name(context: DistrictContext, staff_id: str) -> str:
@@ -80,7 +85,7 @@ def local_time(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def _alert_view(item: MailItem, context: DistrictContext) -> dict[str, Any]:
-    record_url = safe_link(context.settings.notifications.record_link(item.alert_id))
+    record_url = record_link(context, item.alert_id)
     return {
         "alert_id": item.alert_id,
         "rule": item.rule,
@@ -92,10 +97,10 @@ def _alert_view(item: MailItem, context: DistrictContext) -> dict[str, Any]:
         "post_url": safe_link(item.post_url),
         "quote": item.quote,
         "record_url": record_url,
-        "record": record_url or f"tapwatch incidents show {item.alert_id}",
-        "acknowledge_command": acknowledge_command(item.alert_id),
-        "acknowledge": acknowledge_command(item.alert_id)
-        + (f" (or on the record's page: {record_url})" if record_url else ""),
+        "record": record_url or f"incident {item.alert_id} (ask district IT for the console)",
+        "acknowledge": f"sign in on the incident's page: {record_url}"
+        if record_url
+        else "in the district's review console",
     }
 
 

@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 from deploy.kibana_import import (
+    DEFAULT_CONSOLE_URL,
     SAVED_OBJECTS_FILE,
     KibanaRefused,
     KibanaUnreachable,
     describe,
     import_saved_objects,
+    with_console_url,
 )
 from deploy.kibana_settings import KibanaSettings
 from tapwatch.exit_codes import ExitCode
@@ -28,6 +30,7 @@ def import_objects(
     path: Path = SAVED_OBJECTS_FILE,
     *,
     as_json: bool = False,
+    console_url: str = DEFAULT_CONSOLE_URL,
 ) -> int:
     """0 when Kibana imported every object; 1 when it refused some; 69 unreachable or
     failing; 78 credentials refused; 2 a space id Kibana could not have; 66 no objects file."""
@@ -37,6 +40,7 @@ def import_objects(
         print(f"error: cannot read {path}: {exc.strerror or exc}", file=sys.stderr)
         return ExitCode.NO_INPUT
     try:
+        ndjson = with_console_url(ndjson, console_url)
         result = import_saved_objects(
             url, ndjson, settings or KibanaSettings(), space=space, overwrite=overwrite
         )

@@ -1,4 +1,5 @@
-"""The real local stack: after `stack up`, Kafka, Elasticsearch and the SMTP sink all answer."""
+"""The real local stack: after `stack up`, Kafka, Elasticsearch, the SMTP sink and Keycloak
+all answer."""
 
 import mailbox
 import smtplib
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.integration
 MAIL_DEADLINE_S = 10.0
 # How long the produced record may take to be consumed (seconds).
 KAFKA_DEADLINE_S = 30.0
-SERVICES = ("kafka", "elasticsearch", "smtp")
+SERVICES = ("kafka", "elasticsearch", "smtp", "keycloak")
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +97,18 @@ def test_smtp_accepts_a_message_that_lands_in_the_maildir(layout: StackLayout):
             time.sleep(0.2)
     assert found is not None, f"no message with subject {subject!r} in {layout.maildir}"
     assert "principal@school.example.test" in found["X-Envelope-To"]
+
+
+def test_keycloak_serves_the_tapwatch_realms_discovery_document(layout: StackLayout):
+    """The imported realm answers its OpenID discovery document with its own issuer."""
+    import httpx
+
+    from core.settings import LOCAL_KEYCLOAK_PORT
+
+    base = f"http://127.0.0.1:{LOCAL_KEYCLOAK_PORT}/realms/tapwatch"
+    response = httpx.get(f"{base}/.well-known/openid-configuration", timeout=10)
+    assert response.status_code == 200
+    assert response.json()["issuer"] == base
 
 
 def test_status_reports_every_server_up(layout: StackLayout):

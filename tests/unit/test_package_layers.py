@@ -25,12 +25,25 @@ ALLOWED: dict[str, frozenset[str]] = {
     "alerts": frozenset({"core", "ingest", "policy", "classifiers"}),
     "streams": frozenset({"core", "ingest", "policy", "classifiers", "alerts"}),
     "deploy": frozenset({"core"}),
+    # The review console (web pages and JSON API) sits beside streams: it reads and
+    # changes incidents through alerts, and the CLI starts it.
+    "console": frozenset({"core", "ingest", "policy", "classifiers", "alerts"}),
     "tapwatch": frozenset(
-        {"core", "ingest", "policy", "classifiers", "alerts", "streams", "deploy"}
+        {"core", "ingest", "policy", "classifiers", "alerts", "streams", "deploy", "console"}
     ),
     # The benchmarks drive the product from outside, like the CLI, but never the tests.
     "bench": frozenset(
-        {"core", "ingest", "policy", "classifiers", "alerts", "streams", "deploy", "tapwatch"}
+        {
+            "core",
+            "ingest",
+            "policy",
+            "classifiers",
+            "alerts",
+            "streams",
+            "deploy",
+            "console",
+            "tapwatch",
+        }
     ),
 }
 PROJECT_PACKAGES = frozenset(ALLOWED) | {"tests"}

@@ -34,10 +34,18 @@ def register(commands: SubCommands) -> None:
     parser.add_argument(
         "--overwrite", action="store_true", help="replace objects that already exist"
     )
+    parser.add_argument(
+        "--console-url",
+        default="http://127.0.0.1:18000",
+        help="the review console's public URL (district.yaml console.public_url): alert ids "
+        "link to its incident page, e.g. https://tapwatch.example.org",
+    )
     add_json_option(parser, "one JSON object (count and refused objects)")
 
 
 def _run(args: argparse.Namespace) -> int:
     from tapwatch.commands.kibana import import_objects
 
-    return import_objects(args.url, args.space, args.overwrite, as_json=args.json)
+    return import_objects(
+        args.url, args.space, args.overwrite, as_json=args.json, console_url=args.console_url
+    )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
+from console.config import ConsoleEnvSettings
 from core.settings import (
     ElasticsearchSettings,
     KafkaSettings,
@@ -16,6 +17,7 @@ from core.settings import (
     StackSettings,
 )
 from deploy.kibana_settings import KibanaSettings
+from tests.builders import sample_context
 
 DEPLOY = Path(__file__).resolve().parents[3] / "deploy"
 COMPOSE_FILE = DEPLOY / "docker-compose.yml"
@@ -69,7 +71,11 @@ def _settings_variables() -> set[str]:
     ):
         prefix = settings.model_config.get("env_prefix", "")
         names |= {f"{prefix}{field}".upper() for field in settings.model_fields}
-    return names
+    # The console's own settings, and its OIDC secret under the name district.yaml gives.
+    names |= {f"TAPWATCH_CONSOLE_{field}".upper() for field in ConsoleEnvSettings.model_fields}
+    console = sample_context().settings.console
+    assert console is not None
+    return names | {console.client_secret_env}
 
 
 class TestEveryService:

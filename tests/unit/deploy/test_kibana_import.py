@@ -14,7 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from deploy.kibana_import import SAVED_OBJECTS_FILE, import_url
+from deploy.kibana_import import (
+    DEFAULT_CONSOLE_URL,
+    SAVED_OBJECTS_FILE,
+    import_url,
+    with_console_url,
+)
 from deploy.kibana_settings import KibanaSettings
 from tapwatch.cli import main
 from tapwatch.commands.kibana import import_objects
@@ -171,7 +176,10 @@ class TestSuccess:
         assert request.query == {"overwrite": ["false"]}
         assert request.headers["kbn-xsrf"] == "true"
         assert request.filename == "tapwatch.ndjson"
-        assert request.file == SAVED_OBJECTS_FILE.read_bytes()
+        # Sent with the alert_id links pointing at the (default) console URL.
+        assert request.file == with_console_url(
+            SAVED_OBJECTS_FILE.read_bytes(), DEFAULT_CONSOLE_URL
+        )
 
     def test_space_and_overwrite_go_into_the_url(self, kibana):
         """--space posts under /s/<space> and --overwrite sets overwrite=true."""
@@ -275,3 +283,25 @@ class TestSettingsAndUrl:
         assert import_url("https://kb:5601/", "default", False) == (
             "https://kb:5601/api/saved_objects/_import?overwrite=false"
         )
+
+
+class TestConsoleUrl:
+    def test_alert_ids_link_to_the_consoles_incident_page(self):
+        """The placeholder becomes the console's URL; nothing else of the file changes."""
+        from deploy.kibana_import import SAVED_OBJECTS_FILE, with_console_url
+
+        original = SAVED_OBJECTS_FILE.read_bytes()
+        linked = with_console_url(original, "https://tapwatch.example.org/")
+        assert b"https://tapwatch.example.org/incidents/{{value}}" in linked
+        assert b"__TAPWATCH_CONSOLE_URL__" not in linked
+        assert len(linked.splitlines()) == len(original.splitlines())
+
+    def test_a_console_url_that_is_not_http_is_refused(self):
+        """javascript: or a quote that would break the JSON is a ValueError."""
+        import pytest
+
+        from deploy.kibana_import import with_console_url
+
+        for bad in ("javascript:alert(1)", 'https://x.org/"'):
+            with pytest.raises(ValueError):
+                with_console_url(b"__TAPWATCH_CONSOLE_URL__", bad)

@@ -219,14 +219,13 @@ class TestContent:
         assert attributes["sort"] == [["event_time", "desc"]]
 
     def test_post_url_and_alert_id_render_as_links(self):
-        """post_url links to the post; alert_id links to the alert's record in Discover."""
+        """post_url links to the post; alert_id links to the console's incident page."""
         (view,) = _by_type("index-pattern")
         formats = json.loads(view["attributes"]["fieldFormatMap"])
         assert formats["post_url"]["id"] == "url"
         assert formats["post_url"]["params"]["urlTemplate"] == "{{rawValue}}"
         alert_link = formats["alert_id"]["params"]["urlTemplate"]
-        assert alert_link.startswith("/app/discover#/")
-        assert "alert_id:{{value}}" in alert_link and "'tapwatch-alerts'" in alert_link
+        assert alert_link == "__TAPWATCH_CONSOLE_URL__/incidents/{{value}}"
 
 
 class TestFieldsExistInTheMapping:

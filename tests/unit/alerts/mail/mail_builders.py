@@ -22,6 +22,7 @@ def context_with(
     digest_time: time = time(7, 0),
     record_url: str | None = None,
     it_emails: tuple[str, ...] = (),
+    console: bool = True,
 ) -> DistrictContext:
     data = sample_context().data
     notifications = NotificationSettings(
@@ -31,6 +32,8 @@ def context_with(
         record_url=record_url,
     )
     settings = replace(data.settings, notifications=notifications)
+    if not console:
+        settings = replace(settings, console=None)
     return DistrictContext(replace(data, settings=settings))
 
 

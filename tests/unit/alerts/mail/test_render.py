@@ -35,6 +35,15 @@ def _scripted_item(context):
 
 
 class TestAlertMail:
+    def test_the_console_link_carries_the_alert_id_only(self):
+        """The link is public_url/incidents/<id>: no student, staff or post data in the URL."""
+        rendered = render_alert_mail(_mail(make_item()), context_with())
+        links = [line for line in rendered.text.splitlines() if "http://127.0.0.1:18000" in line]
+        assert links and all(
+            line.split("http://127.0.0.1:18000", 1)[1].strip() == f"/incidents/{'a' * 32}"
+            for line in links
+        )
+
     def test_subject_names_severity_rule_and_staff_member(self):
         """The subject says HIGH, the rule id and the staff member's roster name."""
         rendered = render_alert_mail(_mail(make_item()), context_with())
@@ -49,8 +58,15 @@ class TestAlertMail:
             assert "Mon 05 Oct 2026, 14:00 CDT" in part
             assert "twitter" in part
             assert "https://x.com/CoachOkafor/status/1700000000000000001" in part
-            assert f"tapwatch incidents show {'a' * 32}" in part
-            assert f"tapwatch incidents update {'a' * 32} --status acknowledged" in part
+            assert f"http://127.0.0.1:18000/incidents/{'a' * 32}" in part
+            assert "tapwatch incidents" not in part
+
+    def test_without_a_console_or_record_url_no_cli_instructions_remain(self):
+        """No link configured: the mail names the incident, never a server command."""
+        rendered = render_alert_mail(_mail(make_item()), context_with(console=False))
+        for part in (rendered.text, rendered.html):
+            assert f"incident {'a' * 32}" in part
+            assert "tapwatch incidents" not in part
 
     def test_a_posts_html_and_script_arrive_as_text(self):
         """The HTML part escapes the quoted post: no script element, no live markup."""
@@ -61,7 +77,9 @@ class TestAlertMail:
 
     def test_record_url_is_linked_when_the_district_sets_it(self):
         """With notifications.record_url the record and acknowledgement point at the page."""
-        context = context_with(record_url="https://review.example.org/alerts/{alert_id}")
+        context = context_with(
+            record_url="https://review.example.org/alerts/{alert_id}", console=False
+        )
         rendered = render_alert_mail(_mail(make_item(context)), context)
         link = f"https://review.example.org/alerts/{'a' * 32}"
         assert f'<a href="{link}">' in rendered.html
