@@ -12,7 +12,8 @@ MAILDIR=.tapwatch/stack/mail
 mkdir -p "$LOG_DIR"
 
 echo "== checking and loading the sample district"
-$BIN/tapwatch district check "$DISTRICT"
+# The demo ingests saved files and runs no live connector: its credentials are not needed.
+$BIN/tapwatch district check "$DISTRICT" --files-only
 $BIN/tapwatch district load "$DISTRICT"
 
 echo "== starting a worker and the mailer (logs: $LOG_DIR/demo-worker.log, demo-mailer.log)"
