@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from classifiers import explain as why
 from classifiers import (
     missing_consent,
+    non_school_contact,
     off_channel_contact,
     personal_page,
     school_hours,
@@ -118,5 +119,11 @@ RULES = RuleSet(
             detect=student_confidentiality.detect_student_confidentiality,
         ),
         Rule(content.RULE, content.ABOUT, content.why_not_raised, batch=content.detector_for),
+        Rule(
+            non_school_contact.RULE,
+            non_school_contact.ABOUT,
+            non_school_contact.why_not_raised,
+            detect=non_school_contact.detect_non_school_contact,
+        ),
     )
 )
