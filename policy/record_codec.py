@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from policy.errors import ReferenceRecordError
+from policy.errors import InvalidValue, ReferenceRecordError
 from policy.model import (
+    DEFAULT_REPORTING_DEADLINE_HOURS,
     Account,
     AccountKind,
     BuildingSettings,
@@ -17,6 +18,7 @@ from policy.model import (
     ExternalSite,
     NotificationSettings,
     SchoolDay,
+    Seal,
     Session,
     StudentNaming,
 )
@@ -59,6 +61,11 @@ def encode_settings(s: DistrictSettings) -> Record:
         "school_day": encode_school_day(s.school_day),
         "buildings": buildings,
         "notifications": encode_notifications(s.notifications),
+        "district_domains": list(s.district_domains),
+        "seal": (
+            None if s.seal is None else {"image_url": s.seal.image_url, "sha256": s.seal.sha256}
+        ),
+        "reporting_deadline_hours": s.reporting_deadline_hours,
     }
 
 
@@ -106,7 +113,24 @@ def decode_settings(f: RecordFields) -> DistrictSettings:
         school_day,
         buildings,
         decode_notifications(f.raw("notifications"), f.where),
+        district_domains=tuple(f.raw("district_domains") or ()),
+        seal=_decode_seal(f.raw("seal"), f.where),
+        reporting_deadline_hours=float(
+            f.raw("reporting_deadline_hours") or DEFAULT_REPORTING_DEADLINE_HOURS
+        ),
     )
+
+
+def _decode_seal(raw: Any, where: str) -> Seal | None:
+    """Records written before the seal existed decode to None."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ReferenceRecordError(f"{where}: seal is not an object")
+    try:
+        return Seal(raw.get("image_url"), raw.get("sha256"))
+    except InvalidValue as exc:
+        raise ReferenceRecordError(f"{where}: {exc.reason}") from None
 
 
 def encode_org(o: Org) -> Record:
