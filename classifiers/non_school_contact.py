@@ -14,8 +14,8 @@ Decisions:
   the office) are what the signals are written to pass over.
   The patterns name the signal but miss new phrasings, so a small word model
   (classifiers/non_school_model.py) fitted on the same tuning data also raises: a
-  message it scores at 0.5 or more is raised as "non-school wording" with its
-  heaviest words, even when no pattern matched.
+  message of six words or more that it scores at 0.5 or more is raised as
+  "non-school wording" with its heaviest words, even when no pattern matched.
 - Severity. High for meeting alone, secrecy, looks, dating and late-night chat (the
   grooming signals); medium for a gift, money or favour alone.
 - Evidence names each signal with the sender's own phrases (at most three per signal),

@@ -22,6 +22,9 @@ _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # Raise at or above this probability (the logistic regression's own decision point).
 THRESHOLD = 0.5
 _TOP_TERMS = 5
+# A message of fewer words than this is too short for the word model alone: a few common
+# words ("Yes, I'll have some.") then decide everything after the l2 norm.
+MIN_WORDS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,15 +33,17 @@ class WordScore:
 
     score: float
     top_terms: tuple[str, ...]
+    words: int = MIN_WORDS
 
     @property
     def raised(self) -> bool:
-        return self.score >= THRESHOLD
+        return self.words >= MIN_WORDS and self.score >= THRESHOLD
 
 
 def score_text(text: str) -> WordScore:
     """Score one message; unknown words weigh nothing."""
-    counts = Counter(_TOKEN.findall(text.lower()))
+    tokens = _TOKEN.findall(text.lower())
+    counts = Counter(tokens)
     values: dict[str, float] = {}
     for word, count in counts.items():
         known = WEIGHTS.get(word)
@@ -49,4 +54,5 @@ def score_text(text: str) -> WordScore:
     logit = INTERCEPT + sum(contributions.values())
     score = 1.0 / (1.0 + math.exp(-logit))
     positive = sorted((c, w) for w, c in contributions.items() if c > 0)
-    return WordScore(score, tuple(word for _, word in reversed(positive[-_TOP_TERMS:])))
+    top = tuple(word for _, word in reversed(positive[-_TOP_TERMS:]))
+    return WordScore(score, top, len(tokens))

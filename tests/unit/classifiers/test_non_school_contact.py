@@ -105,3 +105,8 @@ def test_weights_module_matches_a_fresh_fit():
     from bench.non_school_model import main
 
     assert main(["--check"]) == 0
+
+
+def test_short_answer_is_not_raised_on_the_word_model_alone():
+    """A short school answer ("Yes, I'll have some.") is too short for the word model alone."""
+    assert to_student("Yes, I'll have some.") == ()
