@@ -74,6 +74,9 @@ class SiteFetcher:
         self._client = client
         self._total_timeout_s = total_timeout_s
         self._robots: dict[str, RobotFileParser] = {}
+        # Why an origin's robots.txt could not be read: its pages are then "unreachable",
+        # which says more than "disallowed".
+        self._unreachable: dict[str, str] = {}
         self._cache: dict[str, _Cached] = {}
 
     @staticmethod
@@ -89,6 +92,7 @@ class SiteFetcher:
     def forget_robots(self) -> None:
         """Read robots.txt again on the next fetch of each origin (once per round)."""
         self._robots.clear()
+        self._unreachable.clear()
 
     def fetch(self, url: str, max_bytes: int = MAX_PAGE_BYTES) -> FetchResult:
         """GET `url`, following redirects by hand; never raises for the site's faults."""
@@ -97,7 +101,9 @@ class SiteFetcher:
         current = url
         for _ in range(MAX_REDIRECTS + 1):
             if not self._allowed(current, deadline):
-                return FetchResult(url, current, error=f"robots.txt disallows {current}")
+                reason = self._unreachable.get(_origin(current))
+                error = f"unreachable: {reason}" if reason else f"robots.txt disallows {current}"
+                return FetchResult(url, current, error=error)
             seen.append(current)
             try:
                 response, body = self._get(current, max_bytes, deadline)
@@ -153,8 +159,7 @@ class SiteFetcher:
             self._cache[url] = _Cached(etag, modified, url, body)
 
     def _allowed(self, url: str, deadline: float) -> bool:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = _origin(url)
         robots = self._robots.get(origin)
         if robots is None:
             robots = self._read_robots(origin, deadline)
@@ -165,8 +170,14 @@ class SiteFetcher:
         robots = RobotFileParser(f"{origin}/robots.txt")
         try:
             response, body = self._get(f"{origin}/robots.txt", MAX_ROBOTS_BYTES, deadline)
-        except (_TooLarge, httpx.HTTPError):
+        except _TooLarge:
+            robots.parse(_NOTHING)
+            return robots
+        except httpx.HTTPError as exc:
             robots.parse(_NOTHING)  # RFC 9309 2.3.1.4: unreachable means "crawl nothing"
+            self._unreachable[origin] = (
+                "timed out" if isinstance(exc, httpx.TimeoutException) else type(exc).__name__
+            )
             return robots
         if response.status_code in _CLIENT_ERRORS:
             robots.parse([])  # no robots.txt: everything is allowed
@@ -175,3 +186,8 @@ class SiteFetcher:
         else:
             robots.parse(body.decode("utf-8", "replace").splitlines())
         return robots
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

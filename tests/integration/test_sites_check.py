@@ -159,6 +159,16 @@ class TestFetcher:
         assert result.error and "robots.txt disallows" in result.error
         assert sites.hits.get("/private/site", 0) == 0
 
+    def test_unreachable_origin_is_named_unreachable(self, fetcher):
+        """A host nobody answers on is reported unreachable, not "disallowed by robots.txt"."""
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        result = fetcher.fetch(f"http://127.0.0.1:{port}/site/")
+        assert result.error is not None and result.error.startswith("unreachable")
+
     def test_etag_revalidates_instead_of_downloading(self, served, fetcher):
         """The second fetch sends If-None-Match and gets 304: the cached body is used."""
         base, _ = served
