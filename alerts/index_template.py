@@ -16,6 +16,8 @@ REVIEW_MAPPINGS: dict[str, dict[str, Any]] = {
     "updated_at": {"type": "date"},
     "updated_by": {"type": "keyword"},
     "legal_hold": {"type": "boolean"},
+    # A questionable_communication alert whose recipient recorded the report.
+    "reported": {"type": "boolean"},
     # How many audit entries the alert's chain holds, and the hash of the last one.
     "audit_seq": {"type": "integer"},
     "audit_head_hash": {"type": "keyword"},

@@ -32,6 +32,8 @@ POST_MAPPINGS: dict[str, Any] = {
         "edited_at": {"type": "date"},
         "indexed_at": {"type": "date"},
         "url": {"type": "keyword", "index": False, "doc_values": False},
+        # The pages the post links to (Post.links): searchable, for site reviews.
+        "links": {"type": "keyword", "ignore_above": 2048},
         # The platform's JSON verbatim: kept for records requests, never searched.
         "raw": {"type": "keyword", "index": False, "doc_values": False},
         "schema_version": {"type": "integer"},

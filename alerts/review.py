@@ -29,7 +29,9 @@ class CloseReason(StrEnum):
 # Statuses a reviewer sets with `update` (the contract's statuses other than `open`).
 UPDATE_STATUSES = ("acknowledged", "dismissed", "escalated")
 # The review fields a change may touch; added to the alerts template (never contract renames).
-REVIEW_FIELDS = ("status", "close_reason", "assignee", "legal_hold")
+REVIEW_FIELDS = ("status", "close_reason", "assignee", "legal_hold", "reported")
+# The rule whose alerts the staff member reports (the policy's duty to report).
+REPORTED_RULE = "questionable_communication"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +62,15 @@ class Release:
     note: str
 
 
-ReviewAction = StatusChange | Assign | Reopen | Hold | Release
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The staff member reports a questionable communication they received (the policy's
+    "must immediately report"); the audit entry keeps who, when and the note."""
+
+    note: str
+
+
+ReviewAction = StatusChange | Assign | Reopen | Hold | Release | Report
 
 
 def action_name(action: ReviewAction) -> str:
@@ -70,6 +80,7 @@ def action_name(action: ReviewAction) -> str:
         Reopen: "reopen",
         Hold: "hold",
         Release: "release",
+        Report: "report",
     }
     return names[type(action)]
 
@@ -95,6 +106,8 @@ def plan_changes(alert: Mapping[str, Any], action: ReviewAction) -> dict[str, di
         if alert.get("assignee") == action.to:
             raise ReviewRefused(f"alert is already assigned to {action.to}")
         return {"assignee": _change(alert.get("assignee"), action.to)}
+    if isinstance(action, Report):
+        return _report(alert, status, action)
     if isinstance(action, Reopen):
         _need_note(action.note, "reopen")
         if status == "open":
@@ -135,6 +148,20 @@ def _status_change(
     changes = {"status": _change(status, action.status)}
     if action.reason is not None:
         changes["close_reason"] = _change(alert.get("close_reason"), action.reason.value)
+    return changes
+
+
+def _report(alert: Mapping[str, Any], status: str, action: Report) -> dict[str, dict[str, Any]]:
+    """Record the report: `reported` becomes true and an open or escalated alert is
+    acknowledged (a reviewer may still dismiss or escalate it afterwards)."""
+    if alert.get("rule") != REPORTED_RULE:
+        raise ReviewRefused(f"only {REPORTED_RULE} alerts are reported (this one is not)")
+    _need_note(action.note, "report")
+    if alert.get("reported"):
+        raise ReviewRefused("the report of this alert is already recorded")
+    changes = {"reported": _change(bool(alert.get("reported")), True)}
+    if status in ("open", "escalated"):
+        changes["status"] = _change(status, "acknowledged")
     return changes
 
 

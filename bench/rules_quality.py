@@ -14,6 +14,9 @@ Splits, in the order they were written (lines without "split" are "dev"):
   they are no longer held out.
 - holdout3 (confidentiality only): written after those fixes and never tuned on;
   the honest estimate on unseen phrasing.
+- tune, test (non_school_contact): `tune` written first and the signals developed on
+  it; `test` written with it, before the signals, and never tuned on
+  (tests/data/non_school_posts.md).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from classifiers.finding import Finding
+from classifiers.non_school_contact import RULE as NON_SCHOOL
+from classifiers.non_school_contact import detect_non_school_contact
 from classifiers.off_channel_contact import RULE as OFF_CHANNEL
 from classifiers.off_channel_contact import detect_off_channel_contact
 from classifiers.student_confidentiality import RULE as CONFIDENTIALITY
@@ -45,6 +50,7 @@ DATA = ROOT / "tests" / "data"
 SETS = {
     CONFIDENTIALITY: DATA / "confidentiality_posts.jsonl",
     OFF_CHANNEL: DATA / "off_channel_posts.jsonl",
+    NON_SCHOOL: DATA / "non_school_posts.jsonl",
 }
 # Sample district X accounts (invented people).
 AYERS = "1500000000000000001"
@@ -65,6 +71,7 @@ Detect = Callable[[Post, DistrictContext], Sequence[Finding]]
 DETECTORS: dict[str, Detect] = {
     CONFIDENTIALITY: detect_student_confidentiality,
     OFF_CHANNEL: detect_off_channel_contact,
+    NON_SCHOOL: detect_non_school_contact,
 }
 
 

@@ -15,14 +15,18 @@ from typing import TYPE_CHECKING
 
 from classifiers import explain as why
 from classifiers import (
+    external_site,
     missing_consent,
+    non_school_contact,
     off_channel_contact,
     personal_page,
+    questionable_communication,
     school_hours,
     student_confidentiality,
     two_way_dialogue,
     unapproved_account,
     unapproved_venue,
+    unregistered_external_site,
 )
 from classifiers.content import rule as content
 from classifiers.detector import BatchDetector, Detector
@@ -118,5 +122,29 @@ RULES = RuleSet(
             detect=student_confidentiality.detect_student_confidentiality,
         ),
         Rule(content.RULE, content.ABOUT, content.why_not_raised, batch=content.detector_for),
+        Rule(
+            non_school_contact.RULE,
+            non_school_contact.ABOUT,
+            non_school_contact.why_not_raised,
+            detect=non_school_contact.detect_non_school_contact,
+        ),
+        Rule(
+            questionable_communication.RULE,
+            questionable_communication.ABOUT,
+            questionable_communication.why_not_raised,
+            batch=questionable_communication.detector_for,
+        ),
+        Rule(
+            external_site.RULE,
+            external_site.ABOUT,
+            external_site.why_not_raised,
+            detect=external_site.detect_external_site,
+        ),
+        Rule(
+            unregistered_external_site.RULE,
+            unregistered_external_site.ABOUT,
+            unregistered_external_site.why_not_raised,
+            detect=unregistered_external_site.detect_unregistered_external_site,
+        ),
     )
 )

@@ -26,6 +26,7 @@ from collections.abc import Iterator, Mapping
 
 from ingest.errors import InvalidEvent
 from ingest.fields import clean_text, guard_response, iso_time, parse_with_context
+from ingest.links import web_links
 from ingest.parser import (
     ParseResult,
     json_type,
@@ -42,6 +43,7 @@ PLATFORM = "bluesky"
 
 _POST_RECORD = "app.bsky.feed.post"
 _MENTION = "app.bsky.richtext.facet#mention"
+_LINK = "app.bsky.richtext.facet#link"
 _THREAD_VIEW = "app.bsky.feed.defs#threadViewPost"
 _POST_VIEW = "app.bsky.feed.defs#postView"
 
@@ -171,6 +173,7 @@ def _parse_view(
         in_reply_to_post_id=parent,
         in_reply_to_account_id=_parent_author(parent, authors),
         mentioned_account_ids=_mentions(record, what),
+        links=_links(record, what),
         visibility=Visibility.PUBLIC,
         url=_web_url(uri, did, author),
         raw=raw_json(fields),
@@ -210,6 +213,21 @@ def _mentions(record: Mapping[str, object], what: str) -> tuple[str, ...]:
                 mention = require_str(feature_fields, "did", f"{what}: mention")
                 found[_did(mention, f"{what}: mention")] = None
     return tuple(found)
+
+
+def _links(record: Mapping[str, object], what: str) -> tuple[str, ...]:
+    """The `uri` of each `#link` facet, and of an `external` embed (a link card)."""
+    found: list[object] = []
+    for facet in optional_list(record, "facets", what):
+        fields = require_object(facet, f"{what}: facet")
+        for feature in optional_list(fields, "features", f"{what}: facet"):
+            feature_fields = require_object(feature, f"{what}: facet feature")
+            if feature_fields.get("$type") == _LINK:
+                found.append(feature_fields.get("uri"))
+    embed = record.get("embed")
+    if isinstance(embed, Mapping) and isinstance(embed.get("external"), Mapping):
+        found.append(embed["external"].get("uri"))
+    return web_links(found)
 
 
 def _post_uri(value: str, key: str, what: str) -> str:

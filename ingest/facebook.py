@@ -36,6 +36,7 @@ from ingest.facebook_fields import (
 )
 from ingest.facebook_webhook import parse_facebook_webhook, parse_webhook
 from ingest.fields import clean_text, guard_response, iso_time, parse_with_context
+from ingest.links import links_in_text, web_links
 from ingest.parser import (
     ParseResult,
     json_type,
@@ -188,6 +189,7 @@ def _parse_post(post: Mapping[str, object], district_id: str) -> Post:
         author_account_id=author_id(post, what),
         created_at=created_at,
         text=clean_text(post.get("message"), "message", what, markup=False),
+        links=_links(post),
         thread_id=post_id,
         mentioned_account_ids=tagged_accounts(post, what),
         visibility=Visibility.PUBLIC,
@@ -218,6 +220,7 @@ def _parse_comment(
         author_account_id=author_id(comment, what),
         created_at=iso_time(comment, "created_time", what),
         text=clean_text(comment.get("message"), "message", what, markup=False),
+        links=_links(comment),
         thread_id=place.thread_id,
         in_reply_to_post_id=parent_id,
         in_reply_to_account_id=parent_author,
@@ -246,6 +249,7 @@ def _parse_message(message: Mapping[str, object], conversation_id: str, district
         author_account_id=sender,
         created_at=iso_time(message, "created_time", what),
         text=clean_text(message.get("message"), "message", what, markup=False),
+        links=_links(message),
         thread_id=conversation_id,
         recipient_account_ids=tuple(
             a for a in account_list(message.get("to"), what) if a != sender
@@ -253,6 +257,14 @@ def _parse_message(message: Mapping[str, object], conversation_id: str, district
         visibility=Visibility.PRIVATE,
         raw=raw_json(message),
     )
+
+
+def _links(item: Mapping[str, object]) -> tuple[str, ...]:
+    """The Graph API has no URL entities: a post's shared `link`, and the web addresses
+    written in the message (Facebook turns them into links when it shows them)."""
+    message = item.get("message")
+    written = links_in_text(message[:100_000]) if isinstance(message, str) else ()
+    return web_links((item.get("link"), *written))
 
 
 def _conversation_id(conversation: Mapping[str, object]) -> str:

@@ -31,6 +31,7 @@ from ingest.fields import (
     parse_with_context,
     with_edit,
 )
+from ingest.links import html_links
 from ingest.parser import (
     ParseResult,
     json_type,
@@ -131,6 +132,7 @@ def _parse_activity(activity: Mapping[str, object], district_id: str) -> Post:
         text=clean_text(content, "object.content", what, markup=True),
         thread_id=activity_id,
         mentioned_account_ids=_mentions(content),
+        links=html_links(content),
         visibility=_visibility(activity, what),
         url=_url(activity, "url", what),
         raw=raw_json(activity),
@@ -157,6 +159,7 @@ def _parse_comment(
         in_reply_to_post_id=activity_id,
         in_reply_to_account_id=authors.get(activity_id),
         mentioned_account_ids=_mentions(content),
+        links=html_links(content),
         visibility=Visibility.PUBLIC,
         url=activity_url,
         raw=raw_json(comment),

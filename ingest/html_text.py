@@ -82,6 +82,30 @@ def html_to_text(markup: str, *, keep_line_breaks: bool = False) -> str:
     return _tidy(_TAG_OPENER.sub("< ", strip_control_chars(text)))
 
 
+class _LinkCollector(HTMLParser):
+    """Collects the href of each `<a>` element, in document order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.extend(value.strip() for name, value in attrs if name == "href" and value)
+
+
+def extract_links(html: str) -> tuple[str, ...]:
+    """The http(s) hrefs of the `<a>` elements of `html`, deduplicated, in document order."""
+    collector = _LinkCollector()
+    try:
+        collector.feed(html)
+        collector.close()
+    except (AssertionError, ValueError):  # html.parser gives up on a few malformed declarations
+        pass
+    found = (href for href in collector.hrefs if href.lower().startswith(("http://", "https://")))
+    return tuple(dict.fromkeys(found))
+
+
 def strip_control_chars(text: str) -> str:
     """`text` without control characters (except newline and tab) or lone surrogates."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

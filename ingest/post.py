@@ -19,6 +19,10 @@ POST_SCHEMA_VERSION = 1
 # A normalized text longer than this is refused: no staff post is this long, and a
 # megabyte "post" is an attack on the workers' memory (characters).
 MAX_TEXT_CHARS = 100_000
+# Links a post keeps (Post.links): at most this many, each at most this long (characters).
+# A real post links a handful of pages; the bounds keep a hostile one from filling memory.
+MAX_LINKS = 50
+MAX_LINK_CHARS = 2048
 
 
 class PostKind(StrEnum):
@@ -40,6 +44,8 @@ class Post:
     Account ids are the platform's own ids (as in accounts.csv), never handles.
     `created_at` is timezone-aware UTC. `raw` is the platform's JSON for this item,
     kept verbatim as text so that a reviewer sees exactly what the platform said.
+    `links` are the http(s) pages the item points to (HTML hrefs, the platform's URL
+    entities), expanded where the platform gives the expansion, in first-seen order.
     """
 
     district_id: str
@@ -60,6 +66,7 @@ class Post:
     raw: str = "{}"
     # When the platform says the item was last edited; None for an unedited item.
     edited_at: datetime | None = None
+    links: tuple[str, ...] = ()
     schema_version: int = field(default=POST_SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -74,6 +81,10 @@ class Post:
             if self.edited_at.tzinfo is None or self.edited_at.utcoffset() is None:
                 raise InvalidEvent("post edited_at has no time zone")
             object.__setattr__(self, "edited_at", self.edited_at.astimezone(UTC))
+        if len(self.links) > MAX_LINKS:
+            raise InvalidEvent(f"post has {len(self.links)} links, over {MAX_LINKS}")
+        if any(len(link) > MAX_LINK_CHARS for link in self.links):
+            raise InvalidEvent(f"post has a link over {MAX_LINK_CHARS} characters")
         if len(self.text) > MAX_TEXT_CHARS:
             raise InvalidEvent(f"post text has {len(self.text)} characters, over {MAX_TEXT_CHARS}")
         for name in ("text", "raw"):
@@ -129,6 +140,7 @@ def post_to_dict(post: Post) -> dict[str, Any]:
         "scheduled": post.scheduled,
         "raw": post.raw,
         "edited_at": _iso_utc(post.edited_at) if post.edited_at else None,
+        "links": list(post.links),
     }
 
 
@@ -222,6 +234,7 @@ def post_from_dict(data: object) -> Post:
         scheduled=scheduled,
         raw=raw,
         edited_at=edited_at,
+        links=_str_tuple(data, "links"),
         schema_version=version,
     )
 

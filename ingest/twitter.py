@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ingest.errors import InvalidEvent
 from ingest.html_text import html_to_text
+from ingest.links import web_links
 from ingest.parser import (
     ParseResult,
     check_id,
@@ -118,6 +119,7 @@ def _parse_tweet(tweet: Mapping[str, object], district_id: str, users: _Users) -
         in_reply_to_post_id=replied_to,
         in_reply_to_account_id=optional_id(tweet, "in_reply_to_user_id", what),
         mentioned_account_ids=_mentions(tweet, what, users),
+        links=_links(tweet, what),
         visibility=Visibility.PUBLIC,
         url=(
             f"https://x.com/{username}/status/{tweet_id}"
@@ -150,6 +152,7 @@ def _parse_dm_event(event: Mapping[str, object], district_id: str, users: _Users
         text=_text(event, what, required=False),
         thread_id=conversation_id,
         mentioned_account_ids=_mentions(event, what, users),
+        links=_links(event, what),
         recipient_account_ids=_dm_recipients(event, what, sender_id, conversation_id),
         visibility=Visibility.PRIVATE,
         raw=raw_json(event),
@@ -211,6 +214,23 @@ def _mentions(item: Mapping[str, object], what: str, users: _Users) -> tuple[str
             if mention_id:
                 found[mention_id] = None
     return tuple(found)
+
+
+def _links(item: Mapping[str, object], what: str) -> tuple[str, ...]:
+    """The pages of the URL entities (`unwound_url`, else `expanded_url`, else the t.co
+    `url`), of the post and of a long post's note."""
+    found: list[object] = []
+    for holder in (item, _note(item, what)):
+        entities = holder.get("entities")
+        if entities is None:
+            continue
+        entities = require_object(entities, f"{what}: entities")
+        for entity in optional_list(entities, "urls", f"{what}: entities"):
+            fields = require_object(entity, f"{what}: url entity")
+            found.append(
+                fields.get("unwound_url") or fields.get("expanded_url") or fields.get("url")
+            )
+    return web_links(found)
 
 
 def _note(item: Mapping[str, object], what: str) -> Mapping[str, object]:

@@ -34,6 +34,7 @@ from ingest.fields import (
     with_edit,
 )
 from ingest.html_text import strip_control_chars
+from ingest.links import html_links
 from ingest.parser import (
     ParseResult,
     json_type,
@@ -131,7 +132,8 @@ def _parse_post(post: Mapping[str, object], district_id: str) -> Post | None:
         return None
     created_at = iso_time(post, "date_gmt", what, naive_is_utc=True)
     title = clean_text(_rendered(post, "title", what), "title", what, markup=True)
-    body = clean_text(_rendered(post, "content", what), "content", what, markup=True)
+    content = _rendered(post, "content", what)
+    body = clean_text(content, "content", what, markup=True)
     result = Post(
         district_id=district_id,
         platform=PLATFORM,
@@ -145,6 +147,7 @@ def _parse_post(post: Mapping[str, object], district_id: str) -> Post | None:
         url=_link(post, what),
         scheduled=status == "future",
         raw=raw_json(post),
+        links=html_links(content),
     )
     return with_edit(result, optional_iso_time(post, "modified_gmt", what, naive_is_utc=True))
 
@@ -157,6 +160,7 @@ def _parse_comment(
     thread = post_key(numeric_id(comment, "post", what))
     parent_id = optional_numeric_id(comment, "parent", what)
     answers = comment_key(parent_id) if parent_id else thread
+    content = _rendered(comment, "content", what)
     return Post(
         district_id=district_id,
         platform=PLATFORM,
@@ -164,7 +168,8 @@ def _parse_comment(
         kind=PostKind.REPLY if parent_id else PostKind.COMMENT,
         author_account_id=_author(comment, what),
         created_at=iso_time(comment, "date_gmt", what, naive_is_utc=True),
-        text=clean_text(_rendered(comment, "content", what), "content", what, markup=True),
+        text=clean_text(content, "content", what, markup=True),
+        links=html_links(content),
         thread_id=thread,
         in_reply_to_post_id=answers,
         in_reply_to_account_id=authors.get(answers) or _embedded_author(comment, parent_id),

@@ -19,6 +19,7 @@ from policy.model import (
     DutyFreeWindow,
     ExternalSite,
     SchoolDay,
+    Seal,
     Session,
 )
 from policy.records import district_from_records, district_to_records
@@ -45,6 +46,7 @@ __all__ = [
     "ReferenceRecordError",
     "Role",
     "SchoolDay",
+    "Seal",
     "Session",
     "check_district",
     "district_from_records",

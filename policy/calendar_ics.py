@@ -1,10 +1,21 @@
-"""calendar.ics (RFC 5545): the days its all-day VEVENTs cover, when students do not attend."""
+"""calendar.ics (RFC 5545): the days its all-day VEVENTs cover, when students do not attend.
+
+Two passes. The first walks the unfolded content lines, so that every problem names
+its line (the libraries do not keep line numbers), checks each VEVENT's dates, and
+notes timed events as warnings. The second, only for a calendar the first accepted,
+hands the text to `icalendar` and expands recurrences (RRULE, RDATE, EXDATE,
+RECURRENCE-ID overrides) with `recurring-ical-events`, as Google Calendar and Outlook
+exports need.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+import icalendar
+import recurring_ical_events
 
 from policy.source import Problems
 
@@ -17,6 +28,12 @@ _NAME = re.compile(r"[A-Za-z0-9-]+")
 _DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
 _DATETIME = re.compile(r"[0-9]{8}T[0-9]{6}Z?")
 _DAYS = re.compile(r"P([0-9]+)([DW])")
+# Recurrences without an end are expanded this far past the last event's start (days):
+# two school years covers any calendar a district exports for the current one.
+RECURRENCE_HORIZON_DAYS = 2 * 366
+# At most this many no-attendance days from one calendar: bounds memory for a runaway
+# DAILY rule (ten school years of days is far more than a real calendar holds).
+MAX_CALENDAR_DAYS = 3660
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +94,18 @@ def parse_content_line(line: int, text: str) -> ContentLine | None:
 
 
 def read_calendar(text: str, problems: Problems) -> frozenset[date]:
-    """Every date covered by an all-day, non-cancelled VEVENT (DTEND is exclusive)."""
-    days: set[date] = set()
+    """Every date covered by an all-day, non-cancelled VEVENT or one of its recurrences
+    (DTEND is exclusive); timed events are warnings, other problems refuse the file."""
+    before = len(problems)
+    starts = _check_structure(text, problems)
+    if len(problems) > before or not starts:
+        return frozenset()
+    return _expanded_days(text, min(starts), max(starts), problems)
+
+
+def _check_structure(text: str, problems: Problems) -> list[date]:
+    """Pass 1: the line structure and each event's dates; the all-day events' starts."""
+    days: list[date] = []
     stack: list[str] = []
     event: _Event | None = None
     for number, raw in unfold(text):
@@ -103,38 +130,74 @@ def read_calendar(text: str, problems: Problems) -> frozenset[date]:
                 continue
             stack.pop()
             if component == "VEVENT" and event is not None:
-                days |= _event_days(event, problems)
+                start = _event_start(event, problems)
+                if start is not None:
+                    days.append(start)
                 event = None
         elif event is not None and stack[-1] == "VEVENT":
             event.props.setdefault(content.name, content)
     if stack:
         problems.add(CALENDAR, len(text.splitlines()) or 1, "END", f"END:{stack[-1]} is missing")
-    return frozenset(days)
+    return days
 
 
-def _event_days(event: _Event, problems: Problems) -> set[date]:
+def _event_start(event: _Event, problems: Problems) -> date | None:
+    """The all-day event's start once its dates check out; None for a timed event (a
+    warning: it marks no day) or a cancelled or refused one."""
     status = event.props.get("STATUS")
     if status is not None and status.value.upper() == "CANCELLED":
-        return set()
+        return None
     start_prop = event.props.get("DTSTART")
     if start_prop is None:
         problems.add(CALENDAR, event.line, "DTSTART", "the event has no DTSTART")
-        return set()
+        return None
+    before = len(problems)
     start = _date_value(start_prop, problems)
     if start is None:
-        return set()  # a timed event, or a bad value already reported
-    if "RRULE" in event.props:
-        rrule = event.props["RRULE"]
-        problems.add(CALENDAR, rrule.line, "RRULE", "recurring events are not read; list each day")
-        return set()
+        if len(problems) == before:
+            summary = event.props.get("SUMMARY")
+            what = f" ({summary.value[:60]})" if summary is not None else ""
+            problems.warn(
+                CALENDAR,
+                start_prop.line,
+                "DTSTART",
+                f"a timed event{what} marks no day without attendance; it is ignored",
+            )
+        return None
     end = _event_end(event, start, problems)
     if end is None:
-        return set()
+        return None
     length = (end - start).days
     if length > MAX_EVENT_DAYS:
         problems.add(CALENDAR, start_prop.line, "DTEND", f"the event lasts {length} days")
-        return set()
-    return {start + timedelta(days=offset) for offset in range(length)}
+        return None
+    return start
+
+
+def _expanded_days(text: str, first: date, last: date, problems: Problems) -> frozenset[date]:
+    """Pass 2: every day of every all-day occurrence, recurrences expanded by the libraries."""
+    horizon = last + timedelta(days=RECURRENCE_HORIZON_DAYS)
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+        occurrences = recurring_ical_events.of(calendar).between(first, horizon)
+    except Exception as exc:  # the libraries raise many types; any is a refusal of the file
+        problems.add(CALENDAR, 1, "RRULE", f"the calendar cannot be expanded: {exc}")
+        return frozenset()
+    days: set[date] = set()
+    for occurrence in occurrences:
+        if str(occurrence.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        start = occurrence.decoded("DTSTART", None)
+        if not isinstance(start, date) or isinstance(start, datetime):
+            continue  # a timed occurrence (a RECURRENCE-ID override may move it): no day off
+        end = occurrence.decoded("DTEND", None)
+        stop = end if isinstance(end, date) and not isinstance(end, datetime) else start
+        length = max(1, min((stop - start).days, MAX_EVENT_DAYS))
+        days.update(start + timedelta(days=offset) for offset in range(length))
+        if len(days) > MAX_CALENDAR_DAYS:
+            problems.add(CALENDAR, 1, "RRULE", f"more than {MAX_CALENDAR_DAYS} days off")
+            return frozenset()
+    return frozenset(days)
 
 
 def _event_end(event: _Event, start: date, problems: Problems) -> date | None:

@@ -18,6 +18,7 @@ from policy.model import (
     Session,
 )
 from policy.roster import Org, Person, Role
+from policy.session_threads import internal_thread_id
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -60,7 +61,9 @@ class DistrictContext:
         self._accounts: Mapping[tuple[str, str], Account] = MappingProxyType(
             {(account.platform, account.account_id): account for account in data.accounts}
         )
-        self._sessions = _grouped(((s.platform, s.thread_id), s) for s in data.sessions)
+        self._sessions = _grouped(
+            ((s.platform, internal_thread_id(s.platform, s.thread_id)), s) for s in data.sessions
+        )
         self._duty_free = _grouped((window.staff_id, window) for window in data.duty_free)
         self._consents = _grouped(((c.staff_id, c.student_id), c) for c in data.consents)
         self._students, self._parents = self._family_links()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,15 +18,24 @@ from core.yaml_file import (
 )
 from policy.errors import InvalidValue
 from policy.model import (
+    DEFAULT_REPORTING_DEADLINE_HOURS,
     BuildingSettings,
     ConsoleSettings,
     DistrictSettings,
     NotificationSettings,
     SchoolDay,
+    Seal,
     StudentNaming,
 )
 from policy.source import Problems
-from policy.values import parse_district_id, parse_email, parse_hhmm, parse_timezone, parse_token
+from policy.values import (
+    parse_district_id,
+    parse_email,
+    parse_hhmm,
+    parse_timezone,
+    parse_token,
+    parse_url,
+)
 
 DISTRICT_YAML = "district.yaml"
 
@@ -38,12 +48,19 @@ _TOP_KEYS = (
     "buildings",
     "notifications",
     "console",
+    "district_domains",
+    "seal",
+    "reporting",
 )
 _TOP_REQUIRED = ("id", "name", "timezone", "approved_platforms", "school_day")
 _DAY_KEYS = ("start", "end")
 _BUILDING_KEYS = ("school_day", "principal_emails")
 _CONSOLE_KEYS = ("issuer", "client_id", "client_secret_env", "public_url", "reviewers")
 _CONSOLE_REQUIRED = ("issuer", "client_id", "client_secret_env", "public_url")
+_SEAL_KEYS = ("image_url", "sha256")
+_REPORTING_KEYS = ("deadline_hours",)
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _NOTIFICATION_KEYS = ("it_emails", "digest_time", "student_names", "record_url")
 
 _T = TypeVar("_T")
@@ -96,12 +113,25 @@ class _Reader(YamlWalker):
         buildings, lines = self.buildings(top.get("buildings"))
         notifications = self.notifications(top.get("notifications"))
         console = self.console(top.get("console"))
+        domains = self.scalar_list(top.get("district_domains"), "district_domains", _parse_domain)
+        seal = self.seal(top.get("seal"))
+        deadline = self.reporting(top.get("reporting"))
         if not self.ok or district_id is None or name is None or timezone is None:
             return None
         if platforms is None or school_day is None or notifications is None:
             return None
         settings = DistrictSettings(
-            district_id, name, timezone, platforms, school_day, buildings, notifications, console
+            district_id,
+            name,
+            timezone,
+            platforms,
+            school_day,
+            buildings,
+            notifications,
+            console=console,
+            district_domains=domains or (),
+            seal=seal,
+            reporting_deadline_hours=deadline,
         )
         return YamlDistrict(settings, lines)
 
@@ -144,6 +174,33 @@ class _Reader(YamlWalker):
             self.fail(keys["end"], f"{path}.end", f"{end:%H:%M} is not after start {start:%H:%M}")
             return None
         return SchoolDay(start, end)
+
+    def seal(self, node: Node | None) -> Seal | None:
+        """`seal: {image_url: ...}` or `seal: {sha256: ...}`; absent: sites are not checked
+        for a seal."""
+        if node is None or is_null(node):
+            return None
+        keys = self.mapping(node, "seal", _SEAL_KEYS)
+        if keys is None:
+            return None
+        if len(keys) != 1:
+            self.fail(node, "seal", "give exactly one of image_url and sha256")
+            return None
+        if "image_url" in keys:
+            url = self.parse(keys["image_url"], "seal.image_url", parse_url)
+            return Seal(image_url=url) if url else None
+        digest = self.parse(keys["sha256"], "seal.sha256", _parse_sha256)
+        return Seal(sha256=digest) if digest else None
+
+    def reporting(self, node: Node | None) -> float:
+        """`reporting: {deadline_hours: H}`: hours to report a questionable communication."""
+        if node is None or is_null(node):
+            return DEFAULT_REPORTING_DEADLINE_HOURS
+        keys = self.mapping(node, "reporting", _REPORTING_KEYS)
+        if keys is None or "deadline_hours" not in keys:
+            return DEFAULT_REPORTING_DEADLINE_HOURS
+        hours = self.parse(keys["deadline_hours"], "reporting.deadline_hours", _parse_hours)
+        return hours if hours is not None else DEFAULT_REPORTING_DEADLINE_HOURS
 
     def notifications(self, node: Node | None) -> NotificationSettings | None:
         if node is None or is_null(node):
@@ -230,6 +287,29 @@ def _parse_student_naming(text: str) -> StudentNaming:
     except ValueError:
         choices = ", ".join(naming.value for naming in StudentNaming)
         raise InvalidValue(f"expected one of {choices}, not {text!r}") from None
+
+
+def _parse_domain(text: str) -> str:
+    domain = text.strip().lower().removeprefix("www.")
+    if _DOMAIN.fullmatch(domain) is None:
+        raise InvalidValue(f"expected a host name such as wsd209.example.org, not {text!r}")
+    return domain
+
+
+def _parse_sha256(text: str) -> str:
+    if _SHA256.fullmatch(text.lower()) is None:
+        raise InvalidValue("expected 64 hexadecimal digits (the sha256 of the seal image)")
+    return text.lower()
+
+
+def _parse_hours(text: str) -> float:
+    try:
+        hours = float(text)
+    except ValueError:
+        raise InvalidValue(f"expected a number of hours, not {text!r}") from None
+    if not 0 < hours <= 24 * 30:
+        raise InvalidValue(f"expected hours between 0 and 720, not {text!r}")
+    return hours
 
 
 def _parse_url(text: str) -> str:

@@ -73,7 +73,7 @@ REQUIRED_FILES = frozenset({DISTRICT_YAML, ORGS, USERS, ACCOUNTS})
 
 def load_district(path: str | os.PathLike[str]) -> DistrictData:
     """The district in folder `path`; raises DistrictValidationError listing every problem."""
-    data, problems = _load(Path(path))
+    data, problems, _ = _load(Path(path))
     if data is None or problems:
         raise DistrictValidationError(problems)
     return data
@@ -82,6 +82,15 @@ def load_district(path: str | os.PathLike[str]) -> DistrictData:
 def check_district(path: str | os.PathLike[str]) -> list[DistrictFileError]:
     """Every problem of the district in folder `path`, by file and line; empty means valid."""
     return _load(Path(path))[1]
+
+
+def inspect_district(
+    path: str | os.PathLike[str],
+) -> tuple[list[DistrictFileError], list[DistrictFileError]]:
+    """(problems, warnings) of the folder: warnings name what tapwatch reads but ignores
+    (timed calendar events) and never refuse it."""
+    _, problems, warnings = _load(Path(path))
+    return problems, warnings
 
 
 class _Folder:
@@ -119,11 +128,14 @@ class _Folder:
         return table
 
 
-def _load(root: Path) -> tuple[DistrictData | None, list[DistrictFileError]]:
+def _load(
+    root: Path,
+) -> tuple[DistrictData | None, list[DistrictFileError], list[DistrictFileError]]:
+    """(data or None, problems, warnings) of the folder."""
     problems = Problems()
     if not root.is_dir():
         problems.add(".", 1, "(file)", f"the district folder {str(root)!r} does not exist")
-        return None, problems.sorted()
+        return None, problems.sorted(), []
     folder = _Folder(root, problems)
     yaml_text = folder.text(DISTRICT_YAML)
     district = None
@@ -142,8 +154,9 @@ def _load(root: Path) -> tuple[DistrictData | None, list[DistrictFileError]]:
     no_school = None
     if calendar_text is not None:
         no_school = folder.guarded(CALENDAR, lambda: read_calendar(calendar_text, problems))
+    warnings = sorted(problems.warnings, key=lambda w: (w.file, w.line))
     if problems or district is None:
-        return None, problems.sorted()
+        return None, problems.sorted(), warnings
     data = DistrictData(
         settings=district.settings,
         orgs=tuple(roster.orgs.values()),
@@ -156,7 +169,7 @@ def _load(root: Path) -> tuple[DistrictData | None, list[DistrictFileError]]:
         enrollments=tuple(roster.enrollments),
         no_attendance_dates=no_school or frozenset(),
     )
-    return data, []
+    return data, [], warnings
 
 
 def _rows(

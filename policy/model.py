@@ -123,6 +123,24 @@ class NotificationSettings:
         return self.record_url.replace("{alert_id}", alert_id) if self.record_url else None
 
 
+# Hours a staff member has to report a questionable communication before its alert
+# escalates to the principal (district.yaml `reporting.deadline_hours`).
+DEFAULT_REPORTING_DEADLINE_HOURS = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class Seal:
+    """district.yaml's `seal`: the district's "seal of approval" an external site shows,
+    by the image's URL or by the sha256 of the image file (one of the two)."""
+
+    image_url: str | None = None
+    sha256: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.image_url is None) == (self.sha256 is None):
+            raise InvalidValue("seal needs exactly one of image_url and sha256")
+
+
 @dataclass(frozen=True, slots=True)
 class ConsoleSettings:
     """district.yaml's optional `console`: the review console's identity provider and address.
@@ -154,6 +172,10 @@ class DistrictSettings:
     buildings: Mapping[str, BuildingSettings] = field(default_factory=dict)
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
     console: ConsoleSettings | None = None
+    # The district's own web sites (host names): never "external" (unregistered_external_site).
+    district_domains: tuple[str, ...] = ()
+    seal: Seal | None = None
+    reporting_deadline_hours: float = DEFAULT_REPORTING_DEADLINE_HOURS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "buildings", FrozenMap(sorted(self.buildings.items())))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from policy.errors import ReferenceRecordError
+from policy.errors import InvalidValue, ReferenceRecordError
 from policy.model import (
+    DEFAULT_REPORTING_DEADLINE_HOURS,
     Account,
     AccountKind,
     BuildingSettings,
@@ -18,6 +19,7 @@ from policy.model import (
     ExternalSite,
     NotificationSettings,
     SchoolDay,
+    Seal,
     Session,
     StudentNaming,
 )
@@ -61,6 +63,11 @@ def encode_settings(s: DistrictSettings) -> Record:
         "buildings": buildings,
         "notifications": encode_notifications(s.notifications),
         "console": encode_console(s.console),
+        "district_domains": list(s.district_domains),
+        "seal": (
+            None if s.seal is None else {"image_url": s.seal.image_url, "sha256": s.seal.sha256}
+        ),
+        "reporting_deadline_hours": s.reporting_deadline_hours,
     }
 
 
@@ -136,8 +143,25 @@ def decode_settings(f: RecordFields) -> DistrictSettings:
         school_day,
         buildings,
         decode_notifications(f.raw("notifications"), f.where),
-        decode_console(f.raw("console"), f.where),
+        console=decode_console(f.raw("console"), f.where),
+        district_domains=tuple(f.raw("district_domains") or ()),
+        seal=_decode_seal(f.raw("seal"), f.where),
+        reporting_deadline_hours=float(
+            f.raw("reporting_deadline_hours") or DEFAULT_REPORTING_DEADLINE_HOURS
+        ),
     )
+
+
+def _decode_seal(raw: Any, where: str) -> Seal | None:
+    """Records written before the seal existed decode to None."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise ReferenceRecordError(f"{where}: seal is not an object")
+    try:
+        return Seal(raw.get("image_url"), raw.get("sha256"))
+    except InvalidValue as exc:
+        raise ReferenceRecordError(f"{where}: {exc.reason}") from None
 
 
 def encode_org(o: Org) -> Record:

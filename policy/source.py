@@ -10,12 +10,20 @@ _BOM = "\ufeff"
 
 
 class Problems:
-    """Every problem found so far; checks add to it instead of stopping at the first."""
+    """Every problem found so far; checks add to it instead of stopping at the first.
 
-    __slots__ = ("_items",)
+    Warnings (`warn`) are kept apart: they are printed by `district check` but never
+    refuse a folder, and `len()` counts problems only.
+    """
+
+    __slots__ = ("_items", "warnings")
 
     def __init__(self) -> None:
         self._items: list[DistrictFileError] = []
+        self.warnings: list[DistrictFileError] = []
+
+    def warn(self, file: str, line: int, column: str, message: str) -> None:
+        self.warnings.append(DistrictFileError(file, line, column, message))
 
     def add(self, file: str, line: int, column: str, message: str) -> None:
         self._items.append(DistrictFileError(file, line, column, message))

@@ -77,9 +77,7 @@ class LexiconHits:
 
 def scan(prepared: str) -> LexiconHits:
     """Every lexicon term of an already prepared (capped, lower-cased) text."""
-    return LexiconHits(
-        tuple((_category_of(term), term) for term in _ANY_TERM.findall(prepared))
-    )
+    return LexiconHits(tuple((_category_of(term), term) for term in _ANY_TERM.findall(prepared)))
 
 
 def lexicon_features(prepared: Sequence[str]) -> npt.NDArray[np.float64]:

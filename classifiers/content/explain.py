@@ -111,8 +111,7 @@ class Explainer:
         if self._stem_weights.size:
             stem_counts = self._space.stem_counts(missing)
             stem_counts.data *= (
-                self._space.stem_idf[stem_counts.indices]
-                * self._stem_weights[stem_counts.indices]
+                self._space.stem_idf[stem_counts.indices] * self._stem_weights[stem_counts.indices]
             )
             stems = np.asarray(stem_counts.sum(axis=1)).ravel()
         for chunk, char, stem in zip(missing, sums.tolist(), stems.tolist(), strict=True):

@@ -154,9 +154,7 @@ class FeatureSpace:
     _stem_table: _HashTable = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if len(self.word_terms) != len(self.word_idf) or len(self.char_terms) != len(
-            self.char_idf
-        ):
+        if len(self.word_terms) != len(self.word_idf) or len(self.char_terms) != len(self.char_idf):
             raise ValueError("each vocabulary needs exactly one idf weight per term")
         if len(self.prior_terms) != len(self.prior_idf):
             raise ValueError("the prior vocabulary needs exactly one idf weight per term")
@@ -336,6 +334,4 @@ def sklearn_reference(texts: Sequence[str], space: FeatureSpace) -> Features:
     stemmed_texts = [" ".join(stemmer.stemmed(text)) for text in prepared]
     stem_block = sp.csr_matrix(stem.transform(stemmed_texts))[:, : len(space.stem_terms)]
     lexicon = lexicon_features(prepared)
-    return Features(
-        blocks[0], blocks[1], lexicon, norms, prior_block, embedded, stem_block, norms
-    )
+    return Features(blocks[0], blocks[1], lexicon, norms, prior_block, embedded, stem_block, norms)

@@ -68,9 +68,7 @@ class ContentModel:
     # One weight per prior term (features.prior_terms); empty for a model without a prior.
     prior_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     # One weight per word-vector dimension (features.word_vectors); empty without vectors.
-    embedding_weights: FloatArray = field(
-        default_factory=lambda: np.zeros(0, dtype=np.float64)
-    )
+    embedding_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     # One weight per stem-prior term (features.stem_terms); empty without the stem prior.
     stem_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     _explainer: Explainer = field(init=False, repr=False, compare=False)

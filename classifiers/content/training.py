@@ -123,9 +123,7 @@ def fit_weights(
         dense = np.hstack([dense, scale * _prior_column(block, source)[:, None]])
     vectors_start = dense.shape[1]
     dense = np.hstack([dense, params.vector_scale * features.embedded.vectors])
-    ratios = np.concatenate(
-        [nb_ratios(tfidf, labels, params.nb_alpha), np.ones(dense.shape[1])]
-    )
+    ratios = np.concatenate([nb_ratios(tfidf, labels, params.nb_alpha), np.ones(dense.shape[1])])
     matrix = sp.hstack([tfidf, sp.csr_matrix(dense)]).tocsr()
     classifier = LogisticRegression(
         C=params.c, class_weight="balanced", max_iter=params.max_iter, random_state=params.seed
@@ -227,8 +225,17 @@ def train_model(
     features = space.transform(train.texts)
     weights = fit_weights(features, train.labels, params, prior, stem_prior)
     model = ContentModel(
-        space, weights.word, weights.char, weights.lexicon, weights.bias, 0.5, 0.5, {},
-        weights.prior, weights.embedding, weights.stem,
+        space,
+        weights.word,
+        weights.char,
+        weights.lexicon,
+        weights.bias,
+        0.5,
+        0.5,
+        {},
+        weights.prior,
+        weights.embedding,
+        weights.stem,
     )
     val_scores = model.scores(val.texts)
     val_cut = best_macro_f1(val_scores, val.labels)

@@ -42,6 +42,7 @@ from alerts.review import (
     Hold,
     Release,
     Reopen,
+    Report,
     ReviewAction,
     StatusChange,
     parse_close_reason,
@@ -279,6 +280,11 @@ def hold_command(alert_id: str, by: str, note: str) -> int:
 
 def release_command(alert_id: str, by: str, note: str) -> int:
     return _change_command(alert_id, Release(note), by)
+
+
+def report_command(alert_id: str, by: str, note: str) -> int:
+    """The recipient's report of a questionable communication (audited, acknowledges it)."""
+    return _change_command(alert_id, Report(note), by)
 
 
 # -- verify and export -----------------------------------------------------------------

@@ -20,6 +20,7 @@ def register(commands: SubCommands) -> None:
         [
             "tapwatch district check samples/district",
             "tapwatch district check samples/district --json",
+            "tapwatch district check samples/district --files-only",
             "tapwatch district load samples/district",
         ],
         _run,
@@ -32,12 +33,19 @@ def register(commands: SubCommands) -> None:
     parser.add_argument(
         "folder", type=Path, metavar="DIR", help="the district folder, e.g. samples/district"
     )
-    add_json_option(parser, "one JSON object (problems, or what was published)")
+    parser.add_argument(
+        "--files-only",
+        action="store_true",
+        help="check: skip connectors.yaml and its environment variables, for a machine that "
+        "ingests saved files and runs no live connector "
+        "(e.g. tapwatch district check samples/district --files-only)",
+    )
+    add_json_option(parser, "one JSON object (problems, warnings, connectors; or what was loaded)")
 
 
 def _run(args: argparse.Namespace) -> int:
     from tapwatch.commands import district
 
     if args.action == "check":
-        return district.check(args.folder, args.json)
+        return district.check(args.folder, args.json, files_only=args.files_only)
     return district.load(args.folder, args.json)

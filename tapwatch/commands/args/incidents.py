@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tapwatch.commands.args import add_command, add_json_option
+from tapwatch.commands.args import add_command, add_district_option, add_json_option
 from tapwatch.commands.args.choices import (
     alert_statuses,
     close_reasons,
@@ -27,6 +27,7 @@ def register(commands: SubCommands) -> None:
     incidents = add_command(commands, "incidents", "review the alerts index", [])
     actions = incidents.add_subparsers(dest="incident_action", required=True, metavar="ACTION")
     _register_list(actions)
+    _register_reports(actions)
     show = add_command(
         actions,
         "show",
@@ -151,6 +152,52 @@ def _register_changes(actions: SubCommands) -> None:
         )
         change.add_argument("alert_id", metavar="ID", help=_ID_HELP)
         _add_note_and_by(change, note_required=True)
+
+
+def _register_reports(actions: SubCommands) -> None:
+    report = add_command(
+        actions,
+        "report",
+        "record a staff member's report of a questionable communication (audited)",
+        [
+            "tapwatch incidents report 3f2a9c --by t-ayers "
+            "--note 'reported to the principal in person at 8:10'",
+        ],
+        _report,
+    )
+    report.add_argument("alert_id", metavar="ID", help=_ID_HELP)
+    _add_note_and_by(report, note_required=True)
+    escalate = add_command(
+        actions,
+        "escalate-overdue",
+        "escalate questionable_communication alerts nobody reported in time, and mail the "
+        "principals (reporting.deadline_hours of district.yaml)",
+        [
+            "tapwatch incidents escalate-overdue --district samples/district",
+            "tapwatch incidents escalate-overdue --district samples/district --every-minutes 15",
+        ],
+        _escalate,
+    )
+    add_district_option(escalate)
+    escalate.add_argument(
+        "--every-minutes",
+        type=positive_int,
+        metavar="M",
+        help="run again every M minutes until stopped (e.g. --every-minutes 15); default: once",
+    )
+    add_json_option(escalate, "one JSON object per escalated alert")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from tapwatch.commands import incidents
+
+    return incidents.report_command(args.alert_id, args.by, args.note)
+
+
+def _escalate(args: argparse.Namespace) -> int:
+    from tapwatch.commands import reports
+
+    return reports.escalate_command(args.district, args.every_minutes, args.json)
 
 
 def _add_note_and_by(parser: argparse.ArgumentParser, note_required: bool) -> None:

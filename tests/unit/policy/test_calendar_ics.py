@@ -102,3 +102,82 @@ class TestEvents:
         """Text outside BEGIN:VCALENDAR is refused."""
         _, problems = days_and_problems("hello: world\r\n")
         assert problems == ["calendar.ics:1: (syntax): content outside BEGIN:VCALENDAR"]
+
+
+class TestRecurrences:
+    def test_weekly_rrule_marks_each_occurrence(self):
+        """An RRULE event, as Google Calendar exports it, marks every day it recurs on."""
+        days, problems = days_and_problems(
+            calendar("DTSTART;VALUE=DATE:20270104", "RRULE:FREQ=WEEKLY;COUNT=3")
+        )
+        assert (days, problems) == ({date(2027, 1, 4), date(2027, 1, 11), date(2027, 1, 18)}, [])
+
+    def test_exdate_removes_an_occurrence(self):
+        """An EXDATE takes one occurrence out of the rule."""
+        days, _ = days_and_problems(
+            calendar(
+                "DTSTART;VALUE=DATE:20270104",
+                "RRULE:FREQ=WEEKLY;COUNT=3",
+                "EXDATE;VALUE=DATE:20270111",
+            )
+        )
+        assert days == {date(2027, 1, 4), date(2027, 1, 18)}
+
+    def test_rdate_adds_a_day(self):
+        """An RDATE adds a day outside the rule."""
+        days, _ = days_and_problems(
+            calendar(
+                "DTSTART;VALUE=DATE:20270104",
+                "RRULE:FREQ=WEEKLY;COUNT=1",
+                "RDATE;VALUE=DATE:20270301",
+            )
+        )
+        assert days == {date(2027, 1, 4), date(2027, 3, 1)}
+
+    def test_multi_day_occurrences_cover_every_day(self):
+        """Each occurrence of a two-day recurring event covers both days."""
+        days, _ = days_and_problems(
+            calendar(
+                "DTSTART;VALUE=DATE:20270104",
+                "DTEND;VALUE=DATE:20270106",
+                "RRULE:FREQ=MONTHLY;COUNT=2",
+            )
+        )
+        assert days == {date(2027, 1, 4), date(2027, 1, 5), date(2027, 2, 4), date(2027, 2, 5)}
+
+    def test_endless_rule_is_bounded(self):
+        """A rule without COUNT or UNTIL stops at the horizon instead of running forever."""
+        days, problems = days_and_problems(
+            calendar("DTSTART;VALUE=DATE:20270104", "RRULE:FREQ=WEEKLY")
+        )
+        assert problems == []
+        assert 100 <= len(days) <= 110
+
+    def test_runaway_daily_rule_is_refused(self):
+        """A DAILY rule past the day cap is refused, not loaded into memory."""
+        text = calendar(
+            "DTSTART;VALUE=DATE:20270104",
+            "RRULE:FREQ=DAILY",
+            "END:VEVENT",
+            "BEGIN:VEVENT",
+            "DTSTART;VALUE=DATE:20370104",
+        )
+        _, problems = days_and_problems(text)
+        assert problems == ["calendar.ics:1: RRULE: more than 3660 days off"]
+
+    def test_malformed_rule_is_a_problem(self):
+        """An RRULE the library cannot read refuses the calendar with a reason."""
+        _, problems = days_and_problems(calendar("DTSTART;VALUE=DATE:20270104", "RRULE:FREQ=BOGUS"))
+        assert len(problems) == 1 and problems[0].startswith("calendar.ics:1: RRULE:")
+
+
+class TestTimedEventWarnings:
+    def test_timed_event_is_a_warning(self):
+        """A timed event is reported as a warning that names its line and summary."""
+        problems = Problems()
+        read_calendar(calendar("SUMMARY:Board meeting", "DTSTART:20270104T150000Z"), problems)
+        assert [str(w) for w in problems.warnings] == [
+            "calendar.ics:5: DTSTART: a timed event (Board meeting) marks no day without "
+            "attendance; it is ignored"
+        ]
+        assert len(problems) == 0

@@ -13,6 +13,7 @@ from policy import (
     Person,
     Role,
     SchoolDay,
+    Session,
 )
 
 
@@ -168,3 +169,13 @@ class TestSchedules:
         assert consent.in_force(date(2026, 10, 1))
         assert not consent.in_force(date(2027, 7, 1))
         assert context.consents_for("t-ayers", "s-002") == ()
+
+
+class TestSessionThreads:
+    def test_wordpress_session_by_post_number_matches_internal_thread(self, sample: DistrictData):
+        """A session registered under the WordPress post number the teacher sees is found
+        for the parser's `post-<n>` thread."""
+        start = datetime(2026, 10, 6, 18, tzinfo=UTC)
+        session = Session("t-ayers", "wordpress", "8801", start, start.replace(hour=20))
+        context = DistrictContext(replace(sample, sessions=(*sample.sessions, session)))
+        assert context.sessions_for("wordpress", "post-8801") == (session,)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -249,12 +250,11 @@ class TestCalendar:
         edit("calendar.ics", "END:VCALENDAR\r\n", "")
         assert problems() == ["calendar.ics:21: END: END:VCALENDAR is missing"]
 
-    def test_recurring_event(self, edit, problems):
-        """Recurring events are refused rather than silently read as one day."""
+    def test_recurring_event_is_expanded(self, district: Path, edit, problems):
+        """A recurring event (an exported calendar's RRULE) is read, each occurrence a day off."""
         edit("calendar.ics", "SUMMARY:Thanksgiving", "RRULE:FREQ=YEARLY\r\nSUMMARY:Thanksgiving")
-        assert problems() == [
-            "calendar.ics:20: RRULE: recurring events are not read; list each day"
-        ]
+        assert problems() == []
+        assert date(2027, 11, 26) in load_district(district).no_attendance_dates
 
 
 class TestSeveralProblems:

@@ -40,7 +40,7 @@ class TestDispatch:
         """`district check` reaches its handler through set_defaults (exit 0 on the sample)."""
         from tests.builders import SAMPLE_DISTRICT
 
-        assert cli("district", "check", str(SAMPLE_DISTRICT)).code == 0
+        assert cli("district", "check", str(SAMPLE_DISTRICT), "--files-only").code == 0
 
 
 class TestVersionAndHelp:
@@ -108,7 +108,7 @@ class TestErrorHandler:
         """An unexpected exception is a bug: traceback shown, exit 70."""
         from tapwatch.commands import district
 
-        def broken(folder, as_json=False):
+        def broken(folder, as_json=False, files_only=False):
             raise ZeroDivisionError("oops")
 
         monkeypatch.setattr(district, "check", broken)
@@ -125,7 +125,7 @@ class TestErrorHandler:
         """KeyboardInterrupt is a stop, not a bug."""
         from tapwatch.commands import district
 
-        def interrupted(folder, as_json=False):
+        def interrupted(folder, as_json=False, files_only=False):
             raise KeyboardInterrupt
 
         monkeypatch.setattr(district, "check", interrupted)

@@ -1,3 +1,4 @@
+import json
 import shutil
 
 from tapwatch.cli import main
@@ -6,8 +7,8 @@ from tests.builders import SAMPLE_DISTRICT
 
 class TestDistrictCheckCommand:
     def test_valid_folder_exits_zero(self, capsys):
-        """`tapwatch district check` on the sample district prints ok and exits 0."""
-        assert main(["district", "check", str(SAMPLE_DISTRICT)]) == 0
+        """`tapwatch district check --files-only` on the sample district prints ok, exits 0."""
+        assert main(["district", "check", str(SAMPLE_DISTRICT), "--files-only"]) == 0
         assert capsys.readouterr().out.strip().endswith(": ok")
 
     def test_bad_folder_prints_each_problem_and_exits_one(self, tmp_path, capsys):
@@ -60,3 +61,69 @@ class TestDistrictFolderArgument:
         (folder / "district.yaml").write_text("id: [\n")
         run = cli("district", "load", str(folder))
         assert run.code == 65 and "connecting" not in run.err
+
+
+SAMPLE_VARIABLES = (
+    "TAPWATCH_X_BEARER_TOKEN",
+    "TAPWATCH_X_CONSUMER_KEY",
+    "TAPWATCH_X_CONSUMER_SECRET",
+    "TAPWATCH_X_ACCESS_TOKEN_WILMINGTONHS",
+    "TAPWATCH_X_ACCESS_TOKEN_SECRET_WILMINGTONHS",
+    "TAPWATCH_WP_AYERS_APP_PASSWORD",
+)
+
+
+def _copy(tmp_path):
+    folder = tmp_path / "district"
+    shutil.copytree(SAMPLE_DISTRICT, folder)
+    return folder
+
+
+class TestDistrictCheckConnectors:
+    def test_sample_with_every_variable_set_is_ok(self, monkeypatch, capsys):
+        """With each variable connectors.yaml names set, the sample district is ok."""
+        for name in SAMPLE_VARIABLES:
+            monkeypatch.setenv(name, "invented-secret")
+        assert main(["district", "check", str(SAMPLE_DISTRICT)]) == 0
+        assert capsys.readouterr().out.strip().endswith(": ok")
+
+    def test_every_unset_variable_is_named(self, monkeypatch, capsys):
+        """Each variable connectors.yaml names and the environment lacks is printed; exit 1."""
+        for name in SAMPLE_VARIABLES:
+            monkeypatch.setenv(name, "invented-secret")
+        monkeypatch.delenv("TAPWATCH_X_BEARER_TOKEN")
+        monkeypatch.delenv("TAPWATCH_WP_AYERS_APP_PASSWORD")
+        assert main(["district", "check", str(SAMPLE_DISTRICT), "--json"]) == 1
+        shown = json.loads(capsys.readouterr().out)
+        unset = {item["variable"] for item in shown["connectors"]["unset_variables"]}
+        assert unset == {"TAPWATCH_X_BEARER_TOKEN", "TAPWATCH_WP_AYERS_APP_PASSWORD"}
+        assert "invented-secret" not in json.dumps(shown)
+
+    def test_broken_connectors_yaml_is_a_problem(self, tmp_path, capsys):
+        """A connectors.yaml with an unknown endpoint is refused with its line."""
+        folder = _copy(tmp_path)
+        path = folder / "connectors.yaml"
+        path.write_text(path.read_text().replace("[posts, comments]", "[posts, pages]"))
+        assert main(["district", "check", str(folder), "--json"]) == 1
+        problems = json.loads(capsys.readouterr().out)["connectors"]["problems"]
+        assert len(problems) == 1 and "unknown endpoint pages" in problems[0]
+
+    def test_files_only_skips_connectors(self, tmp_path, capsys):
+        """--files-only checks the district files and ignores connectors.yaml."""
+        folder = _copy(tmp_path)
+        (folder / "connectors.yaml").write_text("twitter: [\n")
+        assert main(["district", "check", str(folder), "--files-only"]) == 0
+
+    def test_timed_calendar_event_is_a_warning(self, tmp_path, capsys):
+        """A timed calendar event is printed as a warning and does not fail the check."""
+        folder = _copy(tmp_path)
+        calendar = folder / "calendar.ics"
+        timed = (
+            "BEGIN:VEVENT\r\nUID:board@example.org\r\nDTSTART:20261015T230000Z\r\n"
+            "SUMMARY:Board meeting\r\nEND:VEVENT\r\nEND:VCALENDAR"
+        )
+        calendar.write_text(calendar.read_text().replace("END:VCALENDAR", timed))
+        assert main(["district", "check", str(folder), "--files-only", "--json"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["ok"] is True
+        assert "Board meeting" in shown["warnings"][0]["message"]

@@ -74,8 +74,26 @@ def tiny_stem_prior() -> Prior:
 
 # A made-up wordpiece vocabulary for the stand-in of the MiniLM package's model folder.
 TINY_VOCAB = (
-    "[PAD]", "[UNK]", "[CLS]", "[SEP]", "the", "you", "idiot", "stupid", "school",
-    "play", "##ing", "##s", "great", "team", "damn", "class", "!", ".", "a", "##d",
+    "[PAD]",
+    "[UNK]",
+    "[CLS]",
+    "[SEP]",
+    "the",
+    "you",
+    "idiot",
+    "stupid",
+    "school",
+    "play",
+    "##ing",
+    "##s",
+    "great",
+    "team",
+    "damn",
+    "class",
+    "!",
+    ".",
+    "a",
+    "##d",
 )
 
 
