@@ -227,7 +227,10 @@ class ConnectorRunner:
         pages = followed.endpoint.pages(self._client, state.cursor)
         async with contextlib.aclosing(pages):  # type: ignore[type-var]
             async for page in pages:
-                outcome = process_page(
+                # Parsing (HTML for WordPress) is CPU work: off the loop, so other
+                # endpoints' requests and the status board keep moving meanwhile.
+                outcome = await asyncio.to_thread(
+                    process_page,
                     page,
                     state,
                     who,
