@@ -137,3 +137,18 @@ class PipelineNames:
     def audit_index(self) -> str:
         """The hash-chained audit trail of alert reviews (alerts/audit_trail.py)."""
         return self._named("tapwatch-audit")
+
+    # What readers (the CLI, the retention purge) search: exactly this pipeline's index.
+    # A trailing `*` would reach other namespaces' indices too: `tapwatch-alerts*`
+    # matches `tapwatch-alerts-t1`, and `tapwatch-alerts-t1*` matches `tapwatch-alerts-t10`.
+    @property
+    def alerts_pattern(self) -> str:
+        return self.alerts_index
+
+    @property
+    def posts_pattern(self) -> str:
+        return self.posts_index
+
+    @property
+    def audit_pattern(self) -> str:
+        return self.audit_index
