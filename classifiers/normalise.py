@@ -145,7 +145,7 @@ def squeeze(folded: str) -> Squeezed | None:
     leet = list(_LEET_WORD.finditer(folded))
     if not spelled and not leet:
         return None
-    replaced = {m.start(): (m.end(), _SEPARATORS.sub("", m.group())) for m in spelled}
+    replaced = {m.start(): (m.end(), _joined(m.group())) for m in spelled}
     for m in leet:
         replaced.setdefault(m.start(), (m.end(), m.group().translate(_LEET)))
     out: list[str] = []
@@ -165,6 +165,19 @@ def squeeze(folded: str) -> Squeezed | None:
     out.append(folded[cursor:])
     origin.extend(range(cursor, len(folded)))
     return Squeezed("".join(out), tuple(origin))
+
+
+def _joined(run: str) -> str:
+    """The letters of a spelled-out run; a leading "a" or "i" of four letters or more is
+    the article or pronoun before the word ("a s n a p" -> "a snap")."""
+    letters = _SEPARATORS.sub("", run)
+    if len(letters) >= _ARTICLE_RUN and letters[0] in "ai":
+        return f"{letters[0]} {letters[1:]}"
+    return letters
+
+
+# Spelled-out runs this long that start with "a" or "i" keep that word apart.
+_ARTICLE_RUN = 4
 
 
 def _spelled_out(run: str) -> bool:

@@ -306,9 +306,14 @@ def _fits(
         if not text[initial.start].isupper() or (after and after not in _AFTER_INITIAL):
             return False
         part_starts = (span[0],)
-    if all(text[token.start].isupper() for token in part_starts):
+    if all(_capitalised(text, token) for token in part_starts):
         return True
     return _lower_case_writer(text, folded, lower_case_writer)
+
+
+def _capitalised(text: str, token: Token) -> bool:
+    """A capital first letter, or a capital anywhere ("qUiLl" is no ordinary word)."""
+    return text[token.start].isupper() or not text[token.start : token.end].islower()
 
 
 def _lower_case_writer(text: str, folded: str, lower_case_writer: list[bool]) -> bool:

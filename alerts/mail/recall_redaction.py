@@ -175,7 +175,8 @@ def _alone_spans(
     unsure = False
     local, long_local = _building_given(index, building)
     for word in words:
-        capital = visible[word.start].isupper()
+        # A capital anywhere: "jOrDaN" is written as a name, not as an ordinary word.
+        capital = not visible[word.start : word.end].islower()
         if not (capital or lower):
             continue
         ids = local.get(word.text)
