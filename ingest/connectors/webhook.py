@@ -39,7 +39,7 @@ from ingest.connectors.webhook_signature import (
 from ingest.dead_letter import DeadLetter
 from ingest.facebook import parse_facebook_webhook
 from ingest.kafka_publisher import PostPublisher
-from ingest.parser import one_line
+from ingest.parser import ParseResult, one_line
 from ingest.post import Post
 
 log = logging.getLogger(__name__)
@@ -175,14 +175,10 @@ class FacebookWebhookReceiver:
                 "webhook.signature_refused component=%s check=%s", self.component, check.value
             )
             return web.Response(status=403, text="invalid signature")
-        payload, problem = _decode(body)
-        if problem is not None:
-            return await self._refuse(body, problem)
-        try:
-            # Parsing is CPU work: off the loop, so other deliveries and endpoints go on.
-            result = await asyncio.to_thread(parse_facebook_webhook, payload, self.district_id)
-        except Exception as exc:  # a payload the parser cannot read is bad input, not a crash
-            return await self._refuse(body, f"webhook payload not readable: {one_line(str(exc))}")
+        # Decoding and parsing are CPU work: off the loop, so other deliveries go on.
+        result, problem = await asyncio.to_thread(read_delivery, body, self.district_id)
+        if result is None:
+            return await self._refuse(body, problem or "webhook body not readable")
         letters = [
             DeadLetter("ingest", refusal.reason, refusal.item.encode(), source=SOURCE)
             for refusal in result.refused
@@ -234,6 +230,21 @@ class FacebookWebhookReceiver:
             await asyncio.to_thread(self.status_sink.publish, self._status)
         except Exception as exc:  # the status board is advisory: a delivery never fails for it
             log.warning("webhook.status_not_published component=%s error=%s", self.component, exc)
+
+
+def read_delivery(body: bytes, district_id: str) -> tuple[ParseResult | None, str | None]:
+    """The posts and refusals of a signed delivery body, or None and why it is none.
+
+    Never raises: a body that is not JSON, holds JSON Python cannot convert, or that
+    the parser cannot read is a reason (answered 400 with a dead letter), not a crash.
+    """
+    payload, problem = _decode(body)
+    if problem is not None:
+        return None, problem
+    try:
+        return parse_facebook_webhook(payload, district_id), None
+    except Exception as exc:  # a payload the parser cannot read is bad input, not a crash
+        return None, f"webhook payload not readable: {one_line(str(exc))[:200]}"
 
 
 def _decode(body: bytes) -> tuple[object, str | None]:
