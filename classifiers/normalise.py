@@ -82,6 +82,21 @@ class Normalised:
         return self.original[first:last]
 
 
+class _VisibleTable(dict[int, int | str | None]):
+    """A str.translate table filled on first sight of each code point: the C loop of
+    translate does the work, Python runs once per distinct character."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        char = chr(code)
+        seen = char if char.isascii() else _visible_char(char)
+        value: int | str | None = None if not seen else (code if seen == char else seen)
+        self[code] = value
+        return value
+
+
+_VISIBLE = _VisibleTable()
+
+
 @lru_cache(maxsize=256)
 def normalise(text: str) -> Normalised:
     """`text` with invisible characters dropped and look-alike letters made Latin.
@@ -90,20 +105,12 @@ def normalise(text: str) -> Normalised:
     """
     if text.isascii():
         return Normalised(text, text, fold(text), None)
-    chars: list[str] = []
-    origin: list[int] = []
-    changed = False
-    for index, char in enumerate(text):
-        seen = _visible_char(char) if not char.isascii() else char
-        if seen != char:
-            changed = True
-        if seen:
-            chars.append(seen)
-            origin.append(index)
-    if not changed:
-        return Normalised(text, text, fold(text), None)
-    visible = "".join(chars)
-    return Normalised(text, visible, fold(visible), tuple(origin))
+    visible = text.translate(_VISIBLE)
+    if len(visible) == len(text):
+        # Nothing dropped (letters at most replaced one for one): the offsets are the same.
+        return Normalised(text, visible, fold(visible), None)
+    origin = tuple(index for index, char in enumerate(text) if _VISIBLE[ord(char)] is not None)
+    return Normalised(text, visible, fold(visible), origin)
 
 
 # Letters a word writes as digits or symbols ("sn4p", "d1scord", "wh@tsapp").
