@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup model stack-up stack-down demo test test-unit test-faults lint bench clean rule-table
+.PHONY: setup model stack-up stack-down demo test test-unit test-faults lint bench clean rule-table fuzz
 
 # The shared, human-labeled datasets (a sibling checkout of shared/).
 DATASETS ?= ../shared/datasets
@@ -77,7 +77,15 @@ test: setup model
 	$(BIN)/ruff check .
 	$(BIN)/tapwatch stack up
 	$(BIN)/pytest -q -m "not faults"
+	$(MAKE) fuzz
 	$(BIN)/pytest -q -m faults tests/faults
+
+# Coverage-guided fuzzing (atheris) of every response parser, the HTML reader and the
+# webhook body handler: FUZZ_SECONDS per target (8 targets), no crash and no input
+# slower than 1 s (tests/fuzz/run.py).
+FUZZ_SECONDS ?= 20
+fuzz: setup
+	$(BIN)/python -m tests.fuzz.run --seconds $(FUZZ_SECONDS)
 
 test-faults: setup model
 	$(BIN)/tapwatch stack up

@@ -26,7 +26,7 @@ class AuditChainStore:
 
     @property
     def audit_pattern(self) -> str:
-        return f"{self._names.audit_index}*"
+        return self._names.audit_pattern
 
     def history(self, alert_id: str) -> list[dict[str, Any]]:
         """The alert's audit entries in chain order."""

@@ -5,6 +5,12 @@ this writer. Every document is created with
 `op_type=create`, so a replay after a crash finds it present (409) and leaves it
 alone: a reviewer's later change to an alert, or a legal hold set on a post, is never
 overwritten by a replay.
+
+Bounded: a bulk request carries at most `max_bulk_bytes` (10 MB by default, a tenth
+of Elasticsearch's http.max_content_length), so a batch of large posts becomes several
+requests. A request Elasticsearch refuses as a whole for good (413 too large, 400) is
+split in halves until the document at fault is alone; that document is rejected with
+the reason (the caller dead-letters it) after at most log2(batch) + 1 requests.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from alerts.composable_template import ComposableTemplate
 from alerts.errors import AlertRejected, IndexUnavailable
 from core.settings import ElasticsearchSettings
 
+# The largest bulk request body written (bytes).
+DEFAULT_MAX_BULK_BYTES = 10 * 1024 * 1024
 # Per-item bulk statuses that a later retry can fix: overload and server trouble.
 _RETRYABLE_ITEM_STATUSES = frozenset({429, 500, 502, 503, 504})
 # The document already exists: a replay of a document already written, which is success.
@@ -59,8 +67,10 @@ class CreateOnceWriter:
         template: ComposableTemplate,
         noun: str,
         refresh: Literal["wait_for"] | None = None,
+        max_bulk_bytes: int = DEFAULT_MAX_BULK_BYTES,
     ) -> None:
         self._client = client
+        self._max_bulk_bytes = max_bulk_bytes
         self._index = index
         self._template = template
         self._noun = noun  # "alerts", "posts": named in errors
@@ -102,7 +112,15 @@ class CreateOnceWriter:
         """
         if not documents:
             return WriteResult(0, 0, ())
-        operations = bulk_create_lines(self._index, documents)
+        pairs = bulk_create_pairs(self._index, documents)
+        results = [
+            await self._write_chunk(chunk) for chunk in split_by_bytes(pairs, self._max_bulk_bytes)
+        ]
+        return merge_results(results)
+
+    async def _write_chunk(self, pairs: Sequence[tuple[str, bytes, bytes]]) -> WriteResult:
+        """One bulk request; a refusal of the whole request is narrowed down by halves."""
+        operations = [line for _, action, source in pairs for line in (action, source)]
         try:
             # The client's stubs want mappings; its NDJSON serializer takes bytes lines too.
             response = await self._client.bulk(
@@ -113,7 +131,13 @@ class CreateOnceWriter:
         except ApiError as exc:
             if exc.meta.status in _RETRYABLE_ITEM_STATUSES:
                 raise _unavailable(exc) from exc
-            raise
+            if len(pairs) == 1:
+                reason = f"HTTP {exc.meta.status}: {str(exc)[:300]}"
+                return WriteResult(0, 0, (AlertRejected(pairs[0][0], reason),))
+            half = len(pairs) // 2
+            return merge_results(
+                [await self._write_chunk(pairs[:half]), await self._write_chunk(pairs[half:])]
+            )
         except (EsConnectionError, TransportError) as exc:
             raise _unavailable(exc) from exc
         return summarize_bulk(response.body, self._noun)
@@ -128,6 +152,50 @@ def bulk_create_lines(
         lines.append(orjson.dumps({"create": {"_index": index, "_id": doc_id}}))
         lines.append(orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY))
     return lines
+
+
+def bulk_create_pairs(
+    index: str, documents: Sequence[tuple[str, Mapping[str, Any]]]
+) -> list[tuple[str, bytes, bytes]]:
+    """(document id, action line, source line) of each document, encoded once."""
+    return [
+        (
+            doc_id,
+            orjson.dumps({"create": {"_index": index, "_id": doc_id}}),
+            orjson.dumps(document, option=orjson.OPT_SERIALIZE_NUMPY),
+        )
+        for doc_id, document in documents
+    ]
+
+
+def split_by_bytes(
+    pairs: Sequence[tuple[str, bytes, bytes]], max_bytes: int
+) -> list[Sequence[tuple[str, bytes, bytes]]]:
+    """Consecutive runs of `pairs` whose NDJSON body is at most `max_bytes` each.
+
+    A document larger than `max_bytes` on its own goes alone: Elasticsearch decides.
+    """
+    chunks: list[Sequence[tuple[str, bytes, bytes]]] = []
+    start = size = 0
+    for i, (_, action, source) in enumerate(pairs):
+        lines = len(action) + len(source) + 2  # two newlines
+        if i > start and size + lines > max_bytes:
+            chunks.append(pairs[start:i])
+            start, size = i, 0
+        size += lines
+    if start < len(pairs):
+        chunks.append(pairs[start:])
+    return chunks
+
+
+def merge_results(results: Sequence[WriteResult]) -> WriteResult:
+    """One WriteResult of several requests' results, in order."""
+    return WriteResult(
+        sum(r.created for r in results),
+        sum(r.already_present for r in results),
+        tuple(rejected for r in results for rejected in r.rejected),
+        tuple(doc_id for r in results for doc_id in r.created_ids),
+    )
 
 
 def summarize_bulk(body: Mapping[str, Any], noun: str) -> WriteResult:

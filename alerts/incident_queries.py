@@ -45,11 +45,11 @@ class IncidentQueries:
 
     @property
     def alerts_pattern(self) -> str:
-        return f"{self._names.alerts_index}*"
+        return self._names.alerts_pattern
 
     @property
     def posts_pattern(self) -> str:
-        return f"{self._names.posts_index}*"
+        return self._names.posts_pattern
 
     def search(self, spec: IncidentFilter) -> Page:
         response = self._client.search(

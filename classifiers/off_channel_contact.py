@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from classifiers.finding import Finding, Severity
+from classifiers.normalise import Normalised, normalise, squeeze
 from classifiers.participants import (
     Counterpart,
     Relation,
@@ -110,6 +111,8 @@ _NOUN = rf"dms?|pms?|texts?|messages?|direct\s+message|private\s+message|snaps?|
 _INVITATIONS = compile_terms(
     [
         rf"(?P<verb>{_VERB})\s+me(?:\s+(?:on|via|through|over)\s+(?P<app>{_APP}))?",
+        # Glued, as an invisible joiner or soft hyphen leaves it on screen: "DMme".
+        r"(?P<verb3>dm|pm|msg|text|txt)me",
         rf"(?:send|shoot|drop)\s+me\s+(?:an?\s+|your\s+)?(?P<noun>{_NOUN})"
         rf"(?:\s+(?:on|via|through|over)\s+(?P<app2>{_APP}))?",
         rf"(?P<reach>add|follow|find|friend|reach|contact|catch|message)\s+me\s+(?:on|at|via)\s+"
@@ -187,7 +190,7 @@ def _channel(match: re.Match[str], approved: frozenset[str]) -> str | None:
         return _APPS.get(groups["group"], "group chat")
     if app is not None:
         return _APPS[app]
-    for key in ("verb", "verb2", "noun", "noun2", "noun3", "noun4", "noun5"):
+    for key in ("verb", "verb2", "verb3", "noun", "noun2", "noun3", "noun4", "noun5"):
         if key in groups:
             return _word_channel(groups[key])
     return _DIRECT
@@ -198,15 +201,30 @@ def _mask(phrase: str) -> str:
     return EMAIL_PATTERN.sub(lambda m: mask_email(m.group()), phrase)
 
 
-def _invitations(text: str, folded: str, approved: frozenset[str]) -> list[tuple[str, str]]:
-    """(phrase as the staff member wrote it, channel) for each invitation in the post."""
+def _invitations(seen: Normalised, approved: frozenset[str]) -> list[tuple[str, str]]:
+    """(phrase as the staff member wrote it, channel) for each invitation in the post.
+
+    The folded text is read first; only when it holds no invitation are spelled-out
+    and leet forms ("d m me", "add me on sn4pchat") undone and read again.
+    """
+    folded = seen.folded
+    found = _matches(folded, approved)
+    squeezed = squeeze(folded) if not found else None
+    if squeezed is not None:
+        found = [(squeezed.span(start, end), channel)
+                 for (start, end), channel in _matches(squeezed.text, approved)]  # fmt: skip
+    return [(_mask(seen.quote(start, end)), channel) for (start, end), channel in found]
+
+
+def _matches(folded: str, approved: frozenset[str]) -> list[tuple[tuple[int, int], str]]:
+    """((start, end) in `folded`, channel) for each invitation that is not negated."""
     found = []
     for match in _INVITATIONS.finditer(folded):
         if _NEGATION.search(folded, max(0, match.start() - _CUE_BEFORE), match.start()):
             continue
         channel = _channel(match, approved)
         if channel is not None:
-            found.append((_mask(text[match.start() : match.end()]), channel))
+            found.append(((match.start(), match.end()), channel))
     return found
 
 
@@ -293,9 +311,10 @@ def detect_off_channel_contact(post: Post, context: DistrictContext) -> Sequence
     if audience is None:
         return ()
     who, severity = audience
-    folded = fold(post.text)
-    invitations = _invitations(post.text, folded, context.approved_platforms)
-    contacts = _contacts(post.text, folded, who != "public", staff, context)
+    # What a reader sees: invisible characters dropped, look-alike letters made Latin.
+    seen = normalise(post.text)
+    invitations = _invitations(seen, context.approved_platforms)
+    contacts = _contacts(seen.visible, seen.folded, who != "public", staff, context)
     if not invitations and not contacts:
         return ()
     channels = sorted(

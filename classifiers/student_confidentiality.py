@@ -39,10 +39,11 @@ from classifiers.confidential_terms import (
     Category,
 )
 from classifiers.finding import Finding, Severity
+from classifiers.normalise import normalise
 from classifiers.participants import Relation, display_name, staff_author, student_counterparts
 from classifiers.rule import RuleAbout
 from classifiers.student_names import NameMention, StudentNameIndex, student_name_index
-from classifiers.text_match import Sentence, fold, sentences, tokens
+from classifiers.text_match import Sentence, sentences, tokens
 from ingest.post import Post, Visibility
 from policy.context import DistrictContext
 
@@ -212,13 +213,15 @@ def detect_student_confidentiality(
         addressed = tuple(
             dict.fromkeys(c.person_id for c in counterparts if c.relation is Relation.STUDENT)
         )
-    folded = fold(post.text)
+    # What a reader sees: invisible characters dropped, look-alike letters made Latin.
+    seen = normalise(post.text)
+    text, folded = seen.visible, seen.folded
     index = names if names is not None else student_name_index(context)
-    mentions = tuple(m for m in index.find(post.text, folded) if m.student_id not in private_to)
+    mentions = tuple(m for m in index.find(text, folded) if m.student_id not in private_to)
     if not mentions and not addressed:
         return ()
     spans = sentences(folded)
-    hits = _hits(post.text, folded, spans)
+    hits = _hits(text, folded, spans)
     if hits and PRAISE.search(folded):
         hits = [(index_, hit) for index_, hit in hits if not hit.weak]
     kinds, all_hits = _linked(mentions, addressed, hits, folded, spans)

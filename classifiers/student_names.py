@@ -25,6 +25,7 @@ from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
 
+from classifiers.normalise import normalise
 from classifiers.text_match import Token, fold, sentences, tokens, words
 from policy.context import DistrictContext
 from policy.model import Account
@@ -158,6 +159,9 @@ class _Form:
     first_part: int
     reversed_order: bool = False
     initial: bool = False
+    # Given and family name written as one word ("JordanQuill"), as an invisible
+    # character between them leaves the name on screen.
+    glued: bool = False
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -178,6 +182,7 @@ def _forms_of(person: Person) -> Iterable[tuple[tuple[str, ...], _Form]]:
         yield first + family, _Form(sid, kind, len(first))
         yield family + first, _Form(sid, kind, len(family), reversed_order=True)
         yield (*first, family[0][0]), _Form(sid, NameKind.NAME_INITIAL, len(first), initial=True)
+        yield ("".join(first + family),), _Form(sid, kind, 1, glued=True)
 
 
 def _writes_lower_case(text: str, folded: str) -> bool:
@@ -228,8 +233,23 @@ class StudentNameIndex:
         return cls.from_people(context.data.people, context.data.accounts)
 
     def find(self, text: str, folded: str | None = None) -> tuple[NameMention, ...]:
-        """Every mention of a current student in `text` (`folded` = fold(text), if at hand)."""
-        folded = fold(text) if folded is None else folded
+        """Every mention of a current student in `text`, with offsets into `text`.
+
+        Without `folded`, `text` is normalised first (invisible characters dropped,
+        look-alike letters made Latin) and the offsets map back to `text`. With it,
+        `text` is already the visible text of a `Normalised` and `folded` its folded form.
+        """
+        if folded is None:
+            seen = normalise(text)
+            mentions = self._find(seen.visible, seen.folded)
+            if seen.origin is None:
+                return mentions
+            return tuple(
+                NameMention(m.student_id, m.kind, *seen.span(m.start, m.end)) for m in mentions
+            )
+        return self._find(text, folded)
+
+    def _find(self, text: str, folded: str) -> tuple[NameMention, ...]:
         found = self._handle_mentions(folded) if "@" in folded else []
         if self._forms and not self._first_words.isdisjoint(words(folded)):
             found.extend(self._name_mentions(text, folded))
@@ -250,7 +270,8 @@ class StudentNameIndex:
         found: list[NameMention] = []
         i = 0
         while i < len(words):
-            for length in range(min(self._longest, len(words) - i), 1, -1):
+            # Down to one word: a glued name ("JordanQuill") is the only one-word form.
+            for length in range(min(self._longest, len(words) - i), 0, -1):
                 span = words[i : i + length]
                 forms = self._forms.get(tuple(token.text for token in span), ())
                 hits = [f for f in forms if _fits(f, span, text, folded, lower_case_writer)]
@@ -276,6 +297,8 @@ def _fits(
         pattern = _REVERSED_GAP if between_parts and form.reversed_order else _NAME_GAP
         if not pattern.fullmatch(gap):
             return False
+    if form.glued:
+        return text[span[0].start].isupper() or _lower_case_writer(text, folded, lower_case_writer)
     part_starts: tuple[Token, ...] = (span[0], span[form.first_part])
     if form.initial:
         initial = span[-1]
@@ -283,8 +306,18 @@ def _fits(
         if not text[initial.start].isupper() or (after and after not in _AFTER_INITIAL):
             return False
         part_starts = (span[0],)
-    if all(text[token.start].isupper() for token in part_starts):
+    if all(_capitalised(text, token) for token in part_starts):
         return True
+    return _lower_case_writer(text, folded, lower_case_writer)
+
+
+def _capitalised(text: str, token: Token) -> bool:
+    """A capital first letter, or a capital anywhere ("qUiLl" is no ordinary word)."""
+    return text[token.start].isupper() or not text[token.start : token.end].islower()
+
+
+def _lower_case_writer(text: str, folded: str, lower_case_writer: list[bool]) -> bool:
+    """Whether the post is written in lower case, worked out once per post."""
     if not lower_case_writer:
         lower_case_writer.append(_writes_lower_case(text, folded))
     return lower_case_writer[0]

@@ -60,7 +60,18 @@ def fold(text: str) -> str:
     text = text.translate(_PUNCTUATION)
     if text.isascii():
         return text.lower()
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLDED)
+
+
+class _FoldTable(dict[int, str]):
+    """A str.translate table of `_fold_char`, filled on first sight of each code point."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLDED = _FoldTable()
 
 
 # Letters and digits; apostrophes and hyphens split, so "Quill's" and "O'Neil" split alike.

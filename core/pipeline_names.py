@@ -142,3 +142,18 @@ class PipelineNames:
     def console_access_index(self) -> str:
         """Who viewed or exported which alert in the review console, and when."""
         return self._named("tapwatch-console-access")
+
+    # What readers (the CLI, the retention purge) search: exactly this pipeline's index.
+    # A trailing `*` would reach other namespaces' indices too: `tapwatch-alerts*`
+    # matches `tapwatch-alerts-t1`, and `tapwatch-alerts-t1*` matches `tapwatch-alerts-t10`.
+    @property
+    def alerts_pattern(self) -> str:
+        return self.alerts_index
+
+    @property
+    def posts_pattern(self) -> str:
+        return self.posts_index
+
+    @property
+    def audit_pattern(self) -> str:
+        return self.audit_index

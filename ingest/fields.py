@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ingest.errors import InvalidEvent
-from ingest.html_text import html_to_text
+from ingest.html_text import html_to_text, plain_text
 from ingest.parser import (
     MAX_ID_CHARS,
     ParseResult,
@@ -141,8 +141,9 @@ def _is_naive(value: str) -> bool:
 def clean_text(value: object, key: str, what: str, *, markup: bool) -> str:
     """The words of a text field: length checked first, then markup and controls removed.
 
-    `markup` says the platform sends HTML (WordPress, Google+); plain-text platforms
-    keep their own line breaks. Absent or null is an empty text.
+    `markup` says the platform sends HTML (WordPress, Google+); a plain-text platform's
+    text only loses its control characters (what looks like a tag is words a reader sees).
+    Absent or null is an empty text.
     """
     if value is None:
         return ""
@@ -150,7 +151,7 @@ def clean_text(value: object, key: str, what: str, *, markup: bool) -> str:
         raise InvalidEvent(f"{what}: {key} must be a string, got {json_type(value)}")
     if len(value) > MAX_SOURCE_TEXT_CHARS:
         raise InvalidEvent(f"{what}: {key} has {len(value)} characters")
-    return html_to_text(value, keep_line_breaks=not markup)
+    return html_to_text(value) if markup else plain_text(value)
 
 
 def with_edit(post: Post, edited_at: datetime | None) -> Post:

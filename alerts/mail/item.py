@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from alerts.alert import Alert
+from alerts.mail.recall_redaction import redact_for_mail
 from alerts.mail.redaction import redact_students
 from classifiers import student_confidentiality
 from classifiers.student_names import student_name_index
@@ -89,8 +90,10 @@ def mail_item(alert: Alert, context: DistrictContext) -> MailItem:
     excerpt = _text(evidence.get("staff_post_excerpt"))
     if excerpt and alert.rule not in NEVER_QUOTED_RULES:
         naming = context.settings.notifications.student_names
+        # Names the detector's index finds, then the recall pass over what is left: a
+        # quote that might still name a student is withheld (QUOTE_WITHHELD).
         redacted = redact_students(excerpt, student_name_index(context), naming, context.person)
-        quote = _shortened(redacted)
+        quote = _shortened(redact_for_mail(redacted, context, building, naming))
     return MailItem(
         alert_id=alert.alert_id,
         district_id=alert.district_id,

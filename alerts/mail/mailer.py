@@ -41,7 +41,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from aiokafka import TopicPartition
 from aiokafka.errors import KafkaError
@@ -85,6 +85,9 @@ class MailerConfig:
     # After a transient failure of the whole round (Kafka), wait this long (seconds).
     retry_pause_s: float = 2.0
     backoff: RetryPolicy = SMTP_BACKOFF
+    # Sent and failed outbox entries older than this are tombstoned: the deduplication
+    # horizon, well past any rewind of the alerts topic (seconds; 30 days).
+    outbox_horizon_s: float = 30 * 86_400.0
 
 
 class Mailer:
@@ -139,7 +142,9 @@ class Mailer:
             while not stop.is_set():
                 try:
                     await self._round()
-                except TransientError as exc:
+                # Every Kafka error is transient here (the reference cache, a commit, a
+                # write): the round is retried after a pause, the mailer never exits for it.
+                except (TransientError, KafkaError) as exc:
                     log.warning("mail.round_failed reason=%s", str(exc)[:200])
                     self._health.round_error = str(exc)
                     await self._feed.rewind_to_committed()
@@ -155,6 +160,7 @@ class Mailer:
         if batch:
             await self._take_alerts(batch)
         await self._final_states.flush()
+        await self._expire_outbox()
         smtp_ok = await self._send_due()
         await self._check_ops()
         self._health.round_done(self._clock.now(), smtp_ok, self._details())
@@ -191,6 +197,14 @@ class Mailer:
         if fresh:
             self._health.changed()
             log.info("%s entries=%d", event, len(fresh))
+
+    async def _expire_outbox(self) -> None:
+        """Tombstone the final entries past the horizon (a failed write: they load again)."""
+        horizon = timedelta(seconds=self._config.outbox_horizon_s)
+        expired = self._planner.outbox.expire(self._clock.now() - horizon)
+        if expired:
+            await self._writer.tombstone(expired)
+            log.info("mail.outbox_expired entries=%d", len(expired))
 
     async def _send_due(self) -> bool:
         """Send what is due; False when the relay failed this round."""

@@ -5,7 +5,10 @@ entries in the compacted outbox topic (key = `OutboxEntry.key`); the mailer read
 them all back on start.
 
     pending --(SMTP accepted)--> sent      the item is dropped: a sent marker keeps no content
-    pending --(SMTP 5xx)-------> failed    kept with the reason, shown in the status board
+    pending --(SMTP 5xx)-------> failed    kept with the reason, shown in the status board;
+                                           the quote of the post is dropped
+    sent or failed, older than the deduplication horizon --> tombstoned (a null value
+                                           in the compacted topic), gone from memory
 
 An entry is never written back to pending: a re-read alert whose key is already in
 the outbox (sent or not) is not enqueued again.
@@ -77,7 +80,9 @@ class OutboxEntry:
     def failed(self, at: datetime, error: str) -> OutboxEntry:
         """Refused for good (5xx): kept with the reason, never retried by the mailer."""
         one_line = " ".join(error.split())[:MAX_ERROR_CHARS]
-        return replace(self, state=State.FAILED, updated_at=at, error=one_line)
+        # The staff member's words are not kept once no mail will carry them.
+        item = replace(self.item, quote=None) if isinstance(self.item, MailItem) else self.item
+        return replace(self, state=State.FAILED, updated_at=at, error=one_line, item=item)
 
 
 def entry_key(item_id: str, recipient: str) -> str:
@@ -106,10 +111,19 @@ def pending_entry(
 
 
 class OutboxState:
-    """The latest entry per key, as rebuilt from the outbox topic and kept up to date."""
+    """The latest entry per key, as rebuilt from the outbox topic and kept up to date.
+
+    Pending entries and final ones (sent, failed) are kept apart, the final ones in the
+    order they became final, so neither `pending()` nor `expire()` reads every entry.
+    """
 
     def __init__(self, entries: Iterable[OutboxEntry] = ()) -> None:
-        self._entries: dict[str, OutboxEntry] = {entry.key: entry for entry in entries}
+        self._entries: dict[str, OutboxEntry] = {}
+        self._pending: dict[str, OutboxEntry] = {}
+        self._final: dict[str, datetime] = {}
+        self._counts = {state.value: 0 for state in State}
+        for entry in sorted(entries, key=lambda e: e.updated_at):
+            self.put(entry)
 
     def __contains__(self, key: object) -> bool:
         return key in self._entries
@@ -132,16 +146,41 @@ class OutboxState:
         return fresh
 
     def put(self, entry: OutboxEntry) -> None:
-        self._entries[entry.key] = entry
+        key = entry.key
+        previous = self._entries.get(key)
+        if previous is not None:
+            self._counts[previous.state.value] -= 1
+        self._entries[key] = entry
+        self._counts[entry.state.value] += 1
+        self._pending.pop(key, None)
+        self._final.pop(key, None)
+        if entry.state is State.PENDING:
+            self._pending[key] = entry
+        else:
+            self._final[key] = entry.updated_at
 
     def pending(self) -> list[OutboxEntry]:
-        return [entry for entry in self._entries.values() if entry.state is State.PENDING]
+        return list(self._pending.values())
 
     def counts(self) -> dict[str, int]:
-        counts = {state.value: 0 for state in State}
-        for entry in self._entries.values():
-            counts[entry.state.value] += 1
-        return counts
+        return dict(self._counts)
+
+    def expire(self, before: datetime) -> list[str]:
+        """Forget the sent and failed entries final before `before`; their keys, to tombstone.
+
+        Past the deduplication horizon an alert is not read again, so its marker has
+        nothing left to deduplicate. Reads only the entries it forgets (plus one).
+        """
+        expired: list[str] = []
+        for key, final_at in self._final.items():
+            if final_at >= before:
+                break
+            expired.append(key)
+        for key in expired:
+            del self._final[key]
+            entry = self._entries.pop(key)
+            self._counts[entry.state.value] -= 1
+        return expired
 
 
 def _time(moment: datetime | None) -> str | None:

@@ -71,6 +71,21 @@ class OutboxWriter:
         except (KafkaError, TimeoutError) as exc:
             raise TransientError(f"writing to {self._topic} failed: {exc}") from exc
 
+    async def tombstone(self, keys: Sequence[str]) -> None:
+        """Null values for `keys`: compaction removes the entries from the topic for good."""
+        if not keys:
+            return
+        producer = self._producer
+        if producer is None:
+            raise RuntimeError("OutboxWriter used before start()")
+        try:
+            futures = [
+                await producer.send(self._topic, key=key.encode(), value=None) for key in keys
+            ]
+            await asyncio.wait_for(asyncio.gather(*futures), WRITE_TIMEOUT_S)
+        except (KafkaError, TimeoutError) as exc:
+            raise TransientError(f"tombstoning in {self._topic} failed: {exc}") from exc
+
 
 class FinalStates:
     """Sent and failed markers written at once; kept and retried while Kafka is down.

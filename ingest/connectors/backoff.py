@@ -30,6 +30,18 @@ def poll_backoff(poll_interval_s: float) -> RetryPolicy:
     return RetryPolicy(first_s=initial, max_s=max(DEFAULT_MAX_S, initial), jitter=POLL_JITTER)
 
 
+# The longest a rate limit silences an endpoint (seconds): a reset time further out
+# (year 9999, a clock gone wrong) is not believed; the endpoint asks again after this.
+MAX_RATE_LIMIT_WAIT_S = 15 * 60.0
+
+
 def rate_limit_wait_s(retry_at: datetime, now: datetime) -> float:
-    """Seconds until the platform's reset time, plus a margin; never less than the margin."""
-    return max(0.0, (retry_at - now).total_seconds()) + RATE_LIMIT_MARGIN_S
+    """Seconds until the platform's reset time, plus a margin; at least the margin, at most
+    MAX_RATE_LIMIT_WAIT_S."""
+    wait = max(0.0, (retry_at - now).total_seconds()) + RATE_LIMIT_MARGIN_S
+    return min(wait, MAX_RATE_LIMIT_WAIT_S)
+
+
+def rate_limit_capped(retry_at: datetime, now: datetime) -> bool:
+    """Whether the platform's reset time lies past the cap (worth a warning on the status)."""
+    return (retry_at - now).total_seconds() + RATE_LIMIT_MARGIN_S > MAX_RATE_LIMIT_WAIT_S

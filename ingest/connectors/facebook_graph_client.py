@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from core.clock import Clock
 from ingest.connectors.errors import ConnectorError, FetchFailed, RateLimited
+from ingest.connectors.http_client import get_limited
 
 GRAPH_URL = "https://graph.facebook.com"
 GRAPH_VERSION = "v23.0"
@@ -201,10 +202,13 @@ class GraphClient:
         # The token travels in the Authorization header so that it is in no URL or log line.
         headers = {"Authorization": f"Bearer {self._token.get_secret_value()}"}
         try:
-            response = await client.get(f"{self._root}/{path}", params=params, headers=headers)
+            # Streamed and cut at the connectors' body limit: a runaway body is refused.
+            response, raw = await get_limited(
+                client, f"{self._root}/{path}", params=params, headers=headers, what=what
+            )
         except httpx.HTTPError as exc:
             raise FetchFailed(f"{what}: request failed: {type(exc).__name__}: {exc}") from exc
-        body = decode_body(response.content)
+        body = decode_body(raw)
         if response.status_code >= 400 or (isinstance(body, dict) and "error" in body):
             error = read_graph_error(response.status_code, body)
             raise graph_failure(error, response.headers, self._clock.now(), what, self.token_env)

@@ -71,7 +71,9 @@ async def get_json(
     rather than refused: the rest of the page is still worth reading.
     """
     try:
-        response = await client.get(url, params=params, headers=headers, auth=auth)
+        response, raw = await get_limited(
+            client, url, params=params, headers=headers, auth=auth, what=what
+        )
     except httpx.TimeoutException:
         raise FetchFailed(f"{what}: timed out") from None
     except httpx.HTTPError as exc:
@@ -79,10 +81,7 @@ async def get_json(
     if response.status_code == 429:
         raise RateLimited(retry_at(response.headers, clock.now()), what)
     if not 200 <= response.status_code < 300:
-        raise FetchFailed(f"{what}: HTTP {response.status_code}{_error_hint(response)}")
-    raw = response.content
-    if len(raw) > MAX_BODY_BYTES:
-        raise FetchFailed(f"{what}: response of {len(raw)} bytes is over {MAX_BODY_BYTES}")
+        raise FetchFailed(f"{what}: HTTP {response.status_code}{_error_hint(raw)}")
     cleaned = False
     try:
         text = raw.decode("utf-8")
@@ -95,6 +94,37 @@ async def get_json(
     except (json.JSONDecodeError, RecursionError):
         raise FetchFailed(f"{what}: response is not JSON") from None
     return JsonResponse(body, response.headers, cleaned)
+
+
+async def get_limited(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | tuple[str, str] | None = None,
+    what: str,
+    limit: int | None = None,
+) -> tuple[httpx.Response, bytes]:
+    """GET `url` streaming its body, never holding more than `limit` bytes of it.
+
+    FetchFailed as soon as the body passes the limit (a Content-Length over it is refused
+    before any byte is read); httpx errors pass through for the caller to name. The
+    default limit is MAX_BODY_BYTES.
+    """
+    limit = MAX_BODY_BYTES if limit is None else limit
+    async with client.stream("GET", url, params=params, headers=headers, auth=auth) as response:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise FetchFailed(f"{what}: response of {declared} bytes is over {limit}")
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise FetchFailed(f"{what}: response is over {limit} bytes")
+            chunks.append(chunk)
+    return response, b"".join(chunks)
 
 
 def retry_at(headers: httpx.Headers, now: datetime) -> datetime:
@@ -117,11 +147,11 @@ def retry_at(headers: httpx.Headers, now: datetime) -> datetime:
     return now + timedelta(seconds=DEFAULT_RATE_LIMIT_WAIT_S)
 
 
-def _error_hint(response: httpx.Response) -> str:
+def _error_hint(raw: bytes) -> str:
     """The platform's error title or code, if the body says one (short, no user text)."""
     try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return ""
     if isinstance(body, dict):
         for key in ("title", "code", "error"):

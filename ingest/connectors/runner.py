@@ -50,7 +50,7 @@ from core.clock import Clock
 from core.component_status import ComponentStatus, new_status
 from core.errors import PermanentError, TransientError
 from core.pipeline_names import PipelineNames
-from ingest.connectors.backoff import poll_backoff, rate_limit_wait_s
+from ingest.connectors.backoff import poll_backoff, rate_limit_capped, rate_limit_wait_s
 from ingest.connectors.cursor_store import EndpointState
 from ingest.connectors.errors import FetchFailed, RateLimited
 from ingest.connectors.kafka_page_writer import OutRecord, WriterUnusable
@@ -177,6 +177,9 @@ class ConnectorRunner:
             except RateLimited as exc:
                 error = f"rate limited until {exc.retry_at.isoformat()}"
                 wait_s = rate_limit_wait_s(exc.retry_at, self._clock.now())
+                if rate_limit_capped(exc.retry_at, self._clock.now()):
+                    # Shown by `tapwatch status`: the platform's reset time is not believed.
+                    error += f"; wait capped at {wait_s / 60:.0f} minutes (warning)"
             except (FetchFailed, TransientError) as exc:
                 failures += 1
                 error = _reason(exc)
@@ -227,7 +230,10 @@ class ConnectorRunner:
         pages = followed.endpoint.pages(self._client, state.cursor)
         async with contextlib.aclosing(pages):  # type: ignore[type-var]
             async for page in pages:
-                outcome = process_page(
+                # Parsing (HTML for WordPress) is CPU work: off the loop, so other
+                # endpoints' requests and the status board keep moving meanwhile.
+                outcome = await asyncio.to_thread(
+                    process_page,
                     page,
                     state,
                     who,

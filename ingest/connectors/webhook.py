@@ -3,10 +3,12 @@
     GET  /webhooks/facebook   subscription handshake: `hub.mode=subscribe` and our
                               `hub.verify_token` -> 200 with `hub.challenge`; else 403
     POST /webhooks/facebook   one delivery:
-         body over the limit               -> 413
+         more deliveries in hand than the cap -> 503 at once (Facebook retries)
+         body over the limit               -> 413 (read in chunks, never past the limit)
          no X-Hub-Signature-256            -> 401 (unsigned: nothing is kept)
          malformed or wrong signature      -> 403 (nothing is kept)
-         not UTF-8 JSON                    -> 400, after a dead-letter record with the reason
+         not UTF-8 JSON, or JSON Python cannot hold (an integer of 4,300+ digits, nesting too
+         deep), or a payload the parser cannot read -> 400, after a dead letter with the reason
          parsed: posts and refusals (dead letters) published, and Kafka acknowledged
                                            -> 200; Kafka failed -> 503, so Facebook retries
 
@@ -37,7 +39,7 @@ from ingest.connectors.webhook_signature import (
 from ingest.dead_letter import DeadLetter
 from ingest.facebook import parse_facebook_webhook
 from ingest.kafka_publisher import PostPublisher
-from ingest.parser import one_line
+from ingest.parser import ParseResult, one_line
 from ingest.post import Post
 
 log = logging.getLogger(__name__)
@@ -87,6 +89,7 @@ class _Counters:
     invalid: int = 0
     unsigned: int = 0
     bad_signature: int = 0
+    busy: int = 0
 
     def details(self) -> dict[str, int | float | str]:
         return {
@@ -96,6 +99,7 @@ class _Counters:
             "invalid": self.invalid,
             "unsigned": self.unsigned,
             "bad_signature": self.bad_signature,
+            "busy": self.busy,
         }
 
 
@@ -110,6 +114,7 @@ class FacebookWebhookReceiver:
     # Keyword-only and required: the entry point passes the one clock down.
     clock: Clock = field(kw_only=True)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _slots: asyncio.Semaphore | None = None
     _counters: _Counters = field(default_factory=_Counters)
     _status: ComponentStatus | None = None
 
@@ -144,11 +149,19 @@ class FacebookWebhookReceiver:
 
     async def receive(self, request: web.Request) -> web.Response:
         """One delivery: checked, parsed, published, and answered once Kafka has it."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.settings.max_concurrent_deliveries)
+        if self._slots.locked():
+            self._counters.busy += 1
+            return web.Response(status=503, text="busy; retry")
+        async with self._slots:
+            return await self._receive(request)
+
+    async def _receive(self, request: web.Request) -> web.Response:
         if (request.content_length or 0) > self.settings.max_body_bytes:
             return web.Response(status=413, text="body too large")
-        try:
-            body = await request.read()
-        except web.HTTPRequestEntityTooLarge:
+        body = await _read_bounded(request, self.settings.max_body_bytes)
+        if body is None:
             return web.Response(status=413, text="body too large")
         secret = self.settings.app_secret.get_secret_value().encode()
         check = check_signature(body, request.headers.get(SIGNATURE_HEADER), secret)
@@ -162,14 +175,10 @@ class FacebookWebhookReceiver:
                 "webhook.signature_refused component=%s check=%s", self.component, check.value
             )
             return web.Response(status=403, text="invalid signature")
-        payload, problem = _decode(body)
-        if problem is not None:
-            self._counters.invalid += 1
-            letter = DeadLetter("ingest", problem, body, source=SOURCE)
-            if not await self._deliver(None, (), (letter,)):
-                return web.Response(status=503, text="not stored; retry")
-            return web.Response(status=400, text=problem)
-        result = parse_facebook_webhook(payload, self.district_id)
+        # Decoding and parsing are CPU work: off the loop, so other deliveries go on.
+        result, problem = await asyncio.to_thread(read_delivery, body, self.district_id)
+        if result is None:
+            return await self._refuse(body, problem or "webhook body not readable")
         letters = [
             DeadLetter("ingest", refusal.reason, refusal.item.encode(), source=SOURCE)
             for refusal in result.refused
@@ -177,6 +186,14 @@ class FacebookWebhookReceiver:
         if not await self._deliver(body.decode(), result.posts, letters):
             return web.Response(status=503, text="not stored; retry")
         return web.Response(text="EVENT_RECEIVED")
+
+    async def _refuse(self, body: bytes, problem: str) -> web.Response:
+        """400 for a signed body that is no delivery, once its dead letter is stored."""
+        self._counters.invalid += 1
+        letter = DeadLetter("ingest", problem, body, source=SOURCE)
+        if not await self._deliver(None, (), (letter,)):
+            return web.Response(status=503, text="not stored; retry")
+        return web.Response(status=400, text=problem)
 
     async def _deliver(
         self, raw: str | None, posts: Sequence[Post], letters: Sequence[DeadLetter]
@@ -215,6 +232,21 @@ class FacebookWebhookReceiver:
             log.warning("webhook.status_not_published component=%s error=%s", self.component, exc)
 
 
+def read_delivery(body: bytes, district_id: str) -> tuple[ParseResult | None, str | None]:
+    """The posts and refusals of a signed delivery body, or None and why it is none.
+
+    Never raises: a body that is not JSON, holds JSON Python cannot convert, or that
+    the parser cannot read is a reason (answered 400 with a dead letter), not a crash.
+    """
+    payload, problem = _decode(body)
+    if problem is not None:
+        return None, problem
+    try:
+        return parse_facebook_webhook(payload, district_id), None
+    except Exception as exc:  # a payload the parser cannot read is bad input, not a crash
+        return None, f"webhook payload not readable: {one_line(str(exc))[:200]}"
+
+
 def _decode(body: bytes) -> tuple[object, str | None]:
     """The JSON value of a delivery body, or the reason it is none."""
     try:
@@ -227,3 +259,20 @@ def _decode(body: bytes) -> tuple[object, str | None]:
         return None, f"webhook body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
     except RecursionError:
         return None, "webhook body is nested too deeply"
+    except ValueError as exc:  # e.g. an integer past Python's 4,300-digit conversion limit
+        return None, f"webhook body is not readable JSON: {one_line(str(exc))[:200]}"
+
+
+async def _read_bounded(request: web.Request, limit: int) -> bytes | None:
+    """The body, read in chunks and never past `limit` bytes; None when it is longer."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.content.iter_chunked(64 * 1024):
+            size += len(chunk)
+            if size > limit:
+                return None
+            chunks.append(chunk)
+    except web.HTTPRequestEntityTooLarge:
+        return None
+    return b"".join(chunks)

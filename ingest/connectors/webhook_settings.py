@@ -8,6 +8,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # The largest delivery body accepted (bytes): Facebook batches page changes into
 # deliveries far below this; anything larger is refused with 413 before it is read.
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+# Deliveries handled at once; one more is answered 503 at once (Facebook retries it), so
+# memory holds at most this many bodies while Kafka is slow.
+DEFAULT_MAX_CONCURRENT_DELIVERIES = 8
 
 
 class FacebookWebhookSettings(BaseSettings):
@@ -23,3 +26,4 @@ class FacebookWebhookSettings(BaseSettings):
     app_secret: SecretStr = Field(min_length=1)
     verify_token: SecretStr = Field(min_length=1)
     max_body_bytes: int = Field(default=DEFAULT_MAX_BODY_BYTES, ge=1024)
+    max_concurrent_deliveries: int = Field(default=DEFAULT_MAX_CONCURRENT_DELIVERIES, ge=1)

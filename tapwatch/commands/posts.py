@@ -66,8 +66,8 @@ def _purge_once(
     try:
         return purge_posts(
             client,
-            f"{names.posts_index}*",
-            f"{names.alerts_index}*",
+            names.posts_pattern,
+            names.alerts_pattern,
             policy,
             clock.now(),
             dry_run=dry_run,

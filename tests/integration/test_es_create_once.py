@@ -70,3 +70,25 @@ def test_new_replayed_and_refused_documents_are_counted_apart(index: str) -> Non
         assert es.get(index=index, id="a")["_source"]["at"] == "2026-01-05T10:00:00Z"
     finally:
         es.close()
+
+
+# aiohttp warns of any request body over 1 MiB (ResourceWarning, ignored outside tests).
+@pytest.mark.filterwarnings("ignore:Sending a large body:ResourceWarning")
+def test_a_batch_over_the_byte_limit_is_written_in_several_requests(index: str) -> None:
+    """Twelve 1 MB documents under a 3 MB request limit all go in (four requests)."""
+
+    async def write() -> WriteResult:
+        settings = ElasticsearchSettings()
+        client = CreateOnceWriter.from_settings(settings, index, _template(index), "docs")
+        writer = CreateOnceWriter(
+            client._client, index, _template(index), "docs", max_bulk_bytes=3_000_000
+        )
+        try:
+            await writer.ensure_template()
+            documents = [(f"d{i}", {"text": "x" * 1_000_000}) for i in range(12)]
+            return await writer.write(documents)
+        finally:
+            await client.close()
+
+    result = asyncio.run(write())
+    assert (result.created, result.rejected) == (12, ())

@@ -36,3 +36,16 @@ class TestConversationPartitioning:
         for key in (b"wilmington-209u:twitter:1", b"d:facebook:thread-42", b"x" * 300):
             expected = DefaultPartitioner()(key, list(range(12)), list(range(12)))
             assert kafka_default_partition(key, 12) == expected
+
+
+class TestIndexPatterns:
+    @pytest.mark.parametrize("namespace", ["", "t1"])
+    def test_patterns_match_no_other_namespace(self, namespace):
+        """A reader's target is this pipeline's index only: no `*` reaching `-t10` or `-t1`."""
+        names = PipelineNames(namespace)
+        for pattern, index in (
+            (names.alerts_pattern, names.alerts_index),
+            (names.posts_pattern, names.posts_index),
+            (names.audit_pattern, names.audit_index),
+        ):
+            assert pattern == index and "*" not in pattern

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
-from ingest.html_text import html_to_text, strip_control_chars
+from ingest.html_text import extract_links, html_to_text, plain_text, strip_control_chars
 
 
 class TestHtmlToText:
@@ -85,3 +87,62 @@ class TestStripControlChars:
     def test_emoji_are_kept(self):
         """Characters outside the BMP are ordinary text."""
         assert strip_control_chars("🤖🏆") == "🤖🏆"
+
+
+class TestHostileMarkup:
+    @pytest.mark.parametrize(
+        "markup",
+        [
+            "<a " * 21_069,
+            "<div>" * 12_641,
+            "<b>" * 21_069,
+            "<" * 63_206,
+            "<!--" * 15_801,
+            "&#" * 31_603,
+            "<table><tr><td>" * 4_213,
+            "<p " + 'x="' * 21_000,
+        ],
+    )
+    def test_63k_of_hostile_markup_is_read_within_100_ms(self, markup):
+        """No input at Facebook's length limit takes the parser more than 100 ms."""
+        started = time.perf_counter()
+        html_to_text(markup)
+        assert time.perf_counter() - started < 0.1
+
+    def test_text_below_nesting_deeper_than_the_parser_keeps_is_not_lost(self):
+        """Words under thousands of nested tags are read (libxml2 stops at its depth limit)."""
+        assert "DM me" in html_to_text("<b>" * 3_000 + "DM me" + "</b>" * 3_000)
+
+    def test_scripts_are_dropped_under_deep_nesting_too(self):
+        """The fallback splitter drops script content as the parser does."""
+        text = html_to_text("<i>" * 3_000 + "hi <script>var x = 1;</script>there")
+        assert "var x" not in text and "hi" in text and "there" in text
+
+    def test_comments_are_dropped_from_html(self):
+        """An HTML comment is not shown by a browser, so it is not text."""
+        assert html_to_text("a<!-- hidden -->b") == "ab"
+
+
+class TestExtractLinks:
+    def test_links_in_order_each_once(self):
+        """Every web address an <a href> points at, in order, without repeats."""
+        markup = '<a href="https://a.example/x">x</a> <a href="http://b.example">b</a>'
+        markup += '<a href="https://a.example/x">again</a>'
+        assert extract_links(markup) == ("https://a.example/x", "http://b.example")
+
+    def test_script_and_data_links_are_not_links(self):
+        """javascript: and data: addresses are not places a reader goes."""
+        markup = '<a href="javascript:alert(1)">x</a><a href="data:text/html,hi">y</a>'
+        assert extract_links(markup) == ()
+
+    def test_text_without_markup_has_no_links(self):
+        """Plain text holds no <a> elements."""
+        assert extract_links("see https://a.example") == ()
+
+
+class TestPlainText:
+    def test_only_control_characters_are_removed(self):
+        """Plain text keeps comments and tag-shaped words; controls go."""
+        assert plain_text("hi <!-- DM me -->\x07 <script>x</script>") == (
+            "hi <!-- DM me --> <script>x</script>"
+        )

@@ -81,17 +81,40 @@ class TestRefusals:
         assert all("\n" not in refusal.reason for refusal in result.refused)
 
 
+# Platforms whose text is what the author typed: nothing tag-shaped is markup there.
+PLAIN_TEXT_PLATFORMS = frozenset({"bluesky", "edmodo", "facebook"})
+
+
 class TestTextCleaning:
     def test_script_is_removed(self, platform):
-        """A script element and its code never reach the post text."""
+        """On a markup platform a script element and its code never reach the post text."""
+        if platform in PLAIN_TEXT_PLATFORMS:
+            pytest.skip("plain text: covered by test_plain_text_keeps_what_looks_like_markup")
         (post,) = parse(platform, ["Hi <script>alert('x')</script>class"]).posts
         assert "alert" not in post.text and "<script" not in post.text.lower()
 
     def test_tags_are_removed_and_entities_decoded(self, platform):
-        """Markup tags are dropped and entities read as characters."""
+        """On a markup platform tags are dropped and entities read as characters."""
+        if platform in PLAIN_TEXT_PLATFORMS:
+            pytest.skip("plain text: covered by test_plain_text_keeps_what_looks_like_markup")
         (post,) = parse(platform, ["<b>Bring</b> goggles &amp; gloves"]).posts
         assert "Bring goggles & gloves" in post.text
         assert "<b>" not in post.text
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Great practice! <!-- DM me on snap: coach.k --> see you Monday",
+            "text me <script>555-201-4477</script>",
+            "<b>Bring</b> goggles &amp; gloves",
+        ],
+    )
+    def test_plain_text_keeps_what_looks_like_markup(self, platform, text):
+        """On a plain-text platform the text is what students read, comments and tags included."""
+        if platform not in PLAIN_TEXT_PLATFORMS:
+            pytest.skip("markup platform")
+        (post,) = parse(platform, [text]).posts
+        assert post.text == text
 
     def test_control_characters_are_removed(self, platform):
         """Control characters other than newline and tab are dropped."""

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from alerts.mail.errors import InvalidOutboxRecord
-from alerts.mail.item import OpsItem
+from alerts.mail.item import MailItem, OpsItem
 from alerts.mail.outbox import (
     Mode,
     OutboxState,
@@ -95,3 +95,35 @@ class TestCodec:
         """A record that is not an outbox entry raises InvalidOutboxRecord."""
         with pytest.raises(InvalidOutboxRecord):
             entry_from_json(payload)
+
+
+def _sent(days: int, recipient: str):
+    entry = pending_entry(make_item(), recipient, Mode.IMMEDIATE, NOW, NOW)
+    return entry.sent(NOW + timedelta(days=days), f"<m{days}@tapwatch>")
+
+
+class TestBoundedOutbox:
+    def test_entries_past_the_horizon_are_expired_for_tombstones(self):
+        """Sent markers final before the horizon are forgotten and their keys returned."""
+        entries = [_sent(day, f"p{day}@x.org") for day in range(5)]
+        outbox = OutboxState(entries)
+        assert outbox.expire(NOW + timedelta(days=2)) == [entries[0].key, entries[1].key]
+        assert outbox.counts()["sent"] == 3 and entries[0].key not in outbox
+
+    def test_pending_reads_only_pending_entries(self):
+        """pending() lists the pending entries, however many final ones the outbox holds."""
+        waiting = pending_entry(make_item(), "w@x.org", Mode.IMMEDIATE, NOW, NOW)
+        outbox = OutboxState([*(_sent(day, f"p{day}@x.org") for day in range(5)), waiting])
+        assert outbox.pending() == [waiting]
+
+    def test_a_pending_entry_sent_later_leaves_the_pending_list(self):
+        """put() of the sent marker takes the entry out of pending() and counts it as sent."""
+        waiting = pending_entry(make_item(), "w@x.org", Mode.IMMEDIATE, NOW, NOW)
+        outbox = OutboxState([waiting])
+        outbox.put(waiting.sent(NOW, "<m@tapwatch>"))
+        assert outbox.pending() == [] and outbox.counts()["sent"] == 1
+
+    def test_a_failed_entry_drops_the_quote(self):
+        """Once no mail will carry it, the staff member's words leave the outbox."""
+        failed = _pending().failed(NOW, "550 no such user")
+        assert isinstance(failed.item, MailItem) and failed.item.quote is None

@@ -11,6 +11,7 @@ from ingest.connectors.backoff import (
     DEFAULT_MAX_S,
     RATE_LIMIT_MARGIN_S,
     poll_backoff,
+    rate_limit_capped,
     rate_limit_wait_s,
 )
 
@@ -41,3 +42,10 @@ class TestRateLimitWait:
     def test_a_reset_in_the_past_still_waits_the_margin(self) -> None:
         """Never hammer: a stale reset time waits the margin."""
         assert rate_limit_wait_s(NOW - timedelta(seconds=30), NOW) == RATE_LIMIT_MARGIN_S
+
+
+class TestRateLimitCap:
+    def test_a_reset_in_year_9999_waits_fifteen_minutes(self) -> None:
+        """An implausible reset time is capped: the endpoint asks again after 15 minutes."""
+        far = datetime(9999, 1, 1, tzinfo=UTC)
+        assert rate_limit_wait_s(far, NOW) == 900.0 and rate_limit_capped(far, NOW)

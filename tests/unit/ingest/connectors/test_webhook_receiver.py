@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -256,3 +257,58 @@ class TestStatus:
         assert first.component == "webhook:test-district:facebook" and first.kind == "webhook"
         assert last.last_success_at == NOW
         assert last.details["posts"] == 1 and last.details["deliveries"] == 1
+
+
+class HoldingSink(MemorySink):
+    """A sink whose Kafka is slow: each delivery waits until `release` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+
+    def deliver(
+        self, raw: str | None, posts: Sequence[Post], letters: Sequence[DeadLetter]
+    ) -> None:
+        self.release.wait(5)
+        super().deliver(raw, posts, letters)
+
+
+class TestHostileDeliveries:
+    def test_an_integer_of_5000_digits_is_400_and_dead_lettered(self) -> None:
+        """JSON Python refuses to convert is bad input: 400 and a dead letter, not a 500."""
+        sink = MemorySink()
+        body = b'{"object": "page", "entry": [{"id": ' + b"9" * 5_000 + b"}]}"
+        response = run(post_signed(body), sink)
+        assert response.status_code == 400
+        assert len(sink.letters) == 1 and "4300" in sink.letters[0].reason.replace(",", "")
+
+    def test_deliveries_beyond_the_cap_are_answered_503_at_once(self) -> None:
+        """With every slot waiting on Kafka, one more delivery is turned away, not queued."""
+        sink = HoldingSink()
+
+        async def scenario(client: httpx.AsyncClient, url: str) -> list[int]:
+            headers = {"X-Hub-Signature-256": sign(delivery(), SECRET.encode())}
+            held = [
+                asyncio.create_task(client.post(url, content=delivery(), headers=headers))
+                for _ in range(8)
+            ]
+            await asyncio.sleep(0.5)
+            extra = await client.post(url, content=delivery(), headers=headers)
+            sink.release.set()
+            return [extra.status_code] + [(await task).status_code for task in held]
+
+        statuses = run(scenario, sink)
+        assert statuses[0] == 503 and statuses[1:] == [200] * 8
+
+    def test_a_chunked_body_over_the_limit_is_refused_413(self) -> None:
+        """A body without Content-Length is read in chunks and refused past the limit."""
+
+        async def chunks():  # type: ignore[no-untyped-def]
+            for _ in range(40):
+                yield b"x" * 1024
+
+        async def scenario(client: httpx.AsyncClient, url: str) -> httpx.Response:
+            return await client.post(url, content=chunks(), headers={"X-Hub-Signature-256": "x"})
+
+        response = run(scenario, MemorySink(), max_body_bytes=16 * 1024)
+        assert response.status_code == 413
