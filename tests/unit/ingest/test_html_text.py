@@ -109,6 +109,12 @@ class TestHostileMarkup:
         html_to_text(markup)
         assert time.perf_counter() - started < 0.1
 
+    def test_400k_of_unclosed_anchors_is_read_within_a_second(self):
+        """The issue's probe: 400,000 characters of "<a " (the accepted maximum) finish fast."""
+        started = time.perf_counter()
+        html_to_text(("<a " * 133_334)[:400_000])
+        assert time.perf_counter() - started < 1.0
+
     def test_text_below_nesting_deeper_than_the_parser_keeps_is_not_lost(self):
         """Words under thousands of nested tags are read (libxml2 stops at its depth limit)."""
         assert "DM me" in html_to_text("<b>" * 3_000 + "DM me" + "</b>" * 3_000)
