@@ -1274,6 +1274,379 @@ ALSO: dict[str, str] = {
     "harassment_threat-18": "profanity_insult",
 }
 
+# More frames for train only (never val or test): the 12 train frames per category above
+# are too few for a model to learn a category rather than its sentences.
+TRAIN_ONLY: dict[str, list[T]] = {
+    "profanity_insult": [
+        (
+            "My department head is a spineless weasel and a liar.",
+            "colleagues",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Dealing with {n}'s idiot parents again. Some people shouldn't breed.",
+            "parents",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Holy shit, {k} is the laziest bunch of dimwits I've ever seen.",
+            "students",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Custodian {c} is a worthless drunk loser, somebody fire him already.",
+            "colleagues",
+            "aide",
+            "personal",
+        ),
+        ("F this job and f every entitled brat in it.", "students", "teacher", "personal"),
+        ("{c} is a two-faced snake. Damn hypocrite.", "colleagues", "coach", "personal"),
+        (
+            "These parents are morons who can't read a damn calendar.",
+            "parents",
+            "admin",
+            "personal",
+        ),
+        (
+            "Kid asked me the same question 6 times. Dumb as a rock, that one.",
+            "students",
+            "teacher",
+            "personal",
+        ),
+    ],
+    "harassment_threat": [
+        (
+            "I'm going to wring that kid's neck if he touches my desk again.",
+            "students",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Somebody teach {c} a lesson she won't forget. I volunteer.",
+            "colleagues",
+            "teacher",
+            "personal",
+        ),
+        (
+            "If {n}'s father shows up again he'll be leaving in an ambulance.",
+            "parents",
+            "coach",
+            "personal",
+        ),
+        ("Kids who talk back in my room get slapped. Simple.", "students", "teacher", "personal"),
+        ("I know where {c} parks. Just so she knows.", "colleagues", "aide", "personal"),
+        (
+            "Made {n} stand in the hall and told him I'd make sure he never graduates.",
+            "students",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Tempted to shove {n} into the lockers and see if that teaches him.",
+            "students",
+            "coach",
+            "personal",
+        ),
+        (
+            "Let's all pile on {c} in the group chat until she cracks.",
+            "colleagues",
+            "teacher",
+            "personal",
+        ),
+    ],
+    "sexual": [
+        (
+            "{c} looks so good in those jeans, I'd let her grade me anytime.",
+            "colleagues",
+            "teacher",
+            "personal",
+        ),
+        ("The moms at the {t} games are a major perk of coaching.", "parents", "coach", "personal"),
+        ("That junior in {k} is way too cute for her own good.", "students", "teacher", "personal"),
+        ("Would definitely sleep with {c} if given the chance.", "colleagues", "aide", "personal"),
+        ("Can't stop staring at {n}'s mom, those legs.", "parents", "teacher", "personal"),
+        (
+            "Lingerie shopping for the staff party, {c} won't know what hit him.",
+            "colleagues",
+            "teacher",
+            "personal",
+        ),
+        ("Told {n} she looks sexy in her uniform. She blushed.", "students", "coach", "personal"),
+        ("{c} has the best butt in the building, no contest.", "colleagues", "teacher", "personal"),
+    ],
+    "bigotry": [
+        (
+            "Those immigrant families are rats, filling up our classrooms.",
+            "groups",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Gays are an abomination and I won't have them in my class.",
+            "groups",
+            "coach",
+            "personal",
+        ),
+        ("Mexicans are lazy and dirty, I see it every day at {s}.", "groups", "aide", "personal"),
+        (
+            "Muslim kids should be watched, they're all raised to hate us.",
+            "groups",
+            "teacher",
+            "personal",
+        ),
+        ("Black kids from {p} are thugs, plain and simple.", "groups", "teacher", "personal"),
+        (
+            "Transgender people are sick in the head and a danger to children.",
+            "groups",
+            "teacher",
+            "personal",
+        ),
+        ("Jews are greedy parasites. Always have been.", "groups", "aide", "personal"),
+        ("Old women shouldn't teach, they're useless dinosaurs.", "groups", "teacher", "personal"),
+    ],
+    "alcohol_drugs": [
+        (
+            "Wasted at happy hour, pretty sure I'll be hungover for first period.",
+            "none",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Brought a bottle of whiskey to the field trip, chaperones need fuel.",
+            "none",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Baked out of my mind at the {p} lake, back at school tomorrow.",
+            "none",
+            "teacher",
+            "personal",
+        ),
+        ("Got my guy to drop off some pills before the staff meeting.", "none", "aide", "personal"),
+        (
+            "Five margaritas at lunch and I still taught 5th period. Legend.",
+            "none",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Hit the vape in the staff bathroom between classes, nobody knows.",
+            "none",
+            "coach",
+            "personal",
+        ),
+        (
+            "Woke up on {c}'s couch still tipsy, straight to homeroom.",
+            "none",
+            "teacher",
+            "personal",
+        ),
+        ("Coke and cocktails all weekend, Monday hits different.", "none", "teacher", "personal"),
+    ],
+    "misconduct": [
+        (
+            "Graded {k}'s finals by weight of the paper. Heavier ones got As.",
+            "students",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Walked out of my classroom for an hour, the kids were on their own.",
+            "students",
+            "teacher",
+            "personal",
+        ),
+        ("Fudged the attendance numbers so our school looks better.", "none", "admin", "personal"),
+        (
+            "Told my sub to just show videos, I haven't planned anything in weeks.",
+            "students",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Skipped the mandated reporter training and signed the form anyway.",
+            "none",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Let the team practice with no adult there, I had errands.",
+            "students",
+            "coach",
+            "personal",
+        ),
+        (
+            "Bumped {n} from an F to a B because his mom is on the board.",
+            "students",
+            "teacher",
+            "personal",
+        ),
+        (
+            "Fell asleep at my desk during the test and woke up to chaos.",
+            "students",
+            "teacher",
+            "personal",
+        ),
+    ],
+}
+
+TRAIN_ONLY_CLEAN: list[T] = [
+    ("Hot lunch today is tacos. The cafeteria staff are heroes.", "none", "aide", "school"),
+    ("Please drive slowly in the bus loop; our buses run from 3:05.", "none", "admin", "school"),
+    ("Finally slept eight hours. Grading can wait until Sunday.", "none", "teacher", "personal"),
+    (
+        "Our health unit on alcohol and driving includes a visit from {p} EMS.",
+        "none",
+        "teacher",
+        "school",
+    ),
+    (
+        "Date night with my wife, a bottle of wine and way too much pasta.",
+        "none",
+        "coach",
+        "personal",
+    ),
+    (
+        "The seniors voted on prom themes; it's going to be a great night.",
+        "none",
+        "admin",
+        "school",
+    ),
+    (
+        "I told {k} the truth: the quiz was rough and we'll fix it together.",
+        "none",
+        "teacher",
+        "school",
+    ),
+    (
+        "Coaching tip: yell effort, whisper corrections. My players deserve both.",
+        "none",
+        "coach",
+        "personal",
+    ),
+    (
+        "A student asked what 'gay' means in an old poem: happy, then and now, many things.",
+        "none",
+        "teacher",
+        "school",
+    ),
+    (
+        "Muslim, Jewish and Christian families shared holiday traditions at our culture night.",
+        "none",
+        "admin",
+        "school",
+    ),
+    (
+        "The nurse is out {d}; the sub nurse handles medication and first aid.",
+        "none",
+        "admin",
+        "school",
+    ),
+    (
+        "Our vaping assembly had real lungs from the med school. Kids were speechless.",
+        "none",
+        "admin",
+        "school",
+    ),
+    ("The band is on fire this year, the winter concert will be hot.", "none", "teacher", "school"),
+    (
+        "Cheering for {t} at the {p} tournament. Shots, blocks, heart. Proud coach.",
+        "none",
+        "coach",
+        "school",
+    ),
+    (
+        "History lesson: the ugly names immigrants were called in 1910 and what that teaches us now.",
+        "none",
+        "teacher",
+        "school",
+    ),
+    (
+        "Reading Beloved with AP Lit; it deals with rape and slavery, and we go slowly.",
+        "none",
+        "teacher",
+        "school",
+    ),
+    (
+        "Took a nap after school, woke up at 9pm confused. Teacher life.",
+        "none",
+        "teacher",
+        "personal",
+    ),
+    (
+        "Reminder: staff may not leave students unattended; call the office for coverage.",
+        "none",
+        "admin",
+        "school",
+    ),
+    (
+        "Big test tomorrow in {sub}. Get some sleep, eat breakfast, you've got this!",
+        "none",
+        "teacher",
+        "school",
+    ),
+    (
+        "Grading policy update: late work accepted for half credit until Friday.",
+        "none",
+        "admin",
+        "school",
+    ),
+    (
+        "A glass of wine on the porch and a good book. Summer, please hurry.",
+        "none",
+        "teacher",
+        "personal",
+    ),
+    ("I'm a lesbian and a teacher and proud of both.", "none", "teacher", "personal"),
+    (
+        "Our disabled students' unified basketball team won {d}! Best game of the year.",
+        "none",
+        "coach",
+        "school",
+    ),
+    (
+        "We discussed why people in the Jim Crow south used slurs, and how the law backed them.",
+        "none",
+        "teacher",
+        "school",
+    ),
+    (
+        "Crushing on this new coffee place in {p}. Their scones are sinful.",
+        "none",
+        "aide",
+        "personal",
+    ),
+    (
+        "My bus route kids sang happy birthday to me this morning. Melted.",
+        "none",
+        "aide",
+        "personal",
+    ),
+    (
+        "The chem lab smells like a brewery today: yeast experiment. Science!",
+        "none",
+        "teacher",
+        "school",
+    ),
+    (
+        "Sick day. Sub plans are on my desk, {k} be good for Ms. Pellow.",
+        "none",
+        "teacher",
+        "personal",
+    ),
+    ("This heat is killing me. Outdoor recess moved to the gym.", "none", "aide", "school"),
+    (
+        "The team is mad at me for extra sprints. Good. Mad is motivated.",
+        "none",
+        "coach",
+        "personal",
+    ),
+]
+
 
 def _split(index: int) -> str:
     """Templates 0,1,2 of every 5 train, 3 val, 4 test: splits share no template."""
@@ -1290,7 +1663,7 @@ def _fill(template: str, rng: random.Random) -> str:
 
 
 def _rows(
-    kind: str, category: str, templates: list[T], rng: random.Random
+    kind: str, category: str, templates: list[T], rng: random.Random, only: str = ""
 ) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for index, (template, target, voice, page) in enumerate(templates):
@@ -1302,14 +1675,14 @@ def _rows(
             if text in seen:
                 continue
             seen.add(text)
-            key = f"{category}-{index:02d}"
+            key = f"{category}-{only or ''}{index:02d}"
             also = [ALSO[key]] if key in ALSO else []
             rows.append(
                 {
                     "text": text,
                     "categories": [category, *also] if category != "none" else [],
                     "target": target if category != "none" else "none",
-                    "split": _split(index),
+                    "split": only or _split(index),
                     "voice": voice,
                     "page": page,
                     "template": key,
@@ -1322,6 +1695,8 @@ def main() -> None:
     rng = random.Random(SEED)
     rows = [r for c, ts in OFFENSIVE.items() for r in _rows("offensive", c, ts, rng)]
     rows += _rows("clean", "none", CLEAN, rng)
+    rows += [r for c, ts in TRAIN_ONLY.items() for r in _rows("offensive", c, ts, rng, "train")]
+    rows += _rows("clean", "none", TRAIN_ONLY_CLEAN, rng, "train")
     with OUT.open("w", encoding="utf-8") as handle:
         for row in rows:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
