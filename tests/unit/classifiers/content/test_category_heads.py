@@ -116,3 +116,16 @@ class TestHeadsArtifact:
         meta.write_text(json.dumps(data))
         with pytest.raises(ArtifactError, match="another model"):
             load_model(tmp_path)
+
+
+class TestDetectorWithHeads:
+    def test_a_drunk_at_work_post_raises_with_its_category(self, headed):
+        """The worker's detector raises alcohol_drugs with score, threshold and words in evidence."""
+        from classifiers.content.detector import ContentDetector
+        from tests.builders import make_post, sample_context
+
+        text = "Still drunk and hungover from the bar, teaching first period wasted lol"
+        [finding] = ContentDetector(headed)(make_post(text=text), sample_context())
+        first = finding.evidence["categories"][0]
+        assert finding.evidence["category"] == first["category"] == "alcohol_drugs"
+        assert first["score"] >= first["threshold"] and first["top_terms"]
