@@ -120,7 +120,7 @@ class TestHeadsArtifact:
 
 class TestDetectorWithHeads:
     def test_a_drunk_at_work_post_raises_with_its_category(self, headed):
-        """The worker's detector raises alcohol_drugs with score, threshold and words in evidence."""
+        """The detector raises alcohol_drugs with score, threshold and words in evidence."""
         from classifiers.content.detector import ContentDetector
         from tests.builders import make_post, sample_context
 
