@@ -89,8 +89,21 @@ class CategoryHeads:
     def probabilities(
         self, features: Features, prepared: Sequence[str], decisions: FloatArray
     ) -> FloatArray:
-        """Each text's probability per category (rows: texts, columns: CATEGORIES)."""
-        logits = head_matrix(features, prepared, decisions) @ self.weights + self.biases
+        """Each text's probability per category (rows: texts, columns: CATEGORIES).
+
+        The same as `head_matrix(...) @ weights`, block by block: stacking the blocks
+        would copy every sparse row and densify nothing faster.
+        """
+        n_word, n_char = features.word.shape[1], features.char.shape[1]
+        dims = features.embedded.vectors.shape[1]
+        w = self.weights
+        logits = features.word @ w[:n_word] + features.char @ w[n_word : n_word + n_char]
+        start = n_word + n_char
+        logits = logits + features.embedded.vectors @ w[start : start + dims]
+        cues = cue_features(prepared)
+        logits = logits + cues @ w[start + dims : start + dims + cues.shape[1]]
+        logits = logits + np.outer(np.asarray(decisions) * DECISION_SCALE, w[-1])
+        logits = logits + self.biases
         return np.asarray(0.5 * (1.0 + np.tanh(0.5 * logits)), dtype=np.float64)
 
     def explain(self, prepared: str, category: StaffCategory) -> tuple[str, ...]:

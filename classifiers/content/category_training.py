@@ -30,7 +30,11 @@ def _best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[f
         f1 = 2 * cut.precision * cut.recall / (cut.precision + cut.recall or 1.0)
         if f1 > best[3]:
             best = (cut.threshold, cut.precision, cut.recall, f1)
-    return best[0], best[1], best[2]
+    # Halfway down to the next lower score: a score computed in another order (the model's
+    # block sums against scikit-learn's) may differ in its last bit, and must not fall out.
+    below = probabilities[probabilities < best[0]]
+    threshold = (best[0] + float(below.max())) / 2 if below.size else best[0]
+    return threshold, best[1], best[2]
 
 
 def fit_heads(model: ContentModel, rows: list[StaffRow], seed: int = 0) -> CategoryHeads:

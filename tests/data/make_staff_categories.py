@@ -1495,6 +1495,41 @@ TRAIN_ONLY: dict[str, list[T]] = {
 }
 
 TRAIN_ONLY_CLEAN: list[T] = [
+    # Everyday "teach" talk: without it the heads learnt "teach" from threats ("teach him
+    # a lesson") and contempt ("can't teach them anything").
+    (
+        "I get to teach {sub} to the best kids in {p}. Grateful every day.",
+        "none",
+        "teacher",
+        "personal",
+    ),
+    (
+        "Our new teachers learn to teach reading with the science of reading.",
+        "none",
+        "admin",
+        "school",
+    ),
+    ("We teach our students to disagree with respect.", "none", "admin", "school"),
+    ("Came here to teach, stayed for the people. 20 years at {s}.", "none", "teacher", "personal"),
+    (
+        "Want to teach? Our district is hiring aides and subs for next year.",
+        "none",
+        "admin",
+        "school",
+    ),
+    ("Learning to teach chess to {k}. They are beating me already.", "none", "teacher", "personal"),
+    (
+        "My mom taught me to teach with patience. Thinking of her today.",
+        "none",
+        "teacher",
+        "personal",
+    ),
+    (
+        "Our new families from {p} are welcome here. We teach every child.",
+        "none",
+        "admin",
+        "school",
+    ),
     ("Hot lunch today is tacos. The cafeteria staff are heroes.", "none", "aide", "school"),
     ("Please drive slowly in the bus loop; our buses run from 3:05.", "none", "admin", "school"),
     ("Finally slept eight hours. Grading can wait until Sunday.", "none", "teacher", "personal"),
