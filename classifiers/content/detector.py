@@ -23,7 +23,7 @@ from classifiers.content.category_heads import CategoryScore
 from classifiers.content.decision import raised
 from classifiers.content.labels import StaffCategory
 from classifiers.content.model import ContentModel, Prediction
-from classifiers.content.rule import POLICY_LINE, RULE
+from classifiers.content.rule import CATEGORY_WORDS, POLICY_LINE, RULE
 from classifiers.content.targets import target_of
 from classifiers.content.text import prepare
 from classifiers.finding import Finding, Severity
@@ -37,14 +37,6 @@ from policy.roster import Person
 HIGH_SCORE = 0.9
 # Evidence quotes at most this much of the staff member's own post (characters).
 EXCERPT_CHARS = 280
-WORDS = {
-    StaffCategory.PROFANITY_INSULT: "profanity or an insult",
-    StaffCategory.HARASSMENT_THREAT: "harassment or a threat",
-    StaffCategory.SEXUAL: "a sexual remark",
-    StaffCategory.BIGOTRY: "bigotry",
-    StaffCategory.ALCOHOL_DRUGS: "drinking or drugs",
-    StaffCategory.MISCONDUCT: "admitted misconduct",
-}
 
 
 def severity_for(score: float, category: StaffCategory, target: str = "none") -> Severity:
@@ -65,7 +57,7 @@ def _summary(staff_name: str, platform: str, top: CategoryScore, target: str) ->
     weighed = f"; weighed most: {terms}" if terms else ""
     about = f" about {target}" if target != "none" else ""
     return (
-        f"{staff_name} posted {WORDS[top.category]}{about} on {platform} "
+        f"{staff_name} posted {CATEGORY_WORDS[top.category.value]}{about} on {platform} "
         f"(score {top.score:.2f}{weighed}), breaking the policy line: {POLICY_LINE}."
     )
 

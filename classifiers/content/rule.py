@@ -17,6 +17,15 @@ if TYPE_CHECKING:
     from classifiers.content.model import ContentModel
 
 RULE = "inappropriate_content"
+# Each staff-conduct category (labels.StaffCategory) in words, for summaries and mail.
+CATEGORY_WORDS = {
+    "profanity_insult": "profanity or an insult",
+    "harassment_threat": "harassment or a threat",
+    "sexual": "a sexual remark",
+    "bigotry": "bigotry",
+    "alcohol_drugs": "drinking or drugs",
+    "misconduct": "admitted misconduct",
+}
 POLICY_LINE = (
     "staff keep their social media professional: nothing offensive, profane, sexual "
     "or harassing, about anyone"
