@@ -2,9 +2,10 @@
 
 # A post is raised when a category head reaches its threshold (the district's, or the
 # val-chosen default), or when the offensive (TweetEval) model reaches its operating
-# threshold: that keeps every post the model raised before issue 21, now under the
-# staff category its lexicon category maps to. A category the district disabled never
-# raises, whichever of the two found it.
+# threshold while no head does: that keeps every post the model raised before issue 21,
+# under the staff category its lexicon category maps to. When a head has found the
+# category, the model's score never raises the post under another one: a district that
+# disabled alcohol_drugs is not sent a drunk post as "profanity" instead.
 
 from __future__ import annotations
 
@@ -29,9 +30,9 @@ def raised(
 ) -> tuple[CategoryScore, ...]:
     """The enabled categories to raise for one post, strongest first (empty: nothing to raise)."""
     allowed = set(StaffCategory) if enabled is None else set(enabled)
-    flagged = tuple(c for c in prediction.flagged_categories if c.category in allowed)
-    if flagged or prediction.label is not Label.OFFENSIVE:
-        return flagged
+    found = prediction.flagged_categories
+    if found or prediction.label is not Label.OFFENSIVE:
+        return tuple(c for c in found if c.category in allowed)
     mapped = FROM_LEXICON[prediction.category]
     if mapped not in allowed:
         return ()

@@ -129,3 +129,12 @@ class TestDetectorWithHeads:
         first = finding.evidence["categories"][0]
         assert finding.evidence["category"] == first["category"] == "alcohol_drugs"
         assert first["score"] >= first["threshold"] and first["top_terms"]
+
+
+class TestRaised:
+    def test_a_disabled_head_category_is_not_raised_as_another(self, headed):
+        """A drunk post the heads call alcohol_drugs is not raised as profanity when disabled."""
+        text = "Still drunk and hungover from the bar, teaching first period wasted lol"
+        prediction = headed.classify(text)
+        enabled = set(StaffCategory) - {StaffCategory.ALCOHOL_DRUGS}
+        assert raised(prediction, enabled) == ()
