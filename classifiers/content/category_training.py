@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
@@ -54,10 +56,18 @@ def fit_heads(model: ContentModel, rows: list[StaffRow], seed: int = 0) -> Categ
         threshold, precision, recall = _best_f1_threshold(probabilities, y_val)
         thresholds.append(threshold)
         val_metrics[category.value] = {"precision": round(precision, 4), "recall": round(recall, 4)}
+    arrays = [np.column_stack(weights), np.asarray(biases), np.asarray(thresholds)]
+    digest = hashlib.sha256(b"".join(a.astype("<f8").tobytes() for a in arrays)).hexdigest()
     return CategoryHeads(
-        weights=np.column_stack(weights).astype(np.float64),
-        biases=np.asarray(biases, dtype=np.float64),
-        thresholds=np.asarray(thresholds, dtype=np.float64),
+        weights=arrays[0].astype(np.float64),
+        biases=arrays[1].astype(np.float64),
+        thresholds=arrays[2].astype(np.float64),
         word_terms=model.features.word_terms,
-        metadata={"c": HEAD_C, "seed": seed, "val": val_metrics, "train_rows": len(train)},
+        metadata={
+            "version": f"categories-{digest[:12]}",
+            "c": HEAD_C,
+            "seed": seed,
+            "val": val_metrics,
+            "train_rows": len(train),
+        },
     )

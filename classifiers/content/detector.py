@@ -62,6 +62,11 @@ def _summary(staff_name: str, platform: str, top: CategoryScore, target: str) ->
     )
 
 
+def heads_version(model: ContentModel) -> str | None:
+    """The category heads' version (categories.json), or None for a model without them."""
+    return None if model.heads is None else str(model.heads.metadata.get("version"))
+
+
 def district_thresholds(settings: DistrictSettings) -> dict[StaffCategory, float]:
     """The thresholds a district moved (district.yaml `content.categories`)."""
     return {
@@ -151,6 +156,7 @@ class ContentDetector:
             "top_terms": [term.as_dict() for term in prediction.top_terms],
             "lexicon_terms": list(prediction.lexicon_terms),
             "model_version": self.model.version,
+            "categories_version": heads_version(self.model),
             "threshold": round(top.threshold, 4),
             "staff_post_excerpt": post.text[:EXCERPT_CHARS],
         }

@@ -180,7 +180,8 @@ def evaluate_categories(dataset: Path, split: str, model: Path) -> int:
         (bool(row.categories), bool(raised(p))) for row, p in zip(rows, predictions, strict=True)
     ]
     report["worker"] = counts(worker).as_dict()
-    print(f"model      {loaded.version}")
+    heads_version = loaded.heads.metadata.get("version")
+    print(f"model      {loaded.version}, heads {heads_version}")
     print(f"data       {dataset} [{split}], {len(rows)} posts")
     print(f"{'category':<20}{'precision':>10}{'recall':>8}{'support':>9}{'false+':>8}")
     for name, line in report.items():
@@ -189,5 +190,6 @@ def evaluate_categories(dataset: Path, split: str, model: Path) -> int:
             f"{line['support']:>9}{line['false_positives']:>8}"
         )
     print("any: flagged by a category head; worker: what the worker raises (heads or model)")
-    print(json.dumps({"split": split, "n": len(rows), "model_version": loaded.version, **report}))
+    versions = {"model_version": loaded.version, "heads_version": heads_version}
+    print(json.dumps({"split": split, "n": len(rows), **versions, **report}))
     return 0

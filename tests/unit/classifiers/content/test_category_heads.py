@@ -138,3 +138,27 @@ class TestRaised:
         prediction = headed.classify(text)
         enabled = set(StaffCategory) - {StaffCategory.ALCOHOL_DRUGS}
         assert raised(prediction, enabled) == ()
+
+
+class TestEvalCommand:
+    def test_eval_prints_each_category_and_a_json_last_line(self, headed, tmp_path, capsys):
+        """`classifiers eval` on the staff set prints per-category precision and recall."""
+        from tapwatch.commands.classifiers import evaluate_categories
+
+        assert headed.heads is not None
+        save_model(headed, tmp_path)
+        save_heads(headed.heads, headed, tmp_path)
+        assert evaluate_categories(STAFF_SET, "val", tmp_path) == 0
+        lines = capsys.readouterr().out.strip().splitlines()
+        assert any(line.startswith("misconduct") for line in lines)
+        summary = json.loads(lines[-1])
+        assert summary["split"] == "val" and 0 <= summary["any"]["recall"] <= 1
+
+    def test_eval_refuses_a_model_without_heads(self, tiny_model, tmp_path, capsys):
+        """A model trained without the staff set says to retrain, with the data exit code."""
+        from tapwatch.commands.classifiers import evaluate_categories
+        from tapwatch.exit_codes import ExitCode
+
+        save_model(tiny_model, tmp_path)
+        assert evaluate_categories(STAFF_SET, "test", tmp_path) == ExitCode.DATA
+        assert "no category heads" in capsys.readouterr().err
