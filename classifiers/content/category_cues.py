@@ -136,7 +136,7 @@ _CUES: dict[StaffCategory, tuple[str, ...]] = {
         r"tipsy",
         r"blackout",
         r"stoned",
-        r"high",
+        r"high(?! school)",
         r"baked",
         r"joint",
         r"edibles?",
