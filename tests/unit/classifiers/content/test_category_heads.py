@@ -44,6 +44,14 @@ class TestStaffSet:
         clean = sum(1 for row in rows if not row.categories)
         assert len(rows) >= 1000 and clean / len(rows) >= 0.40
 
+    def test_no_sentence_frame_is_in_two_splits(self):
+        """Each template's rows all lie in one split: test frames are never seen in train."""
+        splits: dict[str, set[str]] = {}
+        for line in STAFF_SET.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            splits.setdefault(row["template"], set()).add(row["split"])
+        assert all(len(found) == 1 for found in splits.values())
+
     def test_a_malformed_row_names_its_line(self, tmp_path):
         """A row with an unknown category is refused with its line number."""
         path = tmp_path / "set.jsonl"
