@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -123,6 +124,41 @@ class TestXConnector:
         assert len(calls) == 2
         assert time.monotonic() - started >= 2
         assert [p["post_id"] for p in _posts(names, account)] == [tweet]
+
+    def test_an_implausible_reset_is_capped_and_shown_as_a_warning_on_status(
+        self, names: PipelineNames, fake_x: tuple[FakeX, FakeServer], tmp_path: Path
+    ) -> None:
+        """A 429 whose reset is in year 9999 waits 15 minutes at most, said on `tapwatch status`."""
+        platform, server = fake_x
+        account = "1500000000000000106"
+        platform.add_tweet(account, "Choir practice moved")
+        soon = rate_limited(reset_in_s=0)
+        year_9999 = {**soon.headers, "x-rate-limit-reset": "253402300799"}
+        platform.fail_next.append(dataclasses.replace(soon, headers=year_9999))
+        district = _district(tmp_path, _x_yaml(server.url, account))
+        component = f"connector:wilmington-209u:twitter:{account}:timeline"
+        runner = subprocess.Popen(
+            [*TAPWATCH, "ingest", "run", "--district", str(district)],
+            cwd=REPO,
+            env=_env(names),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            error = None
+            while time.monotonic() < deadline and not error:
+                status = read_status_board(KafkaSettings(), names).get(component)
+                error = status.last_error if status else None
+                time.sleep(0.5)
+        finally:
+            runner.send_signal(signal.SIGTERM)
+            runner.wait(timeout=30)
+        assert error is not None and "wait capped at 15 minutes (warning)" in error
+        shown = subprocess.run(
+            [*TAPWATCH, "status"], cwd=REPO, env=_env(names), text=True, capture_output=True
+        )
+        assert "wait capped at 15 minutes (warning)" in shown.stdout
 
     def test_a_500_is_retried_with_backoff(
         self, names: PipelineNames, fake_x: tuple[FakeX, FakeServer], tmp_path: Path
