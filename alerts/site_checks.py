@@ -4,7 +4,8 @@ A round: for each site of external_sites.csv, fetch the site and the staff membe
 district page (ingest/site_client.py), and with a seal given by sha256 the site's
 images; judge them (classifiers/external_site.py); then keep the site's one alert
 (`platform: web`, `post_id` = the registered url, so its id never changes):
-- failing, no alert yet: create it (`create`: never a second alert for the site);
+- failing, no alert yet: announce it (the alerts topic, so the mailer mails the
+  principal) and create it (`create`: never a second alert for the site);
 - failing, alert present: the same failed checks change nothing; other ones are
   written to the alert's `site_check` (the problems as now), never a new alert;
 - passing, alert present and not yet noted: `site_check.compliant` and its time are
@@ -15,7 +16,7 @@ images; judge them (classifiers/external_site.py); then keep the site's one aler
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,9 +74,17 @@ def check_site(fetcher: SiteFetcher, site: ExternalSite, seal: Seal | None) -> d
 class SiteAlerts:
     """The sites' alerts in the pipeline's alerts index (one per site, ever)."""
 
-    def __init__(self, client: Elasticsearch, names: PipelineNames) -> None:
+    def __init__(
+        self,
+        client: Elasticsearch,
+        names: PipelineNames,
+        announce: Callable[[Alert], None] | None = None,
+    ) -> None:
         self._client = client
         self._index = names.alerts_index
+        # Called with a new alert before it is created here, so that it reaches the
+        # alerts topic (and the principal's mail) even if this round fails after it.
+        self._announce = announce
 
     def ensure_template(self) -> None:
         self._client.indices.put_index_template(name=ALERTS_TEMPLATE.name, **ALERTS_TEMPLATE.body())
@@ -101,6 +110,8 @@ class SiteAlerts:
                 dict(finding.evidence), site.url, None,
             )  # fmt: skip
             document = {**alert.to_document(), "site_check": _site_check(checks, now)}
+            if self._announce is not None:
+                self._announce(alert)
             try:
                 self._client.create(index=self._index, id=key, document=document, refresh=True)
             except ConflictError:  # another checker created it meanwhile: one alert still

@@ -7,6 +7,9 @@ its schedule (`details.every_hours`, `details.next_check_at`). With --every-hour
 component is overdue after two missed rounds, and the mailer's watchdog mails IT as for
 any other component; a one-off run is never overdue.
 
+A new alert also goes to the alerts topic (alerts/kafka_alert_publisher.py), so the
+mailer mails the building's principal as for any other alert.
+
 Exit codes: 0 every site complies; 1 a site fails a check; 69 Elasticsearch or Kafka
 unreachable.
 """
@@ -21,6 +24,7 @@ from pathlib import Path
 
 from elasticsearch import ApiError, Elasticsearch, TransportError
 
+from alerts.kafka_alert_publisher import AlertPublisher
 from alerts.site_checks import SiteAlerts, SiteOutcome, check_site
 from core.clock import SystemClock
 from core.component_status import ComponentStatus
@@ -41,8 +45,9 @@ def check_command(district_dir: Path, every_hours: float | None, as_json: bool) 
     names = PipelineNames.from_env()
     clock = SystemClock()
     es = Elasticsearch(**ElasticsearchSettings().client_options())  # type: ignore[arg-type]
-    alerts = SiteAlerts(es, names)
     board = _board(names)
+    publisher = _publisher(names)
+    alerts = SiteAlerts(es, names, lambda alert: publisher.publish([alert]))
     component = f"sites:{context.settings.id}"
     status = ComponentStatus(
         component,
@@ -65,6 +70,7 @@ def check_command(district_dir: Path, every_hours: float | None, as_json: bool) 
                 fetcher.forget_robots()
     finally:
         es.close()
+        publisher.close()
         if board is not None:
             board.close()
 
@@ -93,6 +99,10 @@ def _round(
         error = f"Elasticsearch: {str(exc)[:200]}"
         print(f"error: {error}")
         return ExitCode.UNAVAILABLE, status.failed(now, error, **schedule)
+    except TransientError as exc:  # the alerts topic: the next round announces it again
+        error = f"Kafka: {str(exc)[:200]}"
+        print(f"error: {error}")
+        return ExitCode.UNAVAILABLE, status.failed(now, error, **schedule)
     for outcome in outcomes:
         _print(outcome, as_json)
     failing = sum(1 for outcome in outcomes if outcome.failed_checks)
@@ -115,6 +125,13 @@ def _board(names: PipelineNames) -> StatusBoardWriter | None:
         return StatusBoardWriter(KafkaSettings(), names)
     except TransientError as exc:
         raise CliError(ExitCode.UNAVAILABLE, f"cannot reach Kafka for the status: {exc}") from exc
+
+
+def _publisher(names: PipelineNames) -> AlertPublisher:
+    try:
+        return AlertPublisher(KafkaSettings(), names)
+    except TransientError as exc:
+        raise CliError(ExitCode.UNAVAILABLE, f"cannot reach Kafka for the alerts: {exc}") from exc
 
 
 def _publish(board: StatusBoardWriter, status: ComponentStatus) -> None:

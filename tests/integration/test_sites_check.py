@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from elasticsearch import Elasticsearch
 
+from alerts.alert_codec import alert_from_json
+from alerts.kafka_alert_publisher import AlertPublisher
 from alerts.site_checks import SiteAlerts, check_site
 from classifiers.external_site import (
     DISTRICT_PAGE_LINKS_SITE,
@@ -22,11 +24,13 @@ from classifiers.external_site import (
     SITE_LINKS_DISTRICT_PAGE,
     SITE_REACHABLE,
 )
-from core.settings import ElasticsearchSettings
+from core.kafka_admin import ensure_topics
+from core.settings import ElasticsearchSettings, KafkaSettings
 from ingest.site_client import USER_AGENT, SiteFetcher
 from policy.context import DistrictContext
 from policy.model import ExternalSite, Seal
 from tests.builders import sample_context
+from tests.integration.conftest import read_topic
 
 SEAL_BYTES = b"\x89PNG invented seal of approval"
 SLOW_S = 3.0
@@ -257,3 +261,30 @@ def test_one_alert_per_site_and_compliance_noted(served, fetcher, es, names):
     assert (alert["platform"], alert["post_id"]) == ("web", site.url)
     assert alert["evidence"]["failed_checks"] == [SEAL_SHOWN]
     assert alert["site_check"]["compliant"] is True
+
+
+def test_a_new_site_alert_is_announced_on_the_alerts_topic_once(served, fetcher, es, names):
+    """The new alert goes to the alerts topic (so the principal is mailed); the same
+    problems in a later round announce nothing."""
+    base, _ = served
+    site = _site(base, "nolinkback")
+    context = sample_context()
+    settings = dataclasses.replace(context.settings, seal=Seal(image_url=f"{base}/seal.png"))
+    context = DistrictContext(
+        dataclasses.replace(context.data, settings=settings, external_sites=(site,))
+    )
+    ensure_topics(KafkaSettings(), names)
+    publisher = AlertPublisher(KafkaSettings(), names)
+    alerts = SiteAlerts(es, names, lambda alert: publisher.publish([alert]))
+    alerts.ensure_template()
+    try:
+        for _ in range(2):
+            alerts.record(
+                site, check_site(fetcher, site, settings.seal), context, datetime.now(UTC)
+            )
+    finally:
+        publisher.close()
+    announced = [alert_from_json(value) for _, value in read_topic(names.alerts)]
+    assert [(a.rule, a.platform, a.post_id) for a in announced] == [
+        ("external_site", "web", site.url)
+    ]
