@@ -94,6 +94,8 @@ def console_district(tmp_path_factory: pytest.TempPathFactory) -> Path:
     }
     data["notifications"]["it_emails"] = [IT]
     data["console"]["public_url"] = CONSOLE_URL
+    # The stack's own Keycloak, which may run on other ports than the sample's.
+    data["console"]["issuer"] = f"{KEYCLOAK_URL}/realms/{keycloak_server.REALM}"
     data["console"]["reviewers"] = [REVIEWER]
     path.write_text(yaml.safe_dump(data))
     return folder
