@@ -18,8 +18,7 @@ PAGE_SIZE = 5_000
 SWEEP_CHUNK = 5_000
 # Only these two fields are fetched per hit, from doc values (no _source).
 DOCVALUE_FIELDS: list[Mapping[str, Any]] = [
-    {"field": "post_id"},
-    {"field": "detected_at", "format": "epoch_millis"},
+    {"field": "post_id"}, {"field": "detected_at", "format": "epoch_millis"},
 ]
 
 
@@ -117,15 +116,12 @@ class AlertWatcher:
             missing = [p for p in post_ids if p not in self._seen]
         found = 0
         for start in range(0, len(missing), SWEEP_CHUNK):
-            chunk = missing[start : start + SWEEP_CHUNK]
+            chunk = missing[start:start + SWEEP_CHUNK]
             response = self._client.search(
-                index=self._index,
-                query={"terms": {"post_id": chunk}},
-                size=len(chunk),
+                index=self._index, query={"terms": {"post_id": chunk}}, size=len(chunk),
                 source=False,
                 docvalue_fields=DOCVALUE_FIELDS,
-                track_total_hits=False,
-                ignore_unavailable=True,
+                track_total_hits=False, ignore_unavailable=True,
             )
             found += self._record(response["hits"]["hits"], time.time())
         self.swept += found

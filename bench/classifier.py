@@ -73,16 +73,8 @@ def _speed(run: Callable[[], object], items: int, repeats: int) -> tuple[float, 
 
 def _posts(texts: Sequence[str]) -> list[Post]:
     return [
-        Post(
-            DISTRICT_ID,
-            PLATFORM,
-            str(1_990_000_000 + i),
-            PostKind.POST,
-            STAFF_AYERS,
-            BASE_TIME,
-            text,
-            str(1_990_000_000 + i),
-        )
+        Post(DISTRICT_ID, PLATFORM, str(1_990_000_000 + i), PostKind.POST, STAFF_AYERS,
+             BASE_TIME, text, str(1_990_000_000 + i))
         for i, text in enumerate(texts)
     ]
 
@@ -91,10 +83,8 @@ def _train(datasets: list[Path], seed: int) -> tuple[ContentModel, float]:
     started = time.perf_counter()
     trains = [load_split(folder, "train") for folder in datasets]
     model = train_model(
-        LabeledTexts.concat(trains),
-        load_split(datasets[0], "val"),
-        TrainingParams(seed=seed),
-        load_staff_posts(STAFF_POSTS),
+        LabeledTexts.concat(trains), load_split(datasets[0], "val"),
+        TrainingParams(seed=seed), load_staff_posts(STAFF_POSTS),
     )
     return model, time.perf_counter() - started
 
@@ -167,29 +157,22 @@ def _staff_breakdown(model: ContentModel) -> list[tuple[str, int, int]]:
     return [(kind, hits, total) for kind, (hits, total) in sorted(kinds.items())]
 
 
-def _report(
-    name: str, model: ContentModel, scored: Quality, speeds: dict[str, float], train_s: float | None
-) -> None:
+def _report(name: str, model: ContentModel, scored: Quality, speeds: dict[str, float],
+            train_s: float | None) -> None:
     quality = scored.figures
     print(f"\n== {name}: {model.version}" + (f", trained in {train_s:.1f} s" if train_s else ""))
-    print(
-        f"TweetEval test: macro-F1 {quality['test_macro_f1']:.4f}  accuracy "
-        f"{quality['test_accuracy']:.4f}  P {quality['test_precision']:.4f}  R "
-        f"{quality['test_recall']:.4f}  F1 {quality['test_f1']:.4f}  (val macro-F1 "
-        f"{quality['val_macro_f1']:.4f}, threshold {model.threshold:.4f})"
-    )
+    print(f"TweetEval test: macro-F1 {quality['test_macro_f1']:.4f}  accuracy "
+          f"{quality['test_accuracy']:.4f}  P {quality['test_precision']:.4f}  R "
+          f"{quality['test_recall']:.4f}  F1 {quality['test_f1']:.4f}  (val macro-F1 "
+          f"{quality['val_macro_f1']:.4f}, threshold {model.threshold:.4f})")
     for key in ("scores", "classify", "detector", "one_by_one"):
         if f"{key}_per_s" in speeds:
-            print(
-                f"  {key:<11} {speeds[f'{key}_per_s']:>9.0f} texts/s  "
-                f"(cold {speeds[f'{key}_cold_per_s']:.0f})"
-            )
-    print(
-        f"staff posts at operating threshold {model.operating_threshold:.4f}: precision "
-        f"{quality['staff_precision']:.3f} recall {quality['staff_recall']:.3f}; chosen on one "
-        f"half, measured on the other: precision {quality['staff_crossfit_precision']:.3f} "
-        f"recall {quality['staff_crossfit_recall']:.3f}"
-    )
+            print(f"  {key:<11} {speeds[f'{key}_per_s']:>9.0f} texts/s  "
+                  f"(cold {speeds[f'{key}_cold_per_s']:.0f})")
+    print(f"staff posts at operating threshold {model.operating_threshold:.4f}: precision "
+          f"{quality['staff_precision']:.3f} recall {quality['staff_recall']:.3f}; chosen on one "
+          f"half, measured on the other: precision {quality['staff_crossfit_precision']:.3f} "
+          f"recall {quality['staff_crossfit_recall']:.3f}")
     for kind, hits, total in _staff_breakdown(model):
         print(f"  {kind:<36} flagged {hits:>3}/{total}")
     print("identity-term false-positive rate: operating threshold / val threshold")
@@ -201,11 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.classifier", description=__doc__)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--train", action="store_true", help="train in memory instead of loading")
-    parser.add_argument(
-        "--compare-davidson",
-        action="store_true",
-        help="also train on TweetEval + Davidson and report it beside",
-    )
+    parser.add_argument("--compare-davidson", action="store_true",
+                        help="also train on TweetEval + Davidson and report it beside")
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -214,12 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         model, train_s = _train([TWEETEVAL], args.seed)
     else:
         model = load_model(args.model)
-    print(
-        "texts/s: scores = score only; classify = label + category + top terms of the "
-        "flagged; detector = staff posts through ContentDetector.detect_batch; one_by_one "
-        "= classify() per text",
-        file=sys.stderr,
-    )
+    print("texts/s: scores = score only; classify = label + category + top terms of the "
+          "flagged; detector = staff posts through ContentDetector.detect_batch; one_by_one "
+          "= classify() per text", file=sys.stderr)
     scored, speeds = _quality(model), _speeds(model, args.repeats)
     quality = scored.figures
     _report("TweetEval only (default)", model, scored, speeds, train_s)

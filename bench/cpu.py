@@ -20,7 +20,7 @@ def _stat_fields(pid: int) -> list[str] | None:
     except OSError:
         return None
     # The command name may hold spaces; the fields after its closing parenthesis do not.
-    return text[text.rindex(")") + 2 :].split()
+    return text[text.rindex(")") + 2:].split()
 
 
 def _children_by_parent() -> dict[int, list[int]]:

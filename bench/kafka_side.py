@@ -68,13 +68,9 @@ class Pacer:
     The clock and the sleep are passed in, so the schedule can be checked without waiting.
     """
 
-    def __init__(
-        self,
-        rate: float,
-        clock: Callable[[], float] = time.perf_counter,
-        sleep: Callable[[float], None] = time.sleep,
-        step_s: float = PACE_STEP_S,
-    ) -> None:
+    def __init__(self, rate: float, clock: Callable[[], float] = time.perf_counter,
+                 sleep: Callable[[float], None] = time.sleep,
+                 step_s: float = PACE_STEP_S) -> None:
         if rate <= 0:
             raise ValueError("a Pacer needs a rate above 0")
         self._rate, self._clock, self._sleep, self._step_s = rate, clock, sleep, step_s
@@ -118,9 +114,7 @@ class BenchProducer:
         self.linger_ms = linger_ms
         try:
             self._producer = KafkaProducer(
-                acks="all",
-                linger_ms=linger_ms,
-                batch_size=BATCH_BYTES,
+                acks="all", linger_ms=linger_ms, batch_size=BATCH_BYTES,
                 max_block_ms=MAX_BLOCK_MS,
                 **settings.kafka_python_options(),
             )
@@ -130,14 +124,9 @@ class BenchProducer:
     def close(self) -> None:
         self._producer.close(timeout=30)
 
-    def produce(
-        self,
-        topic: str,
-        posts: Sequence[SyntheticPost],
-        produced_at: dict[str, float],
-        partition: int | None = None,
-        rate: float = 0.0,
-    ) -> ProduceResult:
+    def produce(self, topic: str, posts: Sequence[SyntheticPost],
+                produced_at: dict[str, float], partition: int | None = None,
+                rate: float = 0.0) -> ProduceResult:
         """Send every post, stamping alert-raising ones in `produced_at`; wait for all acks.
 
         With `rate` > 0, post i is handed over no earlier than the first send + i / rate
@@ -166,20 +155,10 @@ class BenchProducer:
         failed = [f for f in futures if not f.is_done or f.failed()]
         if failed:
             first_error = failed[0].exception if failed[0].is_done else "not sent in time"
-            raise BenchError(
-                f"{len(failed)} of {len(posts)} records were not acknowledged by "
-                f"Kafka; first error: {first_error}"
-            )
-        return ProduceResult(
-            first,
-            last,
-            acked,
-            len(posts),
-            sum(len(p.value) for p in posts),
-            rate,
-            self.linger_ms,
-            pacer.max_late_s if pacer else 0.0,
-        )
+            raise BenchError(f"{len(failed)} of {len(posts)} records were not acknowledged by "
+                             f"Kafka; first error: {first_error}")
+        return ProduceResult(first, last, acked, len(posts), sum(len(p.value) for p in posts),
+                             rate, self.linger_ms, pacer.max_late_s if pacer else 0.0)
 
 
 class GroupWatch:
@@ -244,13 +223,11 @@ class BareResult:
         return self.messages / self.seconds if self.seconds > 0 else 0.0
 
 
-async def _bare_consume(
-    settings: KafkaSettings, ends: Mapping[TopicPartition, int], deadline: Deadline
-) -> BareResult:
+async def _bare_consume(settings: KafkaSettings, ends: Mapping[TopicPartition, int],
+                        deadline: Deadline) -> BareResult:
     targets = {AioTopicPartition(tp.topic, tp.partition): end for tp, end in ends.items() if end}
-    consumer = AIOKafkaConsumer(
-        enable_auto_commit=False, group_id=None, **aiokafka_options(settings)
-    )
+    consumer = AIOKafkaConsumer(enable_auto_commit=False, group_id=None,
+                                **aiokafka_options(settings))
     await consumer.start()
     try:
         consumer.assign(list(targets))
@@ -270,9 +247,8 @@ async def _bare_consume(
         await consumer.stop()
 
 
-def bare_consume(
-    settings: KafkaSettings, ends: Mapping[TopicPartition, int], timeout_s: float
-) -> BareResult:
+def bare_consume(settings: KafkaSettings, ends: Mapping[TopicPartition, int],
+                 timeout_s: float) -> BareResult:
     """Read every partition from the beginning to `ends`, no group, no decoding: messages/s."""
     deadline = Deadline(timeout_s, "the bare consumer to read the posts topic")
     return asyncio.run(asyncio.wait_for(_bare_consume(settings, ends, deadline), timeout_s + 30))
@@ -282,11 +258,8 @@ def delete_namespace_topics(settings: KafkaSettings, names: PipelineNames) -> li
     """Delete the namespace's topics (Faust's own included) and its consumer group."""
     admin = KafkaAdminClient(client_id="tapwatch-bench-cleanup", **settings.kafka_python_options())
     try:
-        mine = [
-            t
-            for t in admin.list_topics()
-            if t.endswith(f"-{names.namespace}") or f"-{names.namespace}-" in t
-        ]
+        mine = [t for t in admin.list_topics()
+                if t.endswith(f"-{names.namespace}") or f"-{names.namespace}-" in t]
         if mine:
             admin.delete_topics(mine)
         admin.delete_groups([names.group_id])

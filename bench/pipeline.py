@@ -90,13 +90,8 @@ def wait_for_group(group: GroupWatch, workers: list[WorkerProcess], deadline: De
         time.sleep(0.5)
 
 
-def wait_seen(
-    watcher: AlertWatcher,
-    post_ids: Sequence[str],
-    workers: list[WorkerProcess],
-    deadline: Deadline,
-    poll_s: float,
-) -> None:
+def wait_seen(watcher: AlertWatcher, post_ids: Sequence[str], workers: list[WorkerProcess],
+              deadline: Deadline, poll_s: float) -> None:
     while True:
         check_all_alive(workers)
         unseen = watcher.unseen(post_ids)
@@ -107,61 +102,37 @@ def wait_seen(
         time.sleep(poll_s / 2)
 
 
-def warm_up(
-    producer: BenchProducer,
-    watcher: AlertWatcher,
-    names: PipelineNames,
-    config: BenchConfig,
-    workers: list[WorkerProcess],
-) -> None:
+def warm_up(producer: BenchProducer, watcher: AlertWatcher, names: PipelineNames,
+            config: BenchConfig, workers: list[WorkerProcess]) -> None:
     """One alert-raising post per partition, so every worker has started its detect path."""
     produced_at: dict[str, float] = {}
     posts = [probe_post(p) for p in range(config.partitions)]
     for partition, post in enumerate(posts):
         producer.produce(names.posts, [post], produced_at, partition=partition)
-    wait_seen(
-        watcher,
-        [p.post_id for p in posts],
-        workers,
-        Deadline(WARM_UP_TIMEOUT_S, "the warm-up alerts to become searchable"),
-        config.poll_s,
-    )
+    wait_seen(watcher, [p.post_id for p in posts], workers,
+              Deadline(WARM_UP_TIMEOUT_S, "the warm-up alerts to become searchable"),
+              config.poll_s)
 
 
-def idle_probes(
-    producer: BenchProducer,
-    watcher: AlertWatcher,
-    names: PipelineNames,
-    config: BenchConfig,
-    workers: list[WorkerProcess],
-) -> list[float]:
+def idle_probes(producer: BenchProducer, watcher: AlertWatcher, names: PipelineNames,
+                config: BenchConfig, workers: list[WorkerProcess]) -> list[float]:
     """Latency of single alert posts sent one at a time into an idle pipeline (s)."""
     latencies = []
     for number in range(config.idle_probes):
         post = probe_post(config.partitions + number)
         produced_at: dict[str, float] = {}
         producer.produce(names.posts, [post], produced_at)
-        wait_seen(
-            watcher,
-            [post.post_id],
-            workers,
-            Deadline(PROBE_TIMEOUT_S, f"idle probe {number} to become searchable"),
-            config.poll_s,
-        )
+        wait_seen(watcher, [post.post_id], workers,
+                  Deadline(PROBE_TIMEOUT_S, f"idle probe {number} to become searchable"),
+                  config.poll_s)
         sighting = watcher.seen(post.post_id)
         assert sighting is not None
         latencies.append(sighting.seen_at - produced_at[post.post_id])
     return latencies
 
 
-def drain(
-    group: GroupWatch,
-    watcher: AlertWatcher,
-    names: PipelineNames,
-    alert_ids: list[str],
-    workers: list[WorkerProcess],
-    deadline: Deadline,
-) -> Drain:
+def drain(group: GroupWatch, watcher: AlertWatcher, names: PipelineNames, alert_ids: list[str],
+          workers: list[WorkerProcess], deadline: Deadline) -> Drain:
     """Wait until the group committed the posts topic's end, then the alerts topic's end,
     and every alert was seen in the index."""
     done = Drain()
@@ -175,9 +146,8 @@ def drain(
         try:
             if alerts_ends is None:
                 behind = group.behind(posts_ends)
-                while len(done.memory_at_quarters) < QUARTERS_SAMPLED and (
-                    total - behind
-                ) * 4 >= total * (len(done.memory_at_quarters) + 1):
+                while (len(done.memory_at_quarters) < QUARTERS_SAMPLED
+                       and (total - behind) * 4 >= total * (len(done.memory_at_quarters) + 1)):
                     done.memory_at_quarters.append(worker_memory(workers))
                 if behind == 0:
                     done.posts_committed_at = now
@@ -201,11 +171,9 @@ def drain(
             except Exception as exc:  # ES busy: the next sweep, or the deadline, decides
                 say(f"looking up unseen alerts failed, retrying: {exc}")
         topic = names.posts if alerts_ends is None else names.alerts
-        deadline.check(
-            f"the group's commits are {behind} records short of the end of {topic}; "
-            f"{len(alert_ids) - unseen} of {len(alert_ids)} alerts searchable; "
-            "raise --timeout if the workers are just slow"
-        )
+        deadline.check(f"the group's commits are {behind} records short of the end of {topic}; "
+                       f"{len(alert_ids) - unseen} of {len(alert_ids)} alerts searchable; "
+                       "raise --timeout if the workers are just slow")
         time.sleep(OFFSETS_POLL_S)
 
 
@@ -215,14 +183,8 @@ def worker_memory(workers: list[WorkerProcess]) -> list[ProcessMemory | None]:
     return [read_memory(w.pid) for w in workers]
 
 
-def measure(
-    config: BenchConfig,
-    posts: list[SyntheticPost],
-    names: PipelineNames,
-    kafka: KafkaSettings,
-    workers: list[WorkerProcess],
-    result: RunResult,
-) -> None:
+def measure(config: BenchConfig, posts: list[SyntheticPost], names: PipelineNames,
+            kafka: KafkaSettings, workers: list[WorkerProcess], result: RunResult) -> None:
     watcher = AlertWatcher(ElasticsearchSettings(), names.alerts_index, config.poll_s)
     group = GroupWatch(kafka, names)
     # Paced records should leave at once, not wait up to LINGER_MS for company.
@@ -238,10 +200,8 @@ def measure(
         say(f"idle probes: {config.idle_probes} single alerts")
         result.idle_s = idle_probes(producer, watcher, names, config, workers)
 
-        trees = {
-            "workers": [w.pid for w in workers],
-            **{k: [v] for k, v in cpu.stack_pids(REPO).items()},
-        }
+        trees = {"workers": [w.pid for w in workers], **{k: [v] for k, v in
+                                                         cpu.stack_pids(REPO).items()}}
         before = cpu.snapshot(trees)
         pace = ""
         if config.rate > 0:
@@ -249,19 +209,11 @@ def measure(
         say(f"producing {len(posts):,} posts{pace}")
         produced_at: dict[str, float] = {}
         result.produce = producer.produce(names.posts, posts, produced_at, rate=config.rate)
-        say(
-            f"produced in {result.produce.all_acked_at - result.produce.first_send_at:.1f}s; "
-            f"draining (deadline {config.drain_s:.0f}s)"
-        )
+        say(f"produced in {result.produce.all_acked_at - result.produce.first_send_at:.1f}s; "
+            f"draining (deadline {config.drain_s:.0f}s)")
         alert_ids = list(produced_at)
-        result.drain = drain(
-            group,
-            watcher,
-            names,
-            alert_ids,
-            workers,
-            Deadline(config.drain_s, "the workers to process every post"),
-        )
+        result.drain = drain(group, watcher, names, alert_ids, workers,
+                             Deadline(config.drain_s, "the workers to process every post"))
         result.cpu_s = cpu.usage_between(before, cpu.snapshot(trees))
         result.worker_memory_end = worker_memory(workers)
 
@@ -361,61 +313,28 @@ def parse_args(argv: Sequence[str] | None) -> BenchConfig:
     parser = argparse.ArgumentParser(prog="python -m bench.pipeline", description=__doc__)
     parser.add_argument("--posts", type=int, default=100_000, help="posts to produce")
     parser.add_argument("--workers", type=int, default=1, help="`tapwatch worker` processes")
-    parser.add_argument(
-        "--partitions",
-        type=int,
-        default=4,
-        help="partitions of the namespace's posts and alerts topics",
-    )
-    parser.add_argument(
-        "--alert-ratio",
-        type=float,
-        default=0.1,
-        help="fraction of posts that break two_way_dialogue",
-    )
-    parser.add_argument(
-        "--keep", action="store_true", help="keep the namespace's topics, group and index"
-    )
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=None,
-        help=f"seconds the workers get to process all posts "
-        f"(default {DRAIN_BASE_S:.0f} + posts/{DRAIN_POSTS_PER_S:.0f})",
-    )
-    parser.add_argument(
-        "--poll-ms",
-        type=float,
-        default=150.0,
-        help="how often the alerts index is searched for new alerts",
-    )
-    parser.add_argument(
-        "--idle-probes",
-        type=int,
-        default=10,
-        help="single alerts timed one by one before the burst",
-    )
-    parser.add_argument(
-        "--rate",
-        type=float,
-        default=0.0,
-        help="hand the posts to the producer at this many per second "
-        f"(linger {PACED_LINGER_MS} ms); 0 = as fast as possible "
-        f"(linger {LINGER_MS} ms)",
-    )
+    parser.add_argument("--partitions", type=int, default=4,
+                        help="partitions of the namespace's posts and alerts topics")
+    parser.add_argument("--alert-ratio", type=float, default=0.1,
+                        help="fraction of posts that break two_way_dialogue")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the namespace's topics, group and index")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help=f"seconds the workers get to process all posts "
+                             f"(default {DRAIN_BASE_S:.0f} + posts/{DRAIN_POSTS_PER_S:.0f})")
+    parser.add_argument("--poll-ms", type=float, default=150.0,
+                        help="how often the alerts index is searched for new alerts")
+    parser.add_argument("--idle-probes", type=int, default=10,
+                        help="single alerts timed one by one before the burst")
+    parser.add_argument("--rate", type=float, default=0.0,
+                        help="hand the posts to the producer at this many per second "
+                             f"(linger {PACED_LINGER_MS} ms); 0 = as fast as possible "
+                             f"(linger {LINGER_MS} ms)")
     args = parser.parse_args(argv)
     try:
-        return BenchConfig(
-            args.posts,
-            args.workers,
-            args.partitions,
-            args.alert_ratio,
-            args.keep,
-            args.timeout,
-            args.poll_ms / 1000,
-            args.idle_probes,
-            args.rate,
-        )
+        return BenchConfig(args.posts, args.workers, args.partitions, args.alert_ratio,
+                           args.keep, args.timeout, args.poll_ms / 1000, args.idle_probes,
+                           args.rate)
     except ValueError as exc:
         parser.error(str(exc))
         raise  # parser.error exits

@@ -25,10 +25,8 @@ def table(rows: Sequence[tuple[str, str, str]]) -> str:
     header = ("metric", "value", "note")
     body = [row for row in rows if not row[0].startswith("--")]
     widths = [max(len(row[i]) for row in (header, *body)) for i in range(2)]
-    lines = [
-        f"{header[0]:<{widths[0]}}  {header[1]:>{widths[1]}}  {header[2]}",
-        f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * 4}",
-    ]
+    lines = [f"{header[0]:<{widths[0]}}  {header[1]:>{widths[1]}}  {header[2]}",
+             f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * 4}"]
     for metric, value, note in rows:
         if metric.startswith("--"):
             lines.append(metric)
@@ -52,42 +50,29 @@ def mib(memory: ProcessMemory | None, peak: bool = False) -> float | None:
     return round(memory.peak_rss_mib if peak else memory.rss_mib, 1)
 
 
-def memory_rows(
-    start: Sequence[ProcessMemory | None], end: Sequence[ProcessMemory | None]
-) -> list[tuple[str, str, str]]:
+def memory_rows(start: Sequence[ProcessMemory | None],
+                end: Sequence[ProcessMemory | None]) -> list[tuple[str, str, str]]:
     """One row per worker: resident MiB after the warm-up -> at the end of the drain, and peak."""
     rows = []
     for number, after in enumerate(end):
         before = start[number] if number < len(start) else None
         shown = [f"{v:,.1f}" if v is not None else "n/a" for v in (mib(before), mib(after))]
         peak = mib(after, peak=True)
-        rows.append(
-            (
-                f"  worker {number} RSS",
-                f"{shown[0]} -> {shown[1]} MiB",
-                f"peak (VmHWM) {peak:,.1f} MiB" if peak is not None else "unreadable",
-            )
-        )
+        rows.append((f"  worker {number} RSS", f"{shown[0]} -> {shown[1]} MiB",
+                     f"peak (VmHWM) {peak:,.1f} MiB" if peak is not None else "unreadable"))
     return rows
 
 
-def memory_growth_rows(
-    quarters: Sequence[Sequence[ProcessMemory | None]], end: Sequence[ProcessMemory | None]
-) -> list[tuple[str, str, str]]:
+def memory_growth_rows(quarters: Sequence[Sequence[ProcessMemory | None]],
+                       end: Sequence[ProcessMemory | None]) -> list[tuple[str, str, str]]:
     """One row per worker: resident MiB at 25%, 50%, 75% of the posts committed and at the end."""
     rows = []
     for number, at_end in enumerate(end):
         samples = [q[number] if number < len(q) else None for q in quarters] + [at_end]
-        shown = " / ".join(
-            f"{v:,.1f}" if v is not None else "n/a" for v in (mib(m) for m in samples)
-        )
-        rows.append(
-            (
-                f"  worker {number} RSS by progress",
-                f"{shown} MiB",
-                "at 25% / 50% / 75% of the posts committed / end",
-            )
-        )
+        shown = " / ".join(f"{v:,.1f}" if v is not None else "n/a"
+                           for v in (mib(m) for m in samples))
+        rows.append((f"  worker {number} RSS by progress", f"{shown} MiB",
+                     "at 25% / 50% / 75% of the posts committed / end"))
     return rows
 
 
@@ -107,56 +92,33 @@ def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
     send_note = f"first to last hand-over, {produce.last_send_at - start:.2f} s"
     if config.rate > 0:
         send_note += f"; at most {produce.max_late_s * 1000:,.1f} ms behind schedule"
-        pacing = (
-            f"{config.rate:,.0f} posts/s",
-            f"post i handed over no earlier than first send + i/rate; "
-            f"linger {produce.linger_ms} ms so paced records leave at once",
-        )
+        pacing = (f"{config.rate:,.0f} posts/s",
+                  f"post i handed over no earlier than first send + i/rate; "
+                  f"linger {produce.linger_ms} ms so paced records leave at once")
     else:
-        pacing = (
-            "unpaced",
-            f"as fast as possible; linger {produce.linger_ms} ms, "
-            f"batches up to {BATCH_BYTES // 1024} KiB",
-        )
-    end_note = (
-        "later of: group committed posts+alerts topic ends (polled every "
-        f"{OFFSETS_POLL_S * 1000:.0f} ms), last alert searchable -> {drain_.end_signal}"
-    )
+        pacing = ("unpaced", f"as fast as possible; linger {produce.linger_ms} ms, "
+                  f"batches up to {BATCH_BYTES // 1024} KiB")
+    end_note = ("later of: group committed posts+alerts topic ends (polled every "
+                f"{OFFSETS_POLL_S * 1000:.0f} ms), last alert searchable -> {drain_.end_signal}")
     rows: list[tuple[str, str, str]] = [
         ("-- run", "", ""),
         ("namespace", result.namespace, "deleted at the end" if not config.keep else "kept"),
         ("workers x partitions", f"{config.workers} x {config.partitions}", ""),
         ("posts", f"{config.posts:,}", f"avg {produce.value_bytes / produce.records:.0f} B/value"),
-        (
-            "alert-raising posts",
-            f"{result.alert_posts:,}",
-            f"alert ratio {config.alert_ratio}; two_way_dialogue replies",
-        ),
-        (
-            "alerts in index",
-            f"{result.indexed:,}",
-            "as expected"
-            if result.indexed == result.expected_indexed
-            else f"EXPECTED {result.expected_indexed:,} (incl. warm-up and probes)",
-        ),
+        ("alert-raising posts", f"{result.alert_posts:,}",
+         f"alert ratio {config.alert_ratio}; two_way_dialogue replies"),
+        ("alerts in index", f"{result.indexed:,}",
+         "as expected" if result.indexed == result.expected_indexed
+         else f"EXPECTED {result.expected_indexed:,} (incl. warm-up and probes)"),
         ("-- throughput", "", ""),
         ("target rate (--rate)", *pacing),
-        (
-            "achieved send rate",
-            f"{send_per_s:,.0f}/s" if not math.isnan(send_per_s) else "n/a",
-            send_note,
-        ),
-        (
-            "produce (until all acked)",
-            f"{rate(config.posts, produce_s):,.0f}/s",
-            f"{produce_s:.2f} s, kafka-python acks=all, CRC: {result.producer_crc}",
-        ),
-        (
-            "pipeline",
-            f"{posts_per_s:,.0f} posts/s",
-            f"{elapsed:.1f} s from first produce"
-            + ("; cannot exceed --rate" if config.rate > 0 else ""),
-        ),
+        ("achieved send rate", f"{send_per_s:,.0f}/s" if not math.isnan(send_per_s) else "n/a",
+         send_note),
+        ("produce (until all acked)", f"{rate(config.posts, produce_s):,.0f}/s",
+         f"{produce_s:.2f} s, kafka-python acks=all, CRC: {result.producer_crc}"),
+        ("pipeline", f"{posts_per_s:,.0f} posts/s",
+         f"{elapsed:.1f} s from first produce"
+         + ("; cannot exceed --rate" if config.rate > 0 else "")),
         ("  posts topic committed", f"+{drain_.posts_committed_at - start:.1f} s", ""),
         ("  alerts topic committed", f"+{drain_.alerts_committed_at - start:.1f} s", ""),
         ("  last alert searchable", f"+{drain_.last_seen_at - start:.1f} s", ""),
@@ -166,66 +128,38 @@ def summarize(result: RunResult) -> tuple[str, dict[str, Any]]:
         ("p90", ms(p90), ""),
         ("p99", ms(p99), ""),
         ("max", ms(max(lat) if lat else math.nan), ""),
-        (
-            "  produce -> detected p50/p99",
-            f"{ms(percentile(result.to_detect_s, 0.5))} / {ms(percentile(result.to_detect_s, 0.99))}",
-            "detected_at is the worker's clock at the batch",
-        ),
-        (
-            "  detected -> seen p50/p99",
-            f"{ms(percentile(result.detect_to_seen_s, 0.5))} / "
-            f"{ms(percentile(result.detect_to_seen_s, 0.99))}",
-            "alerts topic, index agent, bulk, refresh, poll",
-        ),
-        (
-            "idle p50 / max",
-            f"{ms(percentile(result.idle_s, 0.5))} / "
-            f"{ms(max(result.idle_s) if result.idle_s else math.nan)}",
-            f"{len(result.idle_s)} single posts into an idle pipeline",
-        ),
-        (
-            "resolution",
-            f"~{config.poll_s * 1000:.0f} ms + refresh",
-            f"ES poll every {config.poll_s * 1000:.0f} ms, index refresh_interval "
-            f"{result.refresh_interval}; {result.swept} alerts found late by id sweep",
-        ),
+        ("  produce -> detected p50/p99",
+         f"{ms(percentile(result.to_detect_s, 0.5))} / {ms(percentile(result.to_detect_s, 0.99))}",
+         "detected_at is the worker's clock at the batch"),
+        ("  detected -> seen p50/p99",
+         f"{ms(percentile(result.detect_to_seen_s, 0.5))} / "
+         f"{ms(percentile(result.detect_to_seen_s, 0.99))}",
+         "alerts topic, index agent, bulk, refresh, poll"),
+        ("idle p50 / max", f"{ms(percentile(result.idle_s, 0.5))} / "
+         f"{ms(max(result.idle_s) if result.idle_s else math.nan)}",
+         f"{len(result.idle_s)} single posts into an idle pipeline"),
+        ("resolution", f"~{config.poll_s * 1000:.0f} ms + refresh",
+         f"ES poll every {config.poll_s * 1000:.0f} ms, index refresh_interval "
+         f"{result.refresh_interval}; {result.swept} alerts found late by id sweep"),
         ("-- bare consumer (aiokafka, no group, no decoding)", "", ""),
-        (
-            "read posts topic",
-            f"{bare.per_s:,.0f} msg/s",
-            f"{bare.messages:,} messages in {bare.seconds:.2f} s (workers stopped)",
-        ),
+        ("read posts topic", f"{bare.per_s:,.0f} msg/s",
+         f"{bare.messages:,} messages in {bare.seconds:.2f} s (workers stopped)"),
         ("pipeline / bare", f"{posts_per_s / bare.per_s:.1%}" if bare.per_s else "n/a", ""),
         ("-- CPU during the measured phase", "", f"{elapsed:.1f} s x cores"),
     ]
     for name in ("workers", "kafka", "elasticsearch", "bench", "other", "idle"):
         if name in cpu_s:
-            rows.append(
-                (
-                    f"  {name}",
-                    f"{cpu_s[name]:.1f} cpu-s",
-                    f"{cpu_s[name] / elapsed:.0%} of one core" if elapsed > 0 else "",
-                )
-            )
-    rows.append(
-        (
-            "  worker cpu per 1k posts",
-            f"{worker_cpu / config.posts * 1000 * 1000:,.0f} ms",
-            "all workers together",
-        )
-    )
-    rows.append(
-        (
-            "-- worker memory: resident after warm-up -> at end of drain "
-            "(VmRSS, VmHWM of /proc/PID/status)",
-            "",
-            "",
-        )
-    )
+            rows.append((f"  {name}", f"{cpu_s[name]:.1f} cpu-s",
+                         f"{cpu_s[name] / elapsed:.0%} of one core" if elapsed > 0 else ""))
+    rows.append(("  worker cpu per 1k posts", f"{worker_cpu / config.posts * 1000 * 1000:,.0f} ms",
+                 "all workers together"))
+    rows.append(("-- worker memory: resident after warm-up -> at end of drain "
+                 "(VmRSS, VmHWM of /proc/PID/status)", "", ""))
     rows.extend(memory_rows(result.worker_memory_start, result.worker_memory_end))
     rows.extend(memory_growth_rows(drain_.memory_at_quarters, result.worker_memory_end))
     if any(code not in (0, None) for code in result.worker_exits):
-        rows.append(("worker exit codes", ",".join(map(str, result.worker_exits)), "after SIGTERM"))
+        rows.append(("worker exit codes", ",".join(map(str, result.worker_exits)),
+                     "after SIGTERM"))
     line: dict[str, Any] = {
         "posts": config.posts,
         "posts_per_s": round(posts_per_s, 1),

@@ -39,9 +39,8 @@ def raises_alert(index: int, ratio: float) -> bool:
     return int((index + 1) * ratio) > int(index * ratio)
 
 
-def _raw_tweet(
-    post_id: str, thread_id: str, text: str, reply_to: str | None, created_at: datetime
-) -> str:
+def _raw_tweet(post_id: str, thread_id: str, text: str, reply_to: str | None,
+               created_at: datetime) -> str:
     """The platform JSON kept in `Post.raw`, in X API v2 shape, so records have a real size."""
     tweet: dict[str, object] = {
         "author_id": STAFF_AYERS,
@@ -55,9 +54,8 @@ def _raw_tweet(
     if reply_to:
         tweet["in_reply_to_user_id"] = reply_to
         tweet["referenced_tweets"] = [{"type": "replied_to", "id": thread_id}]
-        tweet["entities"] = {
-            "mentions": [{"start": 0, "end": 11, "username": "jq_student", "id": reply_to}]
-        }
+        tweet["entities"] = {"mentions": [{"start": 0, "end": 11, "username": "jq_student",
+                                           "id": reply_to}]}
     return json.dumps(tweet, separators=(",", ":"))
 
 
@@ -69,29 +67,16 @@ def make_post(post_number: int, alert: bool) -> Post:
     if alert:
         text = f"@jq_student yes, the enzyme lab is due Monday ({post_number})"
         return Post(
-            district_id=DISTRICT_ID,
-            platform=PLATFORM,
-            post_id=post_id,
-            kind=PostKind.REPLY,
-            author_account_id=STAFF_AYERS,
-            created_at=created_at,
-            text=text,
-            thread_id=thread_id,
-            in_reply_to_post_id=thread_id,
-            in_reply_to_account_id=STUDENT_JORDAN,
-            mentioned_account_ids=(STUDENT_JORDAN,),
+            district_id=DISTRICT_ID, platform=PLATFORM, post_id=post_id, kind=PostKind.REPLY,
+            author_account_id=STAFF_AYERS, created_at=created_at, text=text,
+            thread_id=thread_id, in_reply_to_post_id=thread_id,
+            in_reply_to_account_id=STUDENT_JORDAN, mentioned_account_ids=(STUDENT_JORDAN,),
             raw=_raw_tweet(post_id, thread_id, text, STUDENT_JORDAN, created_at),
         )
     text = f"Reminder: lab reports are due Friday ({post_number})"
     return Post(
-        district_id=DISTRICT_ID,
-        platform=PLATFORM,
-        post_id=post_id,
-        kind=PostKind.POST,
-        author_account_id=STAFF_AYERS,
-        created_at=created_at,
-        text=text,
-        thread_id=thread_id,
+        district_id=DISTRICT_ID, platform=PLATFORM, post_id=post_id, kind=PostKind.POST,
+        author_account_id=STAFF_AYERS, created_at=created_at, text=text, thread_id=thread_id,
         raw=_raw_tweet(post_id, thread_id, text, None, created_at),
     )
 

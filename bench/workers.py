@@ -21,32 +21,21 @@ LOG_TAIL_LINES = 30
 
 
 def tapwatch_env(namespace: str, partitions: int) -> dict[str, str]:
-    return {
-        **os.environ,
-        "TAPWATCH_NAMESPACE": namespace,
-        "TAPWATCH_KAFKA_PARTITIONS": str(partitions),
-    }
+    return {**os.environ, "TAPWATCH_NAMESPACE": namespace,
+            "TAPWATCH_KAFKA_PARTITIONS": str(partitions)}
 
 
 def load_district(env: dict[str, str], workdir: Path) -> str:
     """Publish the sample district into the namespace (this also creates its topics)."""
     try:
-        done = subprocess.run(
-            [*TAPWATCH, "district", "load", str(SAMPLE_DISTRICT)],
-            cwd=workdir,
-            env=env,
-            text=True,
-            capture_output=True,
-            timeout=LOAD_TIMEOUT_S,
-            check=False,
-        )
+        done = subprocess.run([*TAPWATCH, "district", "load", str(SAMPLE_DISTRICT)], cwd=workdir,
+                              env=env, text=True, capture_output=True, timeout=LOAD_TIMEOUT_S,
+                              check=False)
     except subprocess.TimeoutExpired:
         raise BenchError(f"`tapwatch district load` took over {LOAD_TIMEOUT_S:.0f}s") from None
     if done.returncode != 0:
-        raise BenchError(
-            f"`tapwatch district load` failed ({done.returncode}): "
-            f"{(done.stdout + done.stderr).strip()[-2000:]}"
-        )
+        raise BenchError(f"`tapwatch district load` failed ({done.returncode}): "
+                         f"{(done.stdout + done.stderr).strip()[-2000:]}")
     return done.stdout.strip()
 
 
@@ -62,11 +51,8 @@ class WorkerProcess:
         self.log_path = workdir / f"worker-{number}.log"
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [*TAPWATCH, "worker", "--loglevel", "warning"],
-            cwd=workdir,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
+            [*TAPWATCH, "worker", "--loglevel", "warning"], cwd=workdir, env=env,
+            stdout=self._log, stderr=subprocess.STDOUT,
         )
 
     @property
@@ -77,10 +63,8 @@ class WorkerProcess:
         """Raise, with the end of its log, if the worker has exited."""
         code = self.process.poll()
         if code is not None:
-            raise BenchError(
-                f"worker {self.number} (pid {self.pid}) exited with {code}; "
-                f"log {self.log_path}:\n{self.log_tail()}"
-            )
+            raise BenchError(f"worker {self.number} (pid {self.pid}) exited with {code}; "
+                             f"log {self.log_path}:\n{self.log_tail()}")
 
     def log_tail(self) -> str:
         if not self._log.closed:

@@ -102,8 +102,15 @@ class SmtpSettings(BaseSettings):
     smtp_port: int = LOCAL_SMTP_PORT
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
+    # TLS on the relay connection: STARTTLS on a plain port (587), or implicit TLS (465).
+    # SMTP AUTH is refused unless one of them is on: the password never crosses in clear.
     smtp_starttls: bool = False
+    smtp_ssl: bool = False
     mail_from: str = "tapwatch@localhost"
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.smtp_starttls or self.smtp_ssl
 
 
 class ModelSettings(BaseSettings):

@@ -54,10 +54,8 @@ HAND_PICKED: tuple[Callable[[int], bytes], ...] = (
     lambda n: _response("a string where a tweet should be"),
     lambda n: _response({**valid_tweet(n), "text": '<script>alert("x")</script> hi'}),
     lambda n: _response({**valid_tweet(n), "text": "bell\x07 nul\x00 esc\x1b[31m red"}),
-    lambda n: (
-        b'{"data": [{"id": "' + str(BASE_ID + n).encode() + b'", "text": "\\ud800",'
-        b' "author_id": "1", "created_at": "' + CREATED.encode() + b'"}]}'
-    ),
+    lambda n: b'{"data": [{"id": "' + str(BASE_ID + n).encode() + b'", "text": "\\ud800",'
+    b' "author_id": "1", "created_at": "' + CREATED.encode() + b'"}]}',
     lambda n: _response({**valid_tweet(n), "referenced_tweets": "not a list"}),
     lambda n: _response({**valid_tweet(n), "entities": {"mentions": [{"id": {"x": 1}}]}}),
 )

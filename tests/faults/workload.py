@@ -62,49 +62,30 @@ def conversation(index: int) -> list[Post]:
     staff, student = (AYERS, STUDENT_JORDAN) if index % 2 else (OKAFOR, STUDENT_AVERY)
     first = index * ITEMS_PER_THREAD
     items = [
-        _post(
-            first, thread, staff, f"Reminder: lab reports are due Friday ({index})", AFTER_SCHOOL
-        ),
-        _post(
-            first + 1,
-            thread,
-            student,
-            f"can I hand it in on Monday? ({index})",
-            AFTER_SCHOOL,
-            kind=PostKind.REPLY,
-            in_reply_to_post_id=str(POST_BASE + first),
-            in_reply_to_account_id=staff,
-        ),
+        _post(first, thread, staff, f"Reminder: lab reports are due Friday ({index})",
+              AFTER_SCHOOL),
+        _post(first + 1, thread, student, f"can I hand it in on Monday? ({index})",
+              AFTER_SCHOOL, kind=PostKind.REPLY, in_reply_to_post_id=str(POST_BASE + first),
+              in_reply_to_account_id=staff),
     ]
     shape = index % 5
     if shape == 0:  # the teacher answers the student in the thread
-        items.append(
-            _post(
-                first + 2,
-                thread,
-                staff,
-                f"yes, Monday is fine ({index})",
-                AFTER_SCHOOL,
-                kind=PostKind.REPLY,
-                in_reply_to_post_id=str(POST_BASE + first + 1),
-                in_reply_to_account_id=student,
-            )
-        )
+        items.append(_post(first + 2, thread, staff, f"yes, Monday is fine ({index})",
+                           AFTER_SCHOOL, kind=PostKind.REPLY,
+                           in_reply_to_post_id=str(POST_BASE + first + 1),
+                           in_reply_to_account_id=student))
     else:
-        items.append(
-            _post(first + 2, thread, staff, f"Field trip forms are online ({index})", AFTER_SCHOOL)
-        )
+        items.append(_post(first + 2, thread, staff, f"Field trip forms are online ({index})",
+                           AFTER_SCHOOL))
     if shape == 1:
         text = f"these parents are fucking idiots, shut up already ({index})"
         items.append(_post(first + 3, thread, staff, text, AFTER_SCHOOL))
     elif shape == 2:
-        items.append(
-            _post(first + 3, thread, staff, f"Quiz answers posted ({index})", SCHOOL_HOURS)
-        )
+        items.append(_post(first + 3, thread, staff, f"Quiz answers posted ({index})",
+                           SCHOOL_HOURS))
     else:
-        items.append(
-            _post(first + 3, thread, staff, f"Great game tonight! ({index})", AFTER_SCHOOL)
-        )
+        items.append(_post(first + 3, thread, staff, f"Great game tonight! ({index})",
+                           AFTER_SCHOOL))
     return items
 
 

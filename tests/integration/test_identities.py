@@ -162,7 +162,8 @@ class TestReviewer:
         """An existing audit entry cannot be overwritten by a reviewer (403)."""
         es = _es("reviewer", monkeypatch)
         doc = {"forged": True}
-        assert _status(lambda: es.index(index=resources.audit_index, id="seed", document=doc)) == 403
+        index = resources.audit_index
+        assert _status(lambda: es.index(index=index, id="seed", document=doc)) == 403
 
 
 class TestRetention:

@@ -17,14 +17,9 @@ STAFF_AT = datetime(2026, 10, 5, 23, 30, tzinfo=UTC)
 
 
 def _staff_comment(post_id: str, thread: str, at: datetime) -> Post:
-    return make_post(
-        post_id=post_id,
-        kind=PostKind.COMMENT,
-        thread_id=thread,
-        in_reply_to_account_id=COMMUNITY,
-        created_at=at,
-        text="Thanks all, see you Monday",
-    )
+    return make_post(post_id=post_id, kind=PostKind.COMMENT, thread_id=thread,
+                     in_reply_to_account_id=COMMUNITY, created_at=at,
+                     text="Thanks all, see you Monday")
 
 
 def _thread_in_same_partition(key: bytes, partitions: int) -> str:
@@ -54,11 +49,8 @@ def test_an_idle_conversation_is_forgotten(names, worker_factory):
     idle = _staff_comment("1600000000000089002", IDLE_THREAD, STAFF_AT)
     idle_key = idle.conversation_key.encode()
     wait_for_pipeline(KafkaSettings(), names, send_post(names, idle), timeout_s=120)
-    busy = _staff_comment(
-        "1600000000000089102",
-        _thread_in_same_partition(idle_key, partitions),
-        STAFF_AT + timedelta(days=2),
-    )
+    busy = _staff_comment("1600000000000089102", _thread_in_same_partition(idle_key, partitions),
+                          STAFF_AT + timedelta(days=2))
     wait_for_pipeline(KafkaSettings(), names, send_post(names, busy), timeout_s=120)
 
     idle_values = _changelog_values(names, idle_key)
@@ -66,13 +58,9 @@ def test_an_idle_conversation_is_forgotten(names, worker_factory):
     busy_values = _changelog_values(names, busy.conversation_key.encode())
     assert len(busy_values) == 1 and busy_values[0]
 
-    late_student = make_post(
-        post_id="1600000000000089001",
-        author_account_id=STUDENT_JORDAN,
-        kind=PostKind.COMMENT,
-        thread_id=IDLE_THREAD,
-        created_at=STAFF_AT - timedelta(minutes=30),
-        text="is the quiz open book?",
-    )
+    late_student = make_post(post_id="1600000000000089001", author_account_id=STUDENT_JORDAN,
+                             kind=PostKind.COMMENT, thread_id=IDLE_THREAD,
+                             created_at=STAFF_AT - timedelta(minutes=30),
+                             text="is the quiz open book?")
     wait_for_pipeline(KafkaSettings(), names, send_post(names, late_student), timeout_s=120)
     assert search_alerts(names, post_id=idle.post_id) == []

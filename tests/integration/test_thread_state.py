@@ -18,33 +18,22 @@ def test_thread_state_survives_a_killed_worker(names, worker_factory):
     loaded = run_tapwatch(names, "district", "load", str(SAMPLE_DISTRICT))
     assert loaded.returncode == 0, loaded.stderr
     first = worker_factory()
-    staff_comment = make_post(
-        post_id="1600000000000088002",
-        kind=PostKind.COMMENT,
-        thread_id=THREAD,
-        in_reply_to_account_id=COMMUNITY,
-        created_at=datetime(2026, 10, 5, 23, 30, tzinfo=UTC),
-        text="Thanks all, see you Monday",
-    )
+    staff_comment = make_post(post_id="1600000000000088002", kind=PostKind.COMMENT,
+                              thread_id=THREAD, in_reply_to_account_id=COMMUNITY,
+                              created_at=datetime(2026, 10, 5, 23, 30, tzinfo=UTC),
+                              text="Thanks all, see you Monday")
     wait_for_pipeline(KafkaSettings(), names, send_post(names, staff_comment), timeout_s=120)
     assert search_alerts(names, post_id="1600000000000088002") == []
     first.kill()
 
     worker_factory()
-    student_item = make_post(
-        post_id="1600000000000088001",
-        author_account_id=STUDENT_JORDAN,
-        kind=PostKind.COMMENT,
-        thread_id=THREAD,
-        created_at=datetime(2026, 10, 5, 23, 0, tzinfo=UTC),
-        text="is the quiz open book?",
-    )
+    student_item = make_post(post_id="1600000000000088001", author_account_id=STUDENT_JORDAN,
+                             kind=PostKind.COMMENT, thread_id=THREAD,
+                             created_at=datetime(2026, 10, 5, 23, 0, tzinfo=UTC),
+                             text="is the quiz open book?")
     send_post(names, student_item)
-    wait_for(
-        lambda: search_alerts(names, post_id="1600000000000088002"),
-        120,
-        "the thread alert for the staff comment after the restart",
-    )
+    wait_for(lambda: search_alerts(names, post_id="1600000000000088002"), 120,
+             "the thread alert for the staff comment after the restart")
     [alert] = search_alerts(names, post_id="1600000000000088002")
     assert alert["rule"] == "two_way_dialogue"
     assert alert["evidence"]["exchange"] == "thread_answer"

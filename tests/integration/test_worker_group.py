@@ -25,20 +25,9 @@ def test_two_workers_share_partitions_and_raise_each_alert_once(names, worker_fa
     assert loaded.returncode == 0, loaded.stderr
     first, second = worker_factory(), worker_factory()
     wait_for(lambda: len(_members(names.group_id)) == 2, 120, "both workers in the group")
-    result = run_tapwatch(
-        names,
-        "ingest",
-        "file",
-        "--district",
-        str(SAMPLE_DISTRICT),
-        "--platform",
-        "twitter",
-        "--wait",
-        "--timeout",
-        "180",
-        str(SAMPLE_X / "timeline.jsonl"),
-        str(SAMPLE_X / "dm_events.jsonl"),
-    )
+    result = run_tapwatch(names, "ingest", "file", "--district", str(SAMPLE_DISTRICT),
+                          "--platform", "twitter", "--wait", "--timeout", "180",
+                          str(SAMPLE_X / "timeline.jsonl"), str(SAMPLE_X / "dm_events.jsonl"))
     assert result.returncode == 0, result.stdout + result.stderr
     alerts = search_alerts(names, district_id="wilmington-209u")
     assert sorted((a["rule"], a["post_id"]) for a in alerts) == sorted(EXPECTED_ALERTS)
