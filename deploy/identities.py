@@ -84,6 +84,9 @@ IDENTITIES: tuple[Identity, ...] = (
             # entry, though both names share its `tapwatch` prefix.
             TopicGrant(_ANCHORS, (WRITE, CREATE, DELETE), deny=True),
             TopicGrant(_OUTBOX, (WRITE, CREATE, DELETE), deny=True),
+            # The reference data decides who is mailed: only `tapwatch district load` (admin)
+            # writes it.
+            TopicGrant("tapwatch-district-reference", (WRITE, DELETE), deny=True),
             TopicGrant("tapwatch", _ALL_TOPIC_OPS),
         ),
         groups=("tapwatch",),
@@ -95,8 +98,9 @@ IDENTITIES: tuple[Identity, ...] = (
             ),
         ),
         cluster_es=("monitor", "manage_index_templates"),
-        exposure="read every post and alert; write false alerts or posts; "
-        "cannot touch the audit trail, anchors or the mail outbox",
+        exposure="read every post and alert; write false alerts or posts (and so mail the "
+        "building's principals about them); cannot touch the audit trail, anchors, outbox "
+        "or district reference data",
     ),
     Identity(
         name="connectors",
@@ -198,3 +202,48 @@ def es_user_role(identity: Identity) -> str:
 def es_users(passwords: dict[str, str]) -> dict[str, tuple[str, str]]:
     """User name -> (password, role) of every identity holding an Elasticsearch credential."""
     return {i.username: (passwords[i.name], es_user_role(i)) for i in IDENTITIES if i.has_es}
+
+
+def _kafka_rights(identity: Identity) -> str:
+    if identity.super_user:
+        return "super user"
+    parts = [
+        f"{'deny' if grant.deny else 'allow'} {'/'.join(grant.operations).lower()} "
+        f"`{grant.prefix}*`"
+        for grant in identity.topics
+    ]
+    parts += [f"group `{group}*`" for group in identity.groups]
+    parts += [f"transactional id `{tid}*`" for tid in identity.transactional_ids]
+    return "; ".join(parts) or "none"
+
+
+def _es_rights(identity: Identity) -> str:
+    if identity.indices is None:
+        return "no credential"
+    if identity.super_user:
+        return "superuser"
+    parts = [
+        f"{'/'.join(grant.privileges)} on {', '.join(f'`{n}`' for n in grant.names)}"
+        for grant in identity.indices
+    ]
+    if identity.cluster_es:
+        parts.append(f"cluster: {', '.join(identity.cluster_es)}")
+    return "; ".join(parts) or "none"
+
+
+def render_identity_table() -> str:
+    """The Markdown table of docs/security.md (a unit test keeps the two in step)."""
+    lines = [
+        "| identity | job | Kafka | Elasticsearch | an attacker holding it could still |",
+        "|---|---|---|---|---|",
+    ]
+    for identity in IDENTITIES:
+        cells = (
+            f"`{identity.username}`",
+            identity.job,
+            _kafka_rights(identity),
+            _es_rights(identity),
+            identity.exposure,
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
