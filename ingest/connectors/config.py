@@ -188,6 +188,14 @@ def _is_loopback(url: str) -> bool:
     return host in _LOOPBACK_HOSTS
 
 
+def url_allowed(url: str, allow_loopback_http: bool | None = None) -> bool:
+    """https://, or http:// to a loopback host when allowed (None: the environment's flag)."""
+    if url.startswith("https://"):
+        return True
+    allowed = loopback_http_allowed() if allow_loopback_http is None else allow_loopback_http
+    return url.startswith("http://") and allowed and _is_loopback(url)
+
+
 def loopback_http_allowed() -> bool:
     return os.environ.get(ALLOW_LOOPBACK_HTTP_ENV, "").strip().lower() in ("1", "true", "yes")
 
@@ -345,9 +353,7 @@ class _Reader(YamlWalker):
         text = self.scalar(node, path)
         if text is None:
             return None
-        if text.startswith("http://") and self.allow_loopback_http and _is_loopback(text):
-            return text.rstrip("/")
-        if not text.startswith("https://"):
+        if not url_allowed(text, self.allow_loopback_http):
             hint = f" (plain http only on loopback with {ALLOW_LOOPBACK_HTTP_ENV}=true)"
             self.fail(node, path, f"expected an https:// URL, not {text[:60]!r}{hint}")
             return None
