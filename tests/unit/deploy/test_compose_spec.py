@@ -27,7 +27,7 @@ def compose() -> Path:
 
 
 def _config(compose: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """`docker-compose ARGS` (global options, then `config`) on a copy of deploy/ whose env file is the example."""
+    """`docker-compose ARGS` on a copy of deploy/ whose env file is the example."""
     copy = tmp_path / "deploy"
     shutil.copytree(DEPLOY, copy, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(copy / "tapwatch.env.example", copy / "tapwatch.env")
