@@ -99,7 +99,9 @@ test-faults: setup model
 
 bench: setup model
 	$(BIN)/tapwatch stack up
-	$(BIN)/python -m bench.pipeline --posts 100000
+	# The secured stack's admin credentials (docs/security.md).
+	set -a && . $${TAPWATCH_STACK_DIR:-.tapwatch/stack}/admin.env && set +a && \
+	    $(BIN)/python -m bench.pipeline --posts 100000
 
 clean:
 	rm -rf $(VENV) .tapwatch
