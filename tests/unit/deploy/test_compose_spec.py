@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,3 +63,25 @@ def test_a_broken_file_is_refused(compose: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode != 0 and "colour" in result.stderr
+
+
+def _resolved(compose: Path, tmp_path: Path) -> dict[str, Any]:
+    result = _config(compose, tmp_path, "--profile", "*", "config", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return dict(json.loads(result.stdout))
+
+
+def test_tapwatch_processes_get_more_than_the_drain_time_to_stop(
+    compose: Path, tmp_path: Path
+) -> None:
+    """The worker's drain takes up to 10 s: every tapwatch service gets 30 s before SIGKILL."""
+    services = _resolved(compose, tmp_path)["services"]
+    for name in ("worker", "mailer", "connectors", "webhook"):
+        assert services[name].get("stop_grace_period") == "30s", name
+
+
+def test_kibana_keeps_sessions_across_restarts(compose: Path, tmp_path: Path) -> None:
+    """Kibana gets a fixed session encryption key from its env file."""
+    environment = _resolved(compose, tmp_path)["services"]["kibana"]["environment"]
+    assert environment.get("XPACK_SECURITY_ENCRYPTIONKEY")
+    assert environment.get("XPACK_ENCRYPTEDSAVEDOBJECTS_ENCRYPTIONKEY")
