@@ -183,3 +183,27 @@ class TestConnectors:
     def test_hold_no_elasticsearch_credential(self):
         """The connectors' env file names no Elasticsearch credential."""
         assert "TAPWATCH_ES_PASSWORD" not in identity_env("connectors")
+
+
+class TestAnonymous:
+    def test_kafka_refuses_a_client_without_credentials(self, resources):
+        """A plaintext client without SASL gets no metadata from the broker."""
+        bootstrap = KafkaSettings().bootstrap_servers
+        with pytest.raises(KafkaError):
+            admin = KafkaAdminClient(
+                bootstrap_servers=bootstrap,
+                request_timeout_ms=5000,
+                api_version_auto_timeout_ms=5000,
+            )
+            try:
+                admin.list_topics()
+            finally:
+                admin.close()
+
+    def test_a_wrong_password_is_refused(self, resources, monkeypatch):
+        """The worker's name with another password: Kafka refuses the SASL handshake."""
+        options = _kafka_options("worker", monkeypatch)
+        options["sasl_plain_password"] = "not-the-password"
+        with pytest.raises(KafkaError):
+            producer = KafkaProducer(max_block_ms=5000, **options)
+            producer.close()
