@@ -36,10 +36,16 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -q
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q chromium
 
+# Docker Compose built from its Go module into the shared cache (never committed): the
+# tests validate deploy/docker-compose.yml with the Compose specification's own loader.
+COMPOSE_BIN := $(HOME)/.cache/tapwatch/bin/docker-compose
+$(COMPOSE_BIN):
+	bash deploy/build_compose.sh
+
 $(AXE_JS):
 	npm install --prefix $(AXE_DIR) --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
 
-setup: $(STAMP) $(CHROMIUM) $(AXE_JS)
+setup: $(STAMP) $(CHROMIUM) $(AXE_JS) $(COMPOSE_BIN)
 
 # The content classifier's artifact, trained by the project's own command (~10 s).
 $(MODEL): $(STAMP) $(wildcard classifiers/content/*.py) tests/data/staff_posts.jsonl \
@@ -95,7 +101,9 @@ test-faults: setup model
 
 bench: setup model
 	$(BIN)/tapwatch stack up
-	$(BIN)/python -m bench.pipeline --posts 100000
+	# The secured stack's admin credentials (docs/security.md).
+	set -a && . $${TAPWATCH_STACK_DIR:-.tapwatch/stack}/admin.env && set +a && \
+	    $(BIN)/python -m bench.pipeline --posts 100000
 
 clean:
 	rm -rf $(VENV) .tapwatch

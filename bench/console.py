@@ -31,7 +31,7 @@ from elasticsearch import Elasticsearch, helpers
 from alerts.index_template import ALERTS_TEMPLATE
 from bench.report import percentile, table
 from core.pipeline_names import PipelineNames
-from core.settings import LOCAL_KEYCLOAK_PORT, ElasticsearchSettings, StackSettings
+from core.settings import ElasticsearchSettings, StackSettings
 from deploy import keycloak_server
 from deploy.keycloak_users import KeycloakAdmin, Person, seed_users
 from deploy.layout import StackLayout
@@ -39,7 +39,7 @@ from deploy.layout import StackLayout
 REPO = Path(__file__).resolve().parent.parent
 PORT = 18010
 URL = f"http://127.0.0.1:{PORT}"
-KEYCLOAK = f"http://127.0.0.1:{LOCAL_KEYCLOAK_PORT}"
+KEYCLOAK = f"http://127.0.0.1:{StackSettings().stack_keycloak_port}"
 DISTRICT_ID = "wilmington-209u"
 IT = "bench.it@example.org"
 PRINCIPAL = "bench.principal@example.org"

@@ -11,7 +11,7 @@ from typing import Any
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError, TopicAuthorizationFailedError
 
 from core.errors import PermanentError, TransientError
 from core.pipeline_names import PipelineNames
@@ -82,11 +82,31 @@ def ensure_topics(settings: KafkaSettings, names: PipelineNames) -> list[str]:
         ]
         if not missing:
             return []
-        with contextlib.suppress(TopicAlreadyExistsError):  # another process was first
-            admin.create_topics(missing)
+        try:
+            with contextlib.suppress(TopicAlreadyExistsError):  # another process was first
+                admin.create_topics(missing)
+        except TopicAuthorizationFailedError:
+            # A least-privilege identity sees (and may create) only its own topics; the
+            # others are the admin's to create (docs/security.md). Create what it may.
+            missing = _create_each(admin, missing)
         created = [topic.name for topic in missing]
         log.info("kafka.topics_created topics=%s", ",".join(created))
         return created
+
+
+def _create_each(admin: KafkaAdminClient, topics: list[NewTopic]) -> list[NewTopic]:
+    """Create topics one by one; those this identity may not create are skipped (logged)."""
+    created: list[NewTopic] = []
+    for topic in topics:
+        try:
+            admin.create_topics([topic])
+        except TopicAlreadyExistsError:
+            continue
+        except TopicAuthorizationFailedError:
+            log.info("kafka.topic_not_ours topic=%s (created by the admin identity)", topic.name)
+            continue
+        created.append(topic)
+    return created
 
 
 def partition_mismatches(

@@ -13,6 +13,11 @@ LOCAL_KAFKA_CONTROLLER_PORT = 19093
 LOCAL_ES_PORT = 19200
 LOCAL_SMTP_PORT = 10025
 LOCAL_KEYCLOAK_PORT = 18081
+LOCAL_ES_TRANSPORT_PORT = 19300
+# The SASL mechanism of the local stack's broker (SCRAM credentials are added at format time).
+LOCAL_SASL_MECHANISM = "SCRAM-SHA-512"
+# Protocols that wrap the connection in TLS.
+TLS_PROTOCOLS = ("SSL", "SASL_SSL")
 
 
 class KafkaSettings(BaseSettings):
@@ -49,6 +54,10 @@ class KafkaSettings(BaseSettings):
         if self.ssl_cafile:
             options["ssl_cafile"] = str(self.ssl_cafile)
         return options
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.security_protocol.upper() in TLS_PROTOCOLS
 
 
 class ElasticsearchSettings(BaseSettings):
@@ -93,8 +102,15 @@ class SmtpSettings(BaseSettings):
     smtp_port: int = LOCAL_SMTP_PORT
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
+    # TLS on the relay connection: STARTTLS on a plain port (587), or implicit TLS (465).
+    # SMTP AUTH is refused unless one of them is on: the password never crosses in clear.
     smtp_starttls: bool = False
+    smtp_ssl: bool = False
     mail_from: str = "tapwatch@localhost"
+
+    @property
+    def uses_tls(self) -> bool:
+        return self.smtp_starttls or self.smtp_ssl
 
 
 class ModelSettings(BaseSettings):
@@ -130,14 +146,29 @@ class StackSettings(BaseSettings):
     stack_dir: Path = Path(".tapwatch/stack")
     # Downloaded artifacts, reused across runs and checkouts.
     cache_dir: Path = Path.home() / ".cache" / "tapwatch"
+    # Loopback ports of the local servers (TAPWATCH_STACK_*_PORT), so a second stack can
+    # run beside the first one; clients still find it through TAPWATCH_KAFKA_BOOTSTRAP etc.
+    stack_kafka_port: int = LOCAL_KAFKA_PORT
+    stack_kafka_controller_port: int = LOCAL_KAFKA_CONTROLLER_PORT
+    stack_es_port: int = LOCAL_ES_PORT
+    stack_es_transport_port: int = LOCAL_ES_TRANSPORT_PORT
+    stack_smtp_port: int = LOCAL_SMTP_PORT
+    stack_keycloak_port: int = LOCAL_KEYCLOAK_PORT
 
 
 def aiokafka_options(settings: KafkaSettings) -> dict[str, object]:
-    """The same connection options in aiokafka's form (it wants an SSL context, not a path)."""
+    """The same connection options in aiokafka's form (it wants an SSL context, not a path).
+
+    With SSL or SASL_SSL and no CA file, the system's default context verifies the broker:
+    aiokafka given no context would refuse to start, and a caller must never fall back to
+    plaintext.
+    """
     options = settings.kafka_python_options()
     cafile = options.pop("ssl_cafile", None)
-    if cafile is not None:
+    if cafile is not None or settings.uses_tls:
         from aiokafka.helpers import create_ssl_context
 
-        options["ssl_context"] = create_ssl_context(cafile=str(cafile))
+        options["ssl_context"] = create_ssl_context(
+            cafile=str(cafile) if cafile is not None else None
+        )
     return options

@@ -10,6 +10,11 @@ LOG=.tapwatch/demo-console.log
 PID_FILE=.tapwatch/demo-console.pid
 PORT=18000
 mkdir -p .tapwatch
+# The secured stack's admin credentials (written by `tapwatch stack up`, mode 0600).
+set -a
+# shellcheck disable=SC1091
+. "${TAPWATCH_STACK_DIR:-.tapwatch/stack}/admin.env"
+set +a
 # A fresh password per run unless given (local accounts only; never a real district's).
 PASSWORD=${TAPWATCH_DEMO_PASSWORD:-$($BIN/python -c 'import secrets; print(secrets.token_urlsafe(9))')}
 

@@ -10,6 +10,11 @@ DISTRICT=samples/district
 LOG_DIR=.tapwatch
 MAILDIR=.tapwatch/stack/mail
 mkdir -p "$LOG_DIR"
+# The secured stack's admin credentials (written by `tapwatch stack up`, mode 0600).
+set -a
+# shellcheck disable=SC1091
+. "${TAPWATCH_STACK_DIR:-.tapwatch/stack}/admin.env"
+set +a
 
 echo "== checking and loading the sample district"
 # The demo ingests saved files and runs no live connector: its credentials are not needed.

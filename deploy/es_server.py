@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from deploy import service_user
+from deploy.errors import ServiceStartError
 from deploy.processes import LaunchPlan
 
 CLUSTER_NAME = "tapwatch-local"
@@ -53,8 +56,9 @@ class EsFiles:
 
 
 def render_elasticsearch_yml(http_port: int, transport_port: int) -> str:
-    """elasticsearch.yml for one loopback node with security off (loopback keeps the
-    bootstrap checks, e.g. vm.max_map_count, as warnings rather than errors)."""
+    """elasticsearch.yml for one loopback node with security on, as production runs it
+    (users and roles, no anonymous access); TLS is off on loopback. Loopback keeps the
+    bootstrap checks, e.g. vm.max_map_count, as warnings rather than errors."""
     settings = [
         ("cluster.name", CLUSTER_NAME),
         ("node.name", f"{CLUSTER_NAME}-1"),
@@ -62,7 +66,9 @@ def render_elasticsearch_yml(http_port: int, transport_port: int) -> str:
         ("http.port", str(http_port)),
         ("transport.port", str(transport_port)),
         ("discovery.type", "single-node"),
-        ("xpack.security.enabled", "false"),
+        ("xpack.security.enabled", "true"),
+        ("xpack.security.http.ssl.enabled", "false"),
+        ("xpack.security.transport.ssl.enabled", "false"),
         *DISK_WATERMARKS,
     ]
     lines = ["# Written by tapwatch stack up; edits are overwritten on the next start."]
@@ -87,6 +93,49 @@ def write_config(files: EsFiles, es_home: Path, http_port: int, transport_port: 
     )
 
 
+def render_roles_yml(roles: dict[str, dict[str, object]]) -> str:
+    """The file realm's roles.yml (JSON is YAML): one role per line."""
+    lines = ["# Written by tapwatch stack up from deploy/identities.py; edits are overwritten."]
+    lines += [f"{name}: {json.dumps(body, sort_keys=True)}" for name, body in sorted(roles.items())]
+    return "\n".join(lines) + "\n"
+
+
+def write_file_realm(
+    es_home: Path,
+    files: EsFiles,
+    env: dict[str, str],
+    roles: dict[str, dict[str, object]],
+    users: dict[str, tuple[str, str]],
+) -> None:
+    """Write roles.yml and add each user (name -> (password, role)) missing from the users
+    file with bin/elasticsearch-users (it stores bcrypt hashes only).
+
+    The file realm, not the security API: the integ-test-zip distribution lacks the
+    analysis-common module that the .security index's mapping needs, so native users and
+    roles cannot be stored. The node reloads both files when they change.
+    """
+    (files.config_dir / "roles.yml").write_text(render_roles_yml(roles))
+    users_file = files.config_dir / "users"
+    present = set()
+    if users_file.is_file():
+        present = {line.split(":", 1)[0] for line in users_file.read_text().splitlines() if line}
+    tool = str(es_home / "bin" / "elasticsearch-users")
+    for name, (password, role) in sorted(users.items()):
+        if name not in present:
+            _run_tool([tool, "useradd", name, "-p", password, "-r", role], env, None)
+
+
+def _run_tool(command: list[str], env: dict[str, str], stdin: str | None) -> None:
+    result = subprocess.run(
+        command, input=stdin, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        tail = (result.stdout + result.stderr).strip().splitlines()[-3:]
+        raise ServiceStartError(
+            "elasticsearch", f"{Path(command[0]).name} exited {result.returncode}: {tail}"
+        )
+
+
 def server_command(es_home: Path, files: EsFiles) -> list[str]:
     """bin/elasticsearch with the data and log paths on the command line, so that every
     process of the chain (setpriv, bash, the Java launcher) names the stack dir."""
@@ -106,6 +155,8 @@ def prepare(
     http_port: int,
     transport_port: int,
     say: Callable[[str], None],
+    roles: dict[str, dict[str, object]],
+    users: dict[str, tuple[str, str]],
 ) -> LaunchPlan:
     """Write the config and return how to start the node, as tapwatch-es when we are root."""
     files = EsFiles(base)
@@ -118,6 +169,7 @@ def prepare(
         "ES_PATH_CONF": str(files.config_dir),
         "ES_TMPDIR": str(files.tmp_dir),
     }
+    write_file_realm(es_home, files, env, roles, users)
     command = server_command(es_home, files)
     if service_user.running_as_root():
         # Elasticsearch refuses to run as root.

@@ -34,8 +34,9 @@ def port_open(port: int, host: str = HOST, timeout_s: float = 1.0) -> bool:
         return False
 
 
-def check_kafka(port: int) -> Health:
-    """A metadata request (DescribeCluster) through kafka-python's admin client."""
+def check_kafka(port: int, sasl: dict[str, object] | None = None) -> Health:
+    """A metadata request (DescribeCluster) through kafka-python's admin client; `sasl` holds
+    the security options of an authenticated broker."""
     # Without this, kafka-python would log reconnect warnings for a closed port.
     if not port_open(port):
         return Health(False, f"nothing listens on {HOST}:{port}")
@@ -46,6 +47,7 @@ def check_kafka(port: int) -> Health:
             client_id="tapwatch-stack-health",
             request_timeout_ms=timeout_ms,
             bootstrap_timeout_ms=timeout_ms,
+            **(sasl or {}),
         )
     except KafkaError as exc:
         return Health(False, f"no broker answered: {exc!r}")
@@ -61,10 +63,11 @@ def check_kafka(port: int) -> Health:
     return Health(True, f"{len(brokers)} broker(s), cluster id {cluster.get('cluster_id')}")
 
 
-def check_elasticsearch(port: int) -> Health:
-    """GET /_cluster/health; green or yellow counts as up."""
+def check_elasticsearch(port: int, auth: tuple[str, str] | None = None) -> Health:
+    """GET /_cluster/health (as `auth`, a user and password, when security is on); green or
+    yellow counts as up."""
     try:
-        with httpx.Client(timeout=PROBE_TIMEOUT_S) as client:
+        with httpx.Client(timeout=PROBE_TIMEOUT_S, auth=auth) as client:
             response = client.get(f"http://{HOST}:{port}/_cluster/health")
     except httpx.HTTPError as exc:
         return Health(False, f"no answer: {exc!r}")

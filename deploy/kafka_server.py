@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
 import subprocess
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.settings import LOCAL_SASL_MECHANISM
 from deploy.errors import ServiceStartError
 from deploy.processes import LaunchPlan
 
@@ -51,18 +53,57 @@ class KafkaFiles:
     def data_dir(self) -> Path:
         return self.base / "data"
 
+    @property
+    def scram_marker(self) -> Path:
+        """Written after a format that added SCRAM credentials (names only, no secrets)."""
+        return self.base / "scram-users"
 
-def render_server_properties(data_dir: Path, port: int, controller_port: int) -> str:
-    """server.properties for one process acting as both broker and KRaft controller."""
+
+def _scram_jaas(username: str, password: str) -> str:
+    return (
+        "org.apache.kafka.common.security.scram.ScramLoginModule required "
+        f'username="{username}" password="{password}";'
+    )
+
+
+def _plain_jaas(username: str, password: str) -> str:
+    # The controller listener's one user, defined in place: SCRAM credentials live in the
+    # metadata log the controller itself serves, so it cannot authenticate with them.
+    return (
+        "org.apache.kafka.common.security.plain.PlainLoginModule required "
+        f'username="{username}" password="{password}" user_{username}="{password}";'
+    )
+
+
+def render_server_properties(
+    data_dir: Path, port: int, controller_port: int, admin: str, admin_password: str
+) -> str:
+    """server.properties for one process acting as both broker and KRaft controller.
+
+    Clients authenticate with SASL/SCRAM-SHA-512 on the CLIENT listener; the StandardAuthorizer
+    denies whatever no ACL allows, except to the admin super user (the broker itself).
+    """
     settings = [
         ("process.roles", "broker,controller"),
         ("node.id", str(NODE_ID)),
         ("controller.quorum.voters", f"{NODE_ID}@127.0.0.1:{controller_port}"),
-        ("listeners", f"PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}"),
-        ("advertised.listeners", f"PLAINTEXT://127.0.0.1:{port}"),
+        ("listeners", f"CLIENT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_port}"),
+        ("advertised.listeners", f"CLIENT://127.0.0.1:{port}"),
         ("controller.listener.names", "CONTROLLER"),
-        ("inter.broker.listener.name", "PLAINTEXT"),
-        ("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
+        ("inter.broker.listener.name", "CLIENT"),
+        ("listener.security.protocol.map", "CONTROLLER:SASL_PLAINTEXT,CLIENT:SASL_PLAINTEXT"),
+        ("sasl.enabled.mechanisms", LOCAL_SASL_MECHANISM),
+        ("sasl.mechanism.inter.broker.protocol", LOCAL_SASL_MECHANISM),
+        ("sasl.mechanism.controller.protocol", "PLAIN"),
+        ("listener.name.controller.sasl.enabled.mechanisms", "PLAIN"),
+        ("listener.name.controller.plain.sasl.jaas.config", _plain_jaas(admin, admin_password)),
+        (
+            f"listener.name.client.{LOCAL_SASL_MECHANISM.lower()}.sasl.jaas.config",
+            _scram_jaas(admin, admin_password),
+        ),
+        ("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"),
+        ("super.users", f"User:{admin}"),
+        ("allow.everyone.if.no.acl.found", "false"),
         ("log.dirs", str(data_dir)),
         # One node: every internal topic must make do with a single replica.
         ("offsets.topic.replication.factor", "1"),
@@ -126,10 +167,17 @@ def classpath(libs_dir: Path) -> str:
     return f"{libs_dir}/*"
 
 
-def format_storage(java: Path, libs_dir: Path, files: KafkaFiles, log_path: Path) -> None:
-    """Run kafka.tools.StorageTool format once; later starts find meta.properties and skip."""
-    if is_formatted(files.data_dir):
+def format_storage(
+    java: Path, libs_dir: Path, files: KafkaFiles, log_path: Path, scram: dict[str, str]
+) -> None:
+    """Run kafka.tools.StorageTool format once, adding every user's SCRAM credential; later
+    starts find meta.properties and skip. Storage formatted before SASL (no credentials
+    marker) is formatted again: its data is a local stack's and cannot be authenticated to."""
+    if is_formatted(files.data_dir) and files.scram_marker.is_file():
         return
+    if is_formatted(files.data_dir):
+        shutil.rmtree(files.data_dir)
+        files.data_dir.mkdir(parents=True)
     cluster_id = read_or_create_cluster_id(files.cluster_id)
     command = [
         str(java),
@@ -145,6 +193,8 @@ def format_storage(java: Path, libs_dir: Path, files: KafkaFiles, log_path: Path
         str(files.server_properties),
         "--ignore-formatted",
     ]
+    for username, password in sorted(scram.items()):
+        command += ["--add-scram", f"{LOCAL_SASL_MECHANISM}=[name={username},password={password}]"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.with_name("storage-format.log").open("w") as out:
@@ -156,19 +206,31 @@ def format_storage(java: Path, libs_dir: Path, files: KafkaFiles, log_path: Path
             f"storage format exited with {result.returncode}: {' | '.join(tail)}",
             log_path.with_name("storage-format.log"),
         )
+    files.scram_marker.write_text(",".join(sorted(scram)) + "\n")
 
 
 def prepare(
-    base: Path, java: Path, libs_dir: Path, port: int, controller_port: int, log_path: Path
+    base: Path,
+    java: Path,
+    libs_dir: Path,
+    ports: tuple[int, int],
+    log_path: Path,
+    admin: str,
+    scram: dict[str, str],
 ) -> LaunchPlan:
-    """Write the config files, format the storage if new, and return how to start the broker."""
+    """Write the config files, format the storage if new, and return how to start the broker.
+
+    `scram` maps every Kafka user to its password; `admin` is the super user among them.
+    """
+    port, controller_port = ports
     files = KafkaFiles(base)
     files.data_dir.mkdir(parents=True, exist_ok=True)
     files.server_properties.write_text(
-        render_server_properties(files.data_dir, port, controller_port)
+        render_server_properties(files.data_dir, port, controller_port, admin, scram[admin])
     )
+    files.server_properties.chmod(0o600)
     files.log4j_properties.write_text(render_log4j_properties())
-    format_storage(java, libs_dir, files, log_path)
+    format_storage(java, libs_dir, files, log_path, scram)
     command = (
         str(java),
         *HEAP_OPTIONS,

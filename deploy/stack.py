@@ -9,8 +9,12 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+import httpx
+from kafka.errors import KafkaError
+
 from core.settings import StackSettings
-from deploy import processes
+from deploy import credentials, processes, provision
+from deploy.credentials import admin_env_file
 from deploy.errors import (
     ArtifactFetchError,
     PidFileError,
@@ -43,7 +47,7 @@ class Started:
 def stack_up() -> int:
     """Start whatever is not running, wait until every server is healthy; 0 when all are."""
     layout = StackLayout.from_settings(StackSettings())
-    return bring_up(layout, local_services(layout), _say)
+    return bring_up(layout, local_services(layout), _say, partial(_provision, layout, _say))
 
 
 def stack_down() -> int:
@@ -58,7 +62,13 @@ def stack_status() -> int:
     return report_status(layout, local_services(layout), _say)
 
 
-def bring_up(layout: StackLayout, services: tuple[Service, ...], say: Say) -> int:
+def bring_up(
+    layout: StackLayout,
+    services: tuple[Service, ...],
+    say: Say,
+    provision_all: Callable[[], bool] | None = None,
+) -> int:
+    """Start and wait for every service, then (all healthy) run `provision_all` once."""
     say(f"stack dir {layout.stack_dir}, cache {layout.cache_dir}")
     failed = False
     waiting: list[Started] = []
@@ -92,11 +102,30 @@ def bring_up(layout: StackLayout, services: tuple[Service, ...], say: Say) -> in
             else:
                 _report_failure(layout, started.service, health.detail, say)
                 failed = True
+    if not failed and provision_all is not None:
+        failed = not provision_all()
     if failed:
         say("stack up: FAILED (see above)")
         return 1
+    say(
+        f"admin credentials in {admin_env_file(layout.stack_dir)} (mode 0600); "
+        f"one env file per service in {layout.stack_dir / 'identities'}"
+    )
     say(f"stack up: all servers healthy; mail lands in {layout.maildir}")
     return 0
+
+
+def _provision(layout: StackLayout, say: Say) -> bool:
+    """Create the identities' users, roles and ACLs, then write their env files."""
+    settings = StackSettings()
+    creds = credentials.load_or_create(layout.stack_dir)
+    try:
+        provision.provision_kafka(settings.stack_kafka_port, creds, say)
+    except (StackError, KafkaError, httpx.HTTPError) as exc:
+        say(f"provisioning: FAILED: {exc!r}")
+        return False
+    credentials.write_env_files(layout.stack_dir, creds, settings)
+    return True
 
 
 def _wait_healthy(started: Started) -> tuple[Health, float]:

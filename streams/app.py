@@ -275,12 +275,16 @@ async def _stop_worker(app: faust.App, exc: DetectorFailing) -> None:
 
 def _credentials(kafka: KafkaSettings) -> Any:
     if not kafka.sasl_mechanism:
-        if kafka.ssl_cafile:
-            return faust.SSLCredentials(cafile=str(kafka.ssl_cafile))
+        # SSL without a CA file still means TLS (the system's CAs), never plaintext.
+        if kafka.ssl_cafile or kafka.uses_tls:
+            from aiokafka.helpers import create_ssl_context
+
+            cafile = str(kafka.ssl_cafile) if kafka.ssl_cafile else None
+            return faust.SSLCredentials(create_ssl_context(cafile=cafile))
         return None
     password = kafka.password.get_secret_value() if kafka.password else ""
     ssl_context = None
-    if kafka.security_protocol == "SASL_SSL":
+    if kafka.uses_tls:
         from aiokafka.helpers import create_ssl_context
 
         ssl_context = create_ssl_context(cafile=str(kafka.ssl_cafile) if kafka.ssl_cafile else None)

@@ -130,6 +130,7 @@ class Mailer:
             log.info("mail.outbox_loaded pending=%d sent=%d", counts["pending"], counts["sent"])
             await self._writer.start()
             try:
+                await self._refuse_unrouted()
                 await self._consume(stop)
             finally:
                 await self._writer.stop()
@@ -206,8 +207,17 @@ class Mailer:
             await self._writer.tombstone(expired)
             log.info("mail.outbox_expired entries=%d", len(expired))
 
+    async def _refuse_unrouted(self) -> None:
+        """Fail the pending entries addressed to someone routing does not name (written to
+        the outbox so they stay refused); entries of districts not loaded wait for them."""
+        refused = self._planner.refuse_unrouted(self._cache.context, self._clock.now())
+        if refused:
+            self._health.changed()
+            await self._final_states.add(refused)
+
     async def _send_due(self) -> bool:
         """Send what is due; False when the relay failed this round."""
+        await self._refuse_unrouted()
         now = self._clock.now()
         if not self._feed.holds_every_partition():
             if self._feed.assigned():
@@ -270,7 +280,10 @@ class Mailer:
 
     def _details(self) -> dict[str, int | float | str]:
         return status_details(
-            self._planner.counts(), self._planner.unroutable, self._delivery.retry_at
+            self._planner.counts(),
+            self._planner.unroutable,
+            self._delivery.retry_at,
+            self._planner.refused,
         )
 
 

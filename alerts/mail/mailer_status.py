@@ -21,7 +21,7 @@ Details = Mapping[str, int | float | str]
 
 
 def status_details(
-    counts: Mapping[str, int], unroutable: int, retry_at: datetime | None
+    counts: Mapping[str, int], unroutable: int, retry_at: datetime | None, refused: int = 0
 ) -> dict[str, int | float | str]:
     """The figures shown beside the mailer's status: outbox counts, unroutable alerts, retry."""
     details: dict[str, int | float | str] = {
@@ -30,6 +30,9 @@ def status_details(
         "failed": counts["failed"],
         "unroutable": unroutable,
     }
+    if refused:
+        # Outbox entries whose recipient routing does not name (a forged entry, most likely).
+        details["refused"] = refused
     if retry_at is not None:
         details["retry_at"] = retry_at.isoformat()
     return details

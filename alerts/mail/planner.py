@@ -18,6 +18,7 @@ from alerts.mail.digest import OutgoingMail, due_mails
 from alerts.mail.item import mail_item
 from alerts.mail.ops_mail import plan_ops_mails
 from alerts.mail.outbox import OutboxEntry, OutboxState
+from alerts.mail.recipient_check import REFUSED_REASON, is_routed, recipient_domain
 from alerts.mail.routing import plan_alert_mails
 from alerts.ops_alerts import OpsAlert
 from policy.context import DistrictContext
@@ -45,6 +46,8 @@ class MailPlanner:
         self.outbox = outbox if outbox is not None else OutboxState()
         # Alerts whose building has no principal to tell (shown in the mailer's status).
         self.unroutable = 0
+        # Outbox entries refused because routing does not name their recipient.
+        self.refused = 0
 
     def plan_alert(
         self, payload: bytes, partition: int, offset: int, context_of: ContextOf, now: datetime
@@ -92,3 +95,23 @@ class MailPlanner:
 
     def counts(self) -> dict[str, int]:
         return self.outbox.counts()
+
+    def refuse_unrouted(self, context_of: ContextOf, now: datetime) -> list[OutboxEntry]:
+        """Mark failed every pending entry whose recipient routing does not allow; return the
+        failed markers (to be written). Entries of a district not loaded yet wait: they
+        cannot be sent before it is, and are checked again then."""
+        refused: list[OutboxEntry] = []
+        for entry in self.outbox.pending():
+            context = context_of(entry.district_id)
+            if context is None or is_routed(entry, context):
+                continue
+            log.error(
+                "mail.outbox_refused item_id=%s district_id=%s recipient_domain=%s",
+                entry.item_id[:80],
+                entry.district_id[:80],
+                recipient_domain(entry),
+            )
+            refused.append(entry.failed(now, REFUSED_REASON))
+        self.record(refused)
+        self.refused += len(refused)
+        return refused

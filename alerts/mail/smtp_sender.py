@@ -1,4 +1,5 @@
-"""Hands one message to the SMTP relay (smtplib, STARTTLS and login from SmtpSettings).
+"""Hands one message to the SMTP relay (smtplib; STARTTLS or implicit TLS, and login only
+over TLS, from SmtpSettings).
 
 Blocking: the mailer calls `send` in a worker thread. Every outcome is one of three:
 returns (the relay accepted the message for the recipient), SmtpUnavailable (try
@@ -39,14 +40,30 @@ class SmtpSender:
     def sender(self) -> str:
         return self._settings.mail_from
 
+    def _connect(self) -> smtplib.SMTP:
+        settings = self._settings
+        if settings.smtp_ssl:
+            return smtplib.SMTP_SSL(
+                settings.smtp_host,
+                settings.smtp_port,
+                timeout=self._timeout_s,
+                context=ssl.create_default_context(),
+            )
+        return smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=self._timeout_s)
+
     def send(self, message: EmailMessage, recipient: str) -> None:
         """Deliver `message` to `recipient` (the envelope's only RCPT TO)."""
         settings = self._settings
+        if settings.smtp_user and not settings.uses_tls:
+            # Checked before connecting: no AUTH, hence no password, ever goes out in clear.
+            raise SmtpUnavailable(
+                "SMTP AUTH needs TLS: set TAPWATCH_SMTP_STARTTLS=true (port 587) or "
+                "TAPWATCH_SMTP_SSL=true (port 465)",
+                whole_relay=True,
+            )
         try:
-            with smtplib.SMTP(
-                settings.smtp_host, settings.smtp_port, timeout=self._timeout_s
-            ) as smtp:
-                if settings.smtp_starttls:
+            with self._connect() as smtp:
+                if settings.smtp_starttls and not settings.smtp_ssl:
                     smtp.starttls(context=ssl.create_default_context())
                 if settings.smtp_user:
                     password = settings.smtp_password

@@ -36,6 +36,7 @@ Keys of an account other than the common ones (`account_id`, `endpoints`,
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -71,6 +72,20 @@ _PLATFORM_KEYS = ("base_url", "credentials", "accounts", *_TIMING_KEYS)
 _ACCOUNT_COMMON_KEYS = ("account_id", "endpoints", "credentials", "base_url", *_TIMING_KEYS)
 _PLATFORM_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,127}")
+# The only variables connectors.yaml may name as credentials (docs/security.md): whoever
+# edits the file must not be able to send TAPWATCH_ES_PASSWORD, the SMTP or Kafka
+# password, or ELASTIC_PASSWORD to a base_url of their choosing.
+CREDENTIAL_PREFIXES = (
+    "TAPWATCH_CONNECTOR_",
+    "TAPWATCH_X_",
+    "TAPWATCH_WP_",
+    "TAPWATCH_FB_",
+    "TAPWATCH_FACEBOOK_",
+    "TAPWATCH_BLUESKY_",
+)
+# Set to true (tests only) to accept http:// base URLs on loopback hosts.
+ALLOW_LOOPBACK_HTTP_ENV = "TAPWATCH_CONNECTORS_ALLOW_LOOPBACK_HTTP"
+_LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(s|m|h|d)?")
 _UNIT_S = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -148,9 +163,13 @@ def load_connectors_config(district_dir: Path) -> ConnectorsConfig | None:
     return parse_connectors_yaml(text)
 
 
-def parse_connectors_yaml(text: str) -> ConnectorsConfig:
-    """Parse the file's text; ConnectorsFileError lists every problem found."""
+def parse_connectors_yaml(text: str, allow_loopback_http: bool | None = None) -> ConnectorsConfig:
+    """Parse the file's text; ConnectorsFileError lists every problem found. http:// base
+    URLs pass only for loopback hosts and only when allowed (None: the environment's flag)."""
     reader = _Reader()
+    reader.allow_loopback_http = (
+        loopback_http_allowed() if allow_loopback_http is None else allow_loopback_http
+    )
     try:
         root = compose_yaml(text)
     except YamlSyntaxError as exc:
@@ -161,6 +180,24 @@ def parse_connectors_yaml(text: str) -> ConnectorsConfig:
     if reader.problems:
         raise ConnectorsFileError(tuple(_problem_text(problem) for problem in reader.problems))
     return config
+
+
+def _is_loopback(url: str) -> bool:
+    host = url.removeprefix("http://").split("/", 1)[0]
+    host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return host in _LOOPBACK_HOSTS
+
+
+def url_allowed(url: str, allow_loopback_http: bool | None = None) -> bool:
+    """https://, or http:// to a loopback host when allowed (None: the environment's flag)."""
+    if url.startswith("https://"):
+        return True
+    allowed = loopback_http_allowed() if allow_loopback_http is None else allow_loopback_http
+    return url.startswith("http://") and allowed and _is_loopback(url)
+
+
+def loopback_http_allowed() -> bool:
+    return os.environ.get(ALLOW_LOOPBACK_HTTP_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 def _problem_text(problem: YamlProblem) -> str:
@@ -180,6 +217,7 @@ class _Reader(YamlWalker):
 
     def __init__(self) -> None:
         super().__init__(root_label="(file)")
+        self.allow_loopback_http = False
 
     def read(self, root: Node) -> ConnectorsConfig:
         top = self.mapping(root, "")
@@ -315,8 +353,9 @@ class _Reader(YamlWalker):
         text = self.scalar(node, path)
         if text is None:
             return None
-        if not text.startswith(("https://", "http://")):
-            self.fail(node, path, f"expected an http(s) URL, not {text[:60]!r}")
+        if not url_allowed(text, self.allow_loopback_http):
+            hint = f" (plain http only on loopback with {ALLOW_LOOPBACK_HTTP_ENV}=true)"
+            self.fail(node, path, f"expected an https:// URL, not {text[:60]!r}{hint}")
             return None
         return text.rstrip("/")
 
@@ -336,6 +375,14 @@ class _Reader(YamlWalker):
                     f"{path}.{key}",
                     "must be the NAME of an environment variable ([A-Z_][A-Z0-9_]*), "
                     "never the secret itself",
+                )
+                continue
+            if not text.startswith(CREDENTIAL_PREFIXES):
+                self.fail(
+                    value,
+                    f"{path}.{key}",
+                    f"{text} is not a connector credential variable (names start with "
+                    f"{', '.join(CREDENTIAL_PREFIXES)})",
                 )
                 continue
             names[key] = text

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from core.clock import Clock
-from ingest.connectors.config import AccountConfig
+from ingest.connectors.config import ALLOW_LOOPBACK_HTTP_ENV, AccountConfig, url_allowed
 from ingest.connectors.errors import ConnectorConfigError, FetchFailed
 from ingest.connectors.http_client import get_json
 from ingest.connectors.source import Cursor, FetchedPage
@@ -187,8 +187,12 @@ def wordpress_endpoints(
     """The configured endpoints of one blog; ConnectorConfigError names what is wrong."""
     where = f"{account.where}: wordpress site {account.account_id}"
     site_url = account.base_url or account.options.get("url")
-    if not site_url or not site_url.startswith(("https://", "http://")):
-        raise ConnectorConfigError(f"{where}: needs url (the blog's address, http(s)://...)")
+    if not site_url or not url_allowed(site_url):
+        # The app password goes with every request: never over plain http to another host.
+        raise ConnectorConfigError(
+            f"{where}: needs url (the blog's https:// address; plain http only on loopback "
+            f"with {ALLOW_LOOPBACK_HTTP_ENV}=true)"
+        )
     auth = None
     user = account.options.get("user")
     env_name = account.credentials.get("app_password")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from console.authz import console_people
-from core.settings import LOCAL_KEYCLOAK_PORT, StackSettings
+from core.settings import StackSettings
 from deploy import keycloak_server
 from deploy.errors import StackError
 from deploy.keycloak_users import KeycloakAdmin, Person
@@ -35,7 +35,7 @@ def seed_users(district: str | None, password: str | None, as_json: bool) -> int
             ExitCode.UNAVAILABLE,
             f"no local Keycloak in {layout.stack_dir} (run `tapwatch stack up` first)",
         )
-    base_url = f"http://127.0.0.1:{LOCAL_KEYCLOAK_PORT}"
+    base_url = f"http://127.0.0.1:{StackSettings().stack_keycloak_port}"
     say = (lambda _: None) if as_json else (lambda line: print(line, file=sys.stderr))
     try:
         admin = KeycloakAdmin(

@@ -25,13 +25,14 @@ from tests.builders import SAMPLE_DISTRICT
 from tests.faults.workload import Workload, build_workload
 from tests.integration.conftest import (
     WorkerProcess,
+    admin_credentials,
     names,
     run_tapwatch,
     stack,
     worker_factory,
 )
 
-__all__ = ["names", "stack", "worker_factory"]
+__all__ = ["admin_credentials", "names", "stack", "worker_factory"]
 
 # How long a new worker may take to commit its first posts (s).
 WORKER_START_TIMEOUT_S = 300

@@ -26,7 +26,7 @@ from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
 from classifiers.registry import RULES
 from core.kafka_status_board import read_status_board
 from core.pipeline_names import PipelineNames
-from core.settings import LOCAL_SMTP_PORT, KafkaSettings, StackSettings
+from core.settings import KafkaSettings, StackSettings
 from deploy.health import port_open
 from deploy.layout import StackLayout
 from ingest.post import Post, PostKind, post_to_json
@@ -227,7 +227,7 @@ def _hold_outage(names: PipelineNames, mailer: MailerProcess, worker: WorkerProc
         assert mailer.process.poll() is None, mailer.output()[-3000:]
         assert worker.process.poll() is None, "the worker died while SMTP was down"
         failures = max(failures, _relay_failures(names))
-        if restarted is None and port_open(LOCAL_SMTP_PORT):
+        if restarted is None and port_open(StackSettings().stack_smtp_port):
             restarted = round(elapsed, 1)
         time.sleep(1)
     return Outage(round(time.monotonic() - began, 1), failures, restarted)
@@ -236,7 +236,7 @@ def _hold_outage(names: PipelineNames, mailer: MailerProcess, worker: WorkerProc
 @pytest.fixture
 def mailer(loaded: PipelineNames, tmp_path: Path) -> Iterator[MailerProcess]:
     """`tapwatch mail run` in the module's namespace, sending through the stack's server."""
-    process = MailerProcess(loaded, LOCAL_SMTP_PORT, tmp_path / "mailer.log")
+    process = MailerProcess(loaded, StackSettings().stack_smtp_port, tmp_path / "mailer.log")
     try:
         yield process
     finally:

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 
 from core.pipeline_names import PipelineNames
-from core.settings import ElasticsearchSettings, KafkaSettings
+from core.settings import ElasticsearchSettings, KafkaSettings, StackSettings
 from ingest.post import Post, post_to_json
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,6 +34,28 @@ def stack() -> None:
     from deploy.stack import stack_up
 
     assert stack_up() == 0, "the local stack did not start; see the logs named above"
+
+
+def identity_env(name: str) -> dict[str, str]:
+    """The variables of one identity's env file, as `tapwatch stack up` wrote them."""
+    from deploy.credentials import identity_env_file, read_env_file
+    from deploy.identities import by_name
+
+    stack_dir = StackSettings().stack_dir.expanduser().resolve()
+    return read_env_file(identity_env_file(stack_dir, by_name(name)))
+
+
+@pytest.fixture(scope="package", autouse=True)
+def admin_credentials(stack: None) -> Iterator[None]:
+    """The stack's admin.env in the environment while this package's tests run (in-process
+    clients and the subprocesses they start), restored afterwards for the unit tests."""
+    saved = dict(os.environ)
+    os.environ.update(identity_env("admin"))
+    # The connector tests' platforms are local http servers (ingest/connectors/config.py).
+    os.environ["TAPWATCH_CONNECTORS_ALLOW_LOOPBACK_HTTP"] = "true"
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,8 @@ from tests.fake_platforms.wordpress_api import FakeWordPress
 from tests.fake_platforms.x_api import FakeX, rate_limited, server_error
 from tests.integration.conftest import REPO, TAPWATCH, env_for, read_topic
 
-TOKEN_ENV = "TEST_X_BEARER_TOKEN"
-WP_PASSWORD_ENV = "TEST_WP_APP_PASSWORD"
+TOKEN_ENV = "TAPWATCH_CONNECTOR_TEST_X_BEARER"
+WP_PASSWORD_ENV = "TAPWATCH_CONNECTOR_TEST_WP_PASSWORD"
 
 
 @pytest.fixture(scope="module")

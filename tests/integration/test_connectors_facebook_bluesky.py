@@ -22,7 +22,7 @@ PAGE = "100200300"
 STUDENT_FB = "555000111"
 STAFF_DID = "did:plc:staffteacher0001"
 STUDENT_DID = "did:plc:student00000001"
-TOKEN_ENV = "TEST_FB_PAGE_TOKEN"
+TOKEN_ENV = "TAPWATCH_CONNECTOR_TEST_FB_TOKEN"
 
 
 def _ago(hours: float) -> datetime:

@@ -22,8 +22,10 @@ pytestmark = pytest.mark.integration
 
 ACCOUNT = "1500000000000000221"
 STUDENTS = ("1500000000000000321", "1500000000000000322", "1500000000000000323")
-BEARER_ENV = "TEST_X_BEARER_TOKEN"
-USER_ENV = "TEST_X_USER_TOKEN"
+BEARER_ENV = "TAPWATCH_CONNECTOR_TEST_X_BEARER"
+USER_ENV = "TAPWATCH_CONNECTOR_TEST_X_USER"
+# Connector credentials must carry a connector prefix (ingest/connectors/config.py).
+ENV_PREFIX = "TAPWATCH_CONNECTOR_TEST_X_"
 BEARER = "integration-app-token"
 USER_TOKEN = "integration-user-token"
 
@@ -101,10 +103,16 @@ def test_dms_read_with_oauth1_keys_from_the_environment(
     """The long-lived OAuth 1.0a user context: the CLI reads the four variables and signs
     every dm_events request; the fake X checks each HMAC-SHA1 signature."""
     keys = {
-        "consumer_key": ("TEST_X_CONSUMER_KEY", "integration-consumer-key"),
-        "consumer_secret": ("TEST_X_CONSUMER_SECRET", "integration-consumer-secret"),
-        "access_token": ("TEST_X_ACCESS_TOKEN", f"{ACCOUNT}-integration-token"),
-        "access_token_secret": ("TEST_X_ACCESS_TOKEN_SECRET", "integration-token-secret"),
+        "consumer_key": ("TAPWATCH_CONNECTOR_TEST_X_CONSUMER_KEY", "integration-consumer-key"),
+        "consumer_secret": (
+            "TAPWATCH_CONNECTOR_TEST_X_CONSUMER_SECRET",
+            "integration-consumer-secret",
+        ),
+        "access_token": ("TAPWATCH_CONNECTOR_TEST_X_ACCESS_TOKEN", f"{ACCOUNT}-integration-token"),
+        "access_token_secret": (
+            "TAPWATCH_CONNECTOR_TEST_X_ACCESS_TOKEN_SECRET",
+            "integration-token-secret",
+        ),
     }
     account = "1500000000000000222"
     platform = FakeX(

@@ -103,9 +103,9 @@ def test_keycloak_serves_the_tapwatch_realms_discovery_document(layout: StackLay
     """The imported realm answers its OpenID discovery document with its own issuer."""
     import httpx
 
-    from core.settings import LOCAL_KEYCLOAK_PORT
+    from core.settings import StackSettings
 
-    base = f"http://127.0.0.1:{LOCAL_KEYCLOAK_PORT}/realms/tapwatch"
+    base = f"http://127.0.0.1:{StackSettings().stack_keycloak_port}/realms/tapwatch"
     response = httpx.get(f"{base}/.well-known/openid-configuration", timeout=10)
     assert response.status_code == 200
     assert response.json()["issuer"] == base

@@ -23,7 +23,7 @@ from elasticsearch import Elasticsearch
 from alerts.index_template import ALERTS_TEMPLATE
 from console.authz import console_people
 from core.pipeline_names import PipelineNames
-from core.settings import LOCAL_KEYCLOAK_PORT, ElasticsearchSettings, StackSettings
+from core.settings import ElasticsearchSettings, StackSettings
 from deploy import keycloak_server
 from deploy.keycloak_users import KeycloakAdmin, Person, seed_users
 from deploy.layout import StackLayout
@@ -34,7 +34,7 @@ from tests.integration.conftest import REPO, TAPWATCH, env_for
 
 CONSOLE_PORT = 18010
 CONSOLE_URL = f"http://127.0.0.1:{CONSOLE_PORT}"
-KEYCLOAK_URL = f"http://127.0.0.1:{LOCAL_KEYCLOAK_PORT}"
+KEYCLOAK_URL = f"http://127.0.0.1:{StackSettings().stack_keycloak_port}"
 TOKEN_URL = f"{KEYCLOAK_URL}/realms/{keycloak_server.REALM}/protocol/openid-connect/token"
 PASSWORD = "console-test-pw-1"
 DISTRICT_ID = "wilmington-209u"
@@ -94,6 +94,8 @@ def console_district(tmp_path_factory: pytest.TempPathFactory) -> Path:
     }
     data["notifications"]["it_emails"] = [IT]
     data["console"]["public_url"] = CONSOLE_URL
+    # The stack's own Keycloak, which may run on other ports than the sample's.
+    data["console"]["issuer"] = f"{KEYCLOAK_URL}/realms/{keycloak_server.REALM}"
     data["console"]["reviewers"] = [REVIEWER]
     path.write_text(yaml.safe_dump(data))
     return folder

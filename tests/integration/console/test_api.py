@@ -6,7 +6,7 @@ import httpx
 import pytest
 from elasticsearch import Elasticsearch
 
-from core.settings import ElasticsearchSettings
+from core.settings import ElasticsearchSettings, StackSettings
 from tests.integration.console.conftest import (
     IT,
     PRINCIPAL_WHS,
@@ -98,7 +98,8 @@ class TestConsoleApi:
         detail = _get(console, f"/api/incidents/{alert_id}", PRINCIPAL_WHS).json()
         assert detail["alert"]["status"] == "acknowledged"
         entry = detail["history"][-1]
-        assert entry["by"].startswith(f"{PRINCIPAL_WHS} (http://127.0.0.1:18081/realms/tapwatch#")
+        issuer = f"http://127.0.0.1:{StackSettings().stack_keycloak_port}/realms/tapwatch"
+        assert entry["by"].startswith(f"{PRINCIPAL_WHS} ({issuer}#")
         assert detail["chain_verification"]["ok"] is True
 
     def test_an_action_on_another_buildings_alert_is_404_and_changes_nothing(

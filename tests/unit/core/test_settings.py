@@ -23,3 +23,24 @@ class TestSettings:
         monkeypatch.setenv("TAPWATCH_ES_USERNAME", "elastic")
         options = ElasticsearchSettings().client_options()
         assert options["api_key"] == "key" and "basic_auth" not in options
+
+    def test_ssl_without_a_ca_file_still_gets_a_tls_context(self, monkeypatch):
+        """SSL chosen without a CA file verifies with the system's CAs, never plaintext."""
+        import ssl
+
+        from core.settings import aiokafka_options
+
+        monkeypatch.setenv("TAPWATCH_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+        options = aiokafka_options(KafkaSettings())
+        context = options["ssl_context"]
+        assert isinstance(context, ssl.SSLContext)
+        assert context.verify_mode == ssl.CERT_REQUIRED
+
+    def test_the_faust_worker_gets_tls_credentials_for_ssl(self, monkeypatch):
+        """The worker's broker credentials carry a TLS context for SSL without a CA file."""
+        import faust
+
+        from streams.app import _credentials
+
+        monkeypatch.setenv("TAPWATCH_KAFKA_SECURITY_PROTOCOL", "SSL")
+        assert isinstance(_credentials(KafkaSettings()), faust.SSLCredentials)

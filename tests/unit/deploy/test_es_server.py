@@ -16,10 +16,16 @@ class TestRenderElasticsearchYml:
         assert settings["http.port"] == 19200
         assert settings["transport.port"] == 19300
 
-    def test_security_is_off(self):
-        """The local node speaks plain HTTP without credentials."""
+    def test_security_is_on_without_tls(self):
+        """The local node wants credentials, as production does; plain HTTP on loopback."""
         settings = yaml.safe_load(es_server.render_elasticsearch_yml(1, 2))
-        assert settings["xpack.security.enabled"] is False
+        assert settings["xpack.security.enabled"] is True
+        assert settings["xpack.security.http.ssl.enabled"] is False
+
+    def test_roles_file_holds_one_role_per_line(self):
+        """roles.yml parses back to the roles given (JSON lines are YAML)."""
+        roles = {"tapwatch-worker": {"cluster": ["monitor"], "indices": []}}
+        assert yaml.safe_load(es_server.render_roles_yml(roles)) == roles
 
     def test_disk_watermarks_are_absolute_free_space_values(self):
         """Watermarks are byte sizes, so a large, mostly full disk does not go read-only."""

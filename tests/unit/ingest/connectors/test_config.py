@@ -23,14 +23,14 @@ NOW = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
 GOOD = """\
 defaults: {poll_interval: 2m, max_interval: 1h}
 twitter:
-  base_url: http://127.0.0.1:9/
-  credentials: {bearer_token: X_TOKEN}
+  base_url: https://127.0.0.1:9/
+  credentials: {bearer_token: TAPWATCH_X_TOKEN}
   accounts:
     - account_id: "1500000000000000001"
       endpoints: [timeline, mentions]
     - account_id: 1500000000000000003
       endpoints: [dm_events]
-      credentials: {user_token: X_USER_TOKEN}
+      credentials: {user_token: TAPWATCH_X_USER_TOKEN}
       poll_interval: 30
 """
 
@@ -47,9 +47,12 @@ class TestParse:
         config = parse_connectors_yaml(GOOD)
         first, second = config.accounts
         assert first.account_id == "1500000000000000001"
-        assert first.base_url == "http://127.0.0.1:9"
+        assert first.base_url == "https://127.0.0.1:9"
         assert first.timing.poll_interval_s == 120 and first.timing.max_interval_s == 3600
-        assert dict(second.credentials) == {"bearer_token": "X_TOKEN", "user_token": "X_USER_TOKEN"}
+        assert dict(second.credentials) == {
+            "bearer_token": "TAPWATCH_X_TOKEN",
+            "user_token": "TAPWATCH_X_USER_TOKEN",
+        }
         assert second.timing.poll_interval_s == 30 and second.line == 8
 
     def test_unknown_key_is_placed_at_its_line(self) -> None:
@@ -108,7 +111,7 @@ class TestBuild:
             "connectors.yaml:6: twitter account 1500000000000000001: unknown endpoint likes "
             "(expected timeline, mentions, conversations, dm_events)",
             "connectors.yaml:8: twitter account 1500000000000000003: environment variable "
-            "X_USER_TOKEN (user_token) is not set",
+            "TAPWATCH_X_USER_TOKEN (user_token) is not set",
         )
 
     def test_the_sample_district_file_builds_with_its_variables_set(self) -> None:
@@ -122,3 +125,25 @@ class TestBuild:
     def test_a_folder_without_the_file_has_no_config(self, tmp_path: Path) -> None:
         """connectors.yaml is optional."""
         assert load_connectors_config(tmp_path) is None
+
+
+class TestTransportRules:
+    def test_http_base_url_is_refused_by_default(self) -> None:
+        """A plain-http base URL is refused unless the loopback flag is given."""
+        text = GOOD.replace("https://127.0.0.1:9/", "http://127.0.0.1:9/")
+        with pytest.raises(ConnectorsFileError) as caught:
+            parse_connectors_yaml(text, allow_loopback_http=False)
+        assert "expected an https:// URL" in caught.value.problems[0]
+
+    def test_http_is_allowed_only_on_loopback_with_the_flag(self) -> None:
+        """With the flag, http://127.0.0.1 passes and http to any other host is still refused."""
+        loopback = GOOD.replace("https://127.0.0.1:9/", "http://127.0.0.1:9/")
+        parse_connectors_yaml(loopback, allow_loopback_http=True)
+        remote = GOOD.replace("https://127.0.0.1:9/", "http://api.evil.example/")
+        with pytest.raises(ConnectorsFileError):
+            parse_connectors_yaml(remote, allow_loopback_http=True)
+
+    def test_an_infrastructure_secret_cannot_be_named_as_a_credential(self) -> None:
+        """TAPWATCH_ES_PASSWORD is not a connector variable: the file is refused."""
+        text = GOOD.replace("TAPWATCH_X_TOKEN", "TAPWATCH_ES_PASSWORD")
+        assert "not a connector credential variable" in _problems(text)[0]

@@ -12,7 +12,7 @@ wordpress:
     - account_id: blog
       url: https://blogs.example.org/ayers
       user: reader
-      credentials: {app_password: TAPWATCH_TEST_WP_PASSWORD}
+      credentials: {app_password: TAPWATCH_CONNECTOR_TEST_WP_PASSWORD}
       endpoints: [posts]
 """
 
@@ -33,7 +33,7 @@ def test_unset_variable_is_named_with_its_account(tmp_path):
     """A variable the file names and the environment lacks is listed with its line."""
     check = check_connectors(_folder(tmp_path, WORDPRESS), {})
     assert [(u.variable, u.credential) for u in check.unset] == [
-        ("TAPWATCH_TEST_WP_PASSWORD", "app_password")
+        ("TAPWATCH_CONNECTOR_TEST_WP_PASSWORD", "app_password")
     ]
     assert check.unset[0].where.startswith("connectors.yaml:3:")
     assert check.problems == ()
@@ -41,7 +41,9 @@ def test_unset_variable_is_named_with_its_account(tmp_path):
 
 def test_set_variable_is_ok(tmp_path):
     """With the variable set, the file is ok."""
-    check = check_connectors(_folder(tmp_path, WORDPRESS), {"TAPWATCH_TEST_WP_PASSWORD": "x"})
+    check = check_connectors(
+        _folder(tmp_path, WORDPRESS), {"TAPWATCH_CONNECTOR_TEST_WP_PASSWORD": "x"}
+    )
     assert check.ok
 
 

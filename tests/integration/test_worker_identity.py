@@ -1,0 +1,23 @@
+"""The worker runs end to end under its own least-privilege identity (docs/security.md)."""
+
+from __future__ import annotations
+
+from tests.builders import SAMPLE_DISTRICT, SAMPLE_X
+from tests.integration.conftest import identity_env, run_tapwatch, search_alerts
+from tests.integration.test_pipeline import EXPECTED_ALERTS
+
+
+def test_the_worker_identity_turns_samples_into_alerts(names, worker_factory):
+    """With only tapwatch-worker's credentials, a worker raises the sample's alerts."""
+    loaded = run_tapwatch(names, "district", "load", str(SAMPLE_DISTRICT))
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    worker = worker_factory(**identity_env("worker"))
+    files = [str(SAMPLE_X / "timeline.jsonl"), str(SAMPLE_X / "dm_events.jsonl")]
+    args = ["ingest", "file", "--district", str(SAMPLE_DISTRICT), "--platform", "twitter"]
+    result = run_tapwatch(names, *args, "--wait", "--timeout", "180", *files)
+    assert result.returncode == 0, (
+        result.stdout + result.stderr + worker.log_path.read_text()[-3000:]
+    )
+    alerts = search_alerts(names, district_id="wilmington-209u")
+    assert sorted((a["rule"], a["post_id"]) for a in alerts) == sorted(EXPECTED_ALERTS)
+    assert worker.process.poll() is None, worker.log_path.read_text()[-3000:]
