@@ -48,14 +48,7 @@ def check_command(district_dir: Path, every_hours: float | None, as_json: bool) 
     board = _board(names)
     publisher = _publisher(names)
     alerts = SiteAlerts(es, names, lambda alert: publisher.publish([alert]))
-    component = f"sites:{context.settings.id}"
-    status = ComponentStatus(
-        component,
-        "sites",
-        clock.now(),
-        district_id=context.settings.id,
-        max_interval_s=every_hours * 3600 * 2 if every_hours else None,
-    )
+    status = sites_status(context.settings.id, every_hours, clock.now())
     try:
         with SiteFetcher.build_client() as client:
             fetcher = SiteFetcher(client)
@@ -73,6 +66,18 @@ def check_command(district_dir: Path, every_hours: float | None, as_json: bool) 
         publisher.close()
         if board is not None:
             board.close()
+
+
+def sites_status(district_id: str, every_hours: float | None, now: datetime) -> ComponentStatus:
+    """The checker's status-board entry: overdue after two missed rounds when scheduled,
+    so the mailer's watchdog mails IT; a one-off run is never overdue."""
+    return ComponentStatus(
+        f"sites:{district_id}",
+        "sites",
+        now,
+        district_id=district_id,
+        max_interval_s=every_hours * 3600 * 2 if every_hours else None,
+    )
 
 
 def _round(
