@@ -50,7 +50,9 @@ def _age(seconds: float | None) -> str:
     return f"{seconds / 3600:.1f}h"
 
 
-_COLUMNS = ("component", "state", "last success", "lag", "failures", "last error")
+_COLUMNS = ("component", "state", "last success", "lag", "failures", "next run", "last error")
+# A scheduled component (the sites check) says when it runs next in this detail.
+NEXT_RUN_DETAIL = "next_check_at"
 
 
 def status_rows(board: Mapping[str, ComponentStatus], now: datetime) -> list[list[str]]:
@@ -65,6 +67,7 @@ def status_rows(board: Mapping[str, ComponentStatus], now: datetime) -> list[lis
                 success.isoformat(timespec="seconds") if success else "never",
                 _age(status.lag_s(now)),
                 str(status.consecutive_failures),
+                str(status.details.get(NEXT_RUN_DETAIL, "")),
                 status.last_error or "",
             ]
         )

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from alerts.ops_alerts import overdue_ops_alerts
 from tapwatch.commands.sites import sites_status
+from tapwatch.status_report import render_status
 
 START = datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
 
@@ -27,3 +28,15 @@ class TestSitesStatus:
         """Without --every-hours nothing is expected of the checker later."""
         status = sites_status("wilmington-209u", None, START).succeeded(START, failing=0)
         assert overdue_ops_alerts({status.component: status}, START + timedelta(days=30)) == []
+
+    def test_the_status_table_shows_the_next_round_and_the_last_error(self):
+        """`tapwatch status` names when the scheduled check runs next, and why it failed."""
+        status = sites_status("wilmington-209u", 6.0, START).failed(
+            START, "Elasticsearch: unavailable", next_check_at="2026-10-05T18:00:00+00:00"
+        )
+        [row] = [
+            line
+            for line in render_status({status.component: status}, [], START).splitlines()
+            if line.startswith("sites:")
+        ]
+        assert "2026-10-05T18:00:00+00:00" in row and "Elasticsearch: unavailable" in row
