@@ -69,7 +69,8 @@ def read_compacted(
 
 
 class CompactedTopicWriter:
-    """Writes key-value records to a compacted topic, acknowledged by every in-sync replica."""
+    """Writes key-value records (to a compacted topic, or any keyed one), acknowledged by
+    every in-sync replica."""
 
     def __init__(self, settings: KafkaSettings, topic: str) -> None:
         self._topic = topic
