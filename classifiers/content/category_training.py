@@ -25,11 +25,6 @@ def _matrix(model: ContentModel, rows: list[StaffRow]) -> sp.csr_matrix:
     return head_matrix(features, [prepare(t) for t in texts], model.decisions(features))
 
 
-# The lowest threshold a head may get (probability): the class-balanced logistic
-# regression's decision boundary.
-MIN_THRESHOLD = 0.5
-
-
 def _best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[float, float, float]:
     """The probability threshold with the best F1 on val (the highest on ties), with its P and R."""
     best = (0.5, 0.0, 0.0, -1.0)
@@ -41,10 +36,7 @@ def _best_f1_threshold(probabilities: np.ndarray, labels: np.ndarray) -> tuple[f
     # block sums against scikit-learn's) may differ in its last bit, and must not fall out.
     below = probabilities[probabilities < best[0]]
     threshold = (best[0] + float(below.max())) / 2 if below.size else best[0]
-    # Never below the balanced head's own decision boundary: val is small and written by
-    # one author, so a perfect val separation can sit far down in the scores, where
-    # everyday staff posts ("Thanks all, see you Monday") land.
-    return max(threshold, MIN_THRESHOLD), best[1], best[2]
+    return threshold, best[1], best[2]
 
 
 def fit_heads(model: ContentModel, rows: list[StaffRow], seed: int = 0) -> CategoryHeads:
