@@ -10,6 +10,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from deploy.errors import ArtifactFetchError
@@ -68,34 +69,54 @@ def fetch_kafka(cache_dir: Path, say: Callable[[str], None]) -> Path:
 
 def fetch_elasticsearch(cache_dir: Path, say: Callable[[str], None]) -> Path:
     """Return ES_HOME, fetching and unpacking the distribution zip first unless cached."""
-    target = es_home_dir(cache_dir)
-    if not is_complete(target):
-        say(f"elasticsearch {ES_VERSION}: fetching the distribution with Maven into {target}")
-        began = time.monotonic()
-        with _staging_dir(cache_dir, target.name) as staging:
-            download = staging / "download"
-            run_maven(
-                "elasticsearch",
-                [
-                    "-P",
-                    "elasticsearch",
-                    "dependency:copy-dependencies",
-                    f"-Delasticsearch.version={ES_VERSION}",
-                    f"-DoutputDirectory={download}",
-                ],
-            )
-            archive = download / f"elasticsearch-{ES_VERSION}.zip"
-            if not archive.is_file():
-                raise ArtifactFetchError(
-                    "elasticsearch", f"Maven finished but {archive} is missing"
-                )
-            unpacked = staging / "unpacked"
-            unzip_with_modes(archive, unpacked)
-            home = unpacked / f"elasticsearch-{ES_VERSION}"
-            if not (home / "bin" / "elasticsearch").is_file():
-                raise ArtifactFetchError("elasticsearch", f"{archive} holds no bin/elasticsearch")
-            _publish(home, target)
-        say(f"elasticsearch {ES_VERSION}: fetched in {time.monotonic() - began:.1f}s")
+    return _fetch_distribution(
+        _Distribution("elasticsearch", ES_VERSION, f"elasticsearch-{ES_VERSION}.zip",
+                      f"elasticsearch-{ES_VERSION}", "bin/elasticsearch", ()),
+        es_home_dir(cache_dir), say,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Distribution:
+    """A zip on Maven Central holding a server's home folder (its Maven profile is `name`)."""
+
+    name: str
+    version: str
+    archive: str
+    home: str  # the folder inside the zip
+    launcher: str  # a file the home must hold
+    maven_options: tuple[str, ...]
+
+
+def _fetch_distribution(dist: _Distribution, target: Path, say: Callable[[str], None]) -> Path:
+    """Fetch the zip with Maven, unpack it and publish its home as `target`, unless cached."""
+    if is_complete(target):
+        return target
+    say(f"{dist.name} {dist.version}: fetching the distribution with Maven into {target}")
+    began = time.monotonic()
+    with _staging_dir(target.parent, target.name) as staging:
+        download = staging / "download"
+        run_maven(
+            dist.name,
+            [
+                "-P",
+                dist.name,
+                "dependency:copy-dependencies",
+                *dist.maven_options,
+                f"-D{dist.name}.version={dist.version}",
+                f"-DoutputDirectory={download}",
+            ],
+        )
+        archive = download / dist.archive
+        if not archive.is_file():
+            raise ArtifactFetchError(dist.name, f"Maven finished but {archive} is missing")
+        unpacked = staging / "unpacked"
+        unzip_with_modes(archive, unpacked)
+        home = unpacked / dist.home
+        if not (home / dist.launcher).is_file():
+            raise ArtifactFetchError(dist.name, f"{archive} holds no {dist.launcher}")
+        _publish(home, target)
+    say(f"{dist.name} {dist.version}: fetched in {time.monotonic() - began:.1f}s")
     return target
 
 
@@ -106,35 +127,12 @@ def keycloak_home_dir(cache_dir: Path) -> Path:
 
 def fetch_keycloak(cache_dir: Path, say: Callable[[str], None]) -> Path:
     """Return the Keycloak distribution's home, fetching and unpacking it first unless cached."""
-    target = keycloak_home_dir(cache_dir)
-    if not is_complete(target):
-        say(f"keycloak {KEYCLOAK_VERSION}: fetching the distribution with Maven into {target}")
-        began = time.monotonic()
-        with _staging_dir(cache_dir, target.name) as staging:
-            download = staging / "download"
-            run_maven(
-                "keycloak",
-                [
-                    "-P",
-                    "keycloak",
-                    "dependency:copy-dependencies",
-                    # The zip holds its own lib/; its pom's dependencies are not wanted.
-                    "-DexcludeTransitive=true",
-                    f"-Dkeycloak.version={KEYCLOAK_VERSION}",
-                    f"-DoutputDirectory={download}",
-                ],
-            )
-            archive = download / f"keycloak-quarkus-dist-{KEYCLOAK_VERSION}.zip"
-            if not archive.is_file():
-                raise ArtifactFetchError("keycloak", f"Maven finished but {archive} is missing")
-            unpacked = staging / "unpacked"
-            unzip_with_modes(archive, unpacked)
-            home = unpacked / f"keycloak-{KEYCLOAK_VERSION}"
-            if not (home / "bin" / "kc.sh").is_file():
-                raise ArtifactFetchError("keycloak", f"{archive} holds no bin/kc.sh")
-            _publish(home, target)
-        say(f"keycloak {KEYCLOAK_VERSION}: fetched in {time.monotonic() - began:.1f}s")
-    return target
+    # The zip holds its own lib/; its pom's dependencies are not wanted.
+    return _fetch_distribution(
+        _Distribution("keycloak", KEYCLOAK_VERSION, f"keycloak-quarkus-dist-{KEYCLOAK_VERSION}.zip",
+                      f"keycloak-{KEYCLOAK_VERSION}", "bin/kc.sh", ("-DexcludeTransitive=true",)),
+        keycloak_home_dir(cache_dir), say,
+    )  # fmt: skip
 
 
 def run_maven(artifact: str, arguments: list[str]) -> None:
