@@ -89,12 +89,12 @@ class CreateOnceWriter:
     async def close(self) -> None:
         await self._client.close()
 
-    async def ensure_template(self) -> None:
-        """Create or update the index template, then the index itself."""
+    async def ensure_template(self, *companions: ComposableTemplate) -> None:
+        """Create or update the index template (and its companions': templates of indices
+        other identities write, which only this one may install), then the index itself."""
         try:
-            await self._client.indices.put_index_template(
-                name=self._template.name, **self._template.body()
-            )
+            for template in (self._template, *companions):
+                await self._client.indices.put_index_template(name=template.name, **template.body())
             if not await self._client.indices.exists(index=self._index):
                 await self._client.indices.create(index=self._index)
         except ApiError as exc:

@@ -125,6 +125,17 @@ def write_file_realm(
             _run_tool([tool, "useradd", name, "-p", password, "-r", role], env, None)
 
 
+def update_roles(base: Path, roles: dict[str, dict[str, object]]) -> bool:
+    """Rewrite a running node's roles.yml when the identities' roles changed; True if so
+    (the node reloads the file within its resource reload interval, 5 s by default)."""
+    path = EsFiles(base).config_dir / "roles.yml"
+    wanted = render_roles_yml(roles)
+    if path.is_file() and path.read_text() == wanted:
+        return False
+    path.write_text(wanted)
+    return True
+
+
 def _run_tool(command: list[str], env: dict[str, str], stdin: str | None) -> None:
     result = subprocess.run(
         command, input=stdin, env=env, capture_output=True, text=True, check=False

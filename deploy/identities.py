@@ -124,9 +124,11 @@ IDENTITIES: tuple[Identity, ...] = (
         topics=(
             TopicGrant("tapwatch-raw", _WRITE_TOPIC),
             TopicGrant("tapwatch-posts", _WRITE_TOPIC),
+            # Its health on the status board (`tapwatch status`); it reads no one's.
+            TopicGrant("tapwatch-component-status", _WRITE_TOPIC),
         ),
         indices=None,
-        exposure="inject forged posts; read nothing",
+        exposure="inject forged posts; write a false health line of its own; read nothing",
     ),
     Identity(
         name="mailer",
@@ -150,22 +152,32 @@ IDENTITIES: tuple[Identity, ...] = (
             TopicGrant(_ANCHORS, (*_READ_TOPIC, WRITE)),
             TopicGrant("tapwatch-district-reference", _READ_TOPIC),
         ),
+        # `maintenance` is the refresh before a legal hold or an audit append reads back
+        # what was just written; `index` on posts sets and clears their legal-hold flag.
         indices=(
-            IndexGrant(("tapwatch-alerts*",), ("read", "index", "view_index_metadata")),
-            IndexGrant(("tapwatch-posts*",), ("read",)),
+            IndexGrant(
+                ("tapwatch-alerts*",), ("read", "index", "view_index_metadata", "maintenance")
+            ),
+            IndexGrant(("tapwatch-posts*",), ("read", "index", "maintenance")),
             IndexGrant(
                 ("tapwatch-audit*", "tapwatch-console-access*"),
-                ("create_index", "create_doc", "read"),
+                ("create_index", "create_doc", "read", "view_index_metadata", "maintenance"),
             ),
         ),
-        exposure="read and re-label alerts and posts; append (never rewrite) audit entries",
+        exposure="read and re-label alerts; read posts and overwrite them (the legal-hold "
+        "flag needs `index`; the posts are not in the audit chain); append (never rewrite) "
+        "audit entries; delete nothing",
     ),
     Identity(
         name="retention",
         job="purges old posts of no alert and no legal hold",
+        # Its rounds on the status board, so the mailer can tell IT when one is overdue.
+        topics=(TopicGrant("tapwatch-component-status", _WRITE_TOPIC),),
+        # `maintenance` is the refresh before each round: an alert indexed a moment ago
+        # must be seen before the posts it protects are judged.
         indices=(
-            IndexGrant(("tapwatch-posts*",), ("read", "delete")),
-            IndexGrant(("tapwatch-alerts*",), ("read",)),
+            IndexGrant(("tapwatch-posts*",), ("read", "delete", "maintenance")),
+            IndexGrant(("tapwatch-alerts*",), ("read", "maintenance")),
         ),
         exposure="delete posts (not alerts or the audit trail); read alerts",
     ),

@@ -13,7 +13,7 @@ import httpx
 from kafka.errors import KafkaError
 
 from core.settings import StackSettings
-from deploy import credentials, processes, provision
+from deploy import credentials, es_server, processes, provision
 from deploy.credentials import admin_env_file
 from deploy.errors import (
     ArtifactFetchError,
@@ -23,12 +23,15 @@ from deploy.errors import (
     StackError,
 )
 from deploy.health import Health, port_open, wait_until_up
+from deploy.identities import es_roles
 from deploy.layout import StackLayout
 from deploy.processes import PidRecord
 from deploy.services import Service, local_services
 
 # Lines of a failed server's log printed under the error.
 LOG_TAIL_LINES = 30
+# Elasticsearch's resource.reload.interval.high (5 s), with a margin.
+ROLES_RELOAD_S = 6.0
 # Bytes read from the end of a log to find those lines.
 LOG_TAIL_BYTES = 64 * 1024
 
@@ -119,6 +122,9 @@ def _provision(layout: StackLayout, say: Say) -> bool:
     """Create the identities' users, roles and ACLs, then write their env files."""
     settings = StackSettings()
     creds = credentials.load_or_create(layout.stack_dir)
+    if es_server.update_roles(layout.service_dir("elasticsearch"), es_roles()):
+        say("elasticsearch: the identities' roles changed; roles.yml rewritten")
+        time.sleep(ROLES_RELOAD_S)  # the node's file watcher picks it up in 5 s
     try:
         provision.provision_kafka(settings.stack_kafka_port, creds, say)
     except (StackError, KafkaError, httpx.HTTPError) as exc:

@@ -30,6 +30,7 @@ from typing import Any
 import faust
 from faust.types import EventT
 
+from alerts.audit_index_template import AUDIT_TEMPLATE
 from alerts.es_create_once import CreateOnceWriter
 from alerts.index_template import ALERTS_TEMPLATE
 from alerts.posts_index_template import POSTS_TEMPLATE
@@ -92,7 +93,10 @@ class WorkerResources:
 
     async def _start(self) -> None:
         await ES_RETRY.run_until_done(self.cache.start, "reference.start")
-        await ES_RETRY.run_until_done(self.writer.ensure_template, "es.template")
+        # The audit index's template too: the reviewers append to that index but may not
+        # install templates (docs/security.md); the worker may, and always starts first.
+        ensure_alerts = functools.partial(self.writer.ensure_template, AUDIT_TEMPLATE)
+        await ES_RETRY.run_until_done(ensure_alerts, "es.template")
         await ES_RETRY.run_until_done(self.posts_writer.ensure_template, "es.posts_template")
 
     async def close(self) -> None:

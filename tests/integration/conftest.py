@@ -90,13 +90,32 @@ def env_for(pipeline: PipelineNames) -> dict[str, str]:
     return {**os.environ, "TAPWATCH_NAMESPACE": pipeline.namespace}
 
 
+def service_env(pipeline: PipelineNames, identity: str) -> dict[str, str]:
+    """The environment a service runs with on a district server: the namespace and only its
+    own identity's variables (the admin's credentials removed, not merely overridden)."""
+    admin_keys = set(identity_env("admin"))
+    env = {key: value for key, value in env_for(pipeline).items() if key not in admin_keys}
+    return {**env, **identity_env(identity)}
+
+
+@pytest.fixture(scope="module")
+def admin_topics(names: PipelineNames) -> PipelineNames:
+    """The namespace's topics, created by the admin as `tapwatch district load` does on a
+    server: the services' own identities may not create topics (docs/security.md)."""
+    from core.kafka_admin import ensure_topics
+
+    ensure_topics(KafkaSettings(), names)
+    return names
+
+
 def run_tapwatch(
-    pipeline: PipelineNames, *args: str, timeout: float = 300
+    pipeline: PipelineNames, *args: str, timeout: float = 300, identity: str | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """Run a tapwatch command to its end: as the admin, or as `identity` alone."""
     return subprocess.run(
         [*TAPWATCH, *args],
         cwd=REPO,
-        env=env_for(pipeline),
+        env=service_env(pipeline, identity) if identity else env_for(pipeline),
         text=True,
         capture_output=True,
         timeout=timeout,

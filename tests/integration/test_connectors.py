@@ -22,7 +22,10 @@ from tests.builders import SAMPLE_DISTRICT
 from tests.fake_platforms.server import FakeServer, Reply
 from tests.fake_platforms.wordpress_api import FakeWordPress
 from tests.fake_platforms.x_api import FakeX, rate_limited, server_error
-from tests.integration.conftest import REPO, TAPWATCH, env_for, read_topic
+from tests.integration.conftest import REPO, TAPWATCH, env_for, read_topic, service_env
+
+# The connectors run as their own identity, on topics the admin created.
+pytestmark = pytest.mark.usefixtures("admin_topics")
 
 TOKEN_ENV = "TAPWATCH_CONNECTOR_TEST_X_BEARER"
 WP_PASSWORD_ENV = "TAPWATCH_CONNECTOR_TEST_WP_PASSWORD"
@@ -58,7 +61,12 @@ def _x_yaml(url: str, *accounts: str, endpoints: str = "[timeline]", options: st
 
 
 def _env(names: PipelineNames) -> dict[str, str]:
-    return {**env_for(names), TOKEN_ENV: "test-token", WP_PASSWORD_ENV: "abcd efgh ijkl"}
+    """The connectors' own identity (docs/security.md), and the platforms' test credentials."""
+    return {
+        **service_env(names, "connectors"),
+        TOKEN_ENV: "test-token",
+        WP_PASSWORD_ENV: "abcd efgh ijkl",
+    }
 
 
 def _run_once(
@@ -155,8 +163,10 @@ class TestXConnector:
             runner.send_signal(signal.SIGTERM)
             runner.wait(timeout=30)
         assert error is not None and "wait capped at 15 minutes (warning)" in error
+        # District IT reads the board (the admin's identity): the connectors' may not read
+        # the pipeline's consumer groups.
         shown = subprocess.run(
-            [*TAPWATCH, "status"], cwd=REPO, env=_env(names), text=True, capture_output=True
+            [*TAPWATCH, "status"], cwd=REPO, env=env_for(names), text=True, capture_output=True
         )
         assert "wait capped at 15 minutes (warning)" in shown.stdout
 

@@ -16,7 +16,10 @@ from tests.builders import SAMPLE_DISTRICT
 from tests.fake_platforms.bluesky_appview import FakeAppView, xrpc_error
 from tests.fake_platforms.facebook_graph import PAGE_TOKEN, FakeGraph
 from tests.fake_platforms.server import FakeServer, Reply
-from tests.integration.conftest import REPO, TAPWATCH, env_for, read_topic
+from tests.integration.conftest import REPO, TAPWATCH, read_topic, service_env
+
+# The connectors run as their own identity, on topics the admin created.
+pytestmark = pytest.mark.usefixtures("admin_topics")
 
 PAGE = "100200300"
 STUDENT_FB = "555000111"
@@ -73,7 +76,7 @@ def _run_once(names: PipelineNames, district: Path) -> subprocess.CompletedProce
     return subprocess.run(
         [*TAPWATCH, "ingest", "run", "--district", str(district), "--once"],
         cwd=REPO,
-        env={**env_for(names), TOKEN_ENV: PAGE_TOKEN},
+        env={**service_env(names, "connectors"), TOKEN_ENV: PAGE_TOKEN},
         text=True,
         capture_output=True,
         timeout=180,

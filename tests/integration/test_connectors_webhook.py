@@ -19,7 +19,7 @@ from ingest.connectors.webhook import WEBHOOK_PATH
 from ingest.connectors.webhook_signature import sign
 from policy.loader import load_district
 from tests.builders import SAMPLE_DISTRICT
-from tests.integration.conftest import REPO, TAPWATCH, env_for, read_topic
+from tests.integration.conftest import REPO, TAPWATCH, read_topic, service_env
 
 SECRET = "integration-app-secret"
 VERIFY = "integration-verify-token"
@@ -32,12 +32,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def webhook_url(names: PipelineNames, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A running receiver in the module's namespace; stopped afterwards."""
+def webhook_url(
+    admin_topics: PipelineNames, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A running receiver in the module's namespace, as its own identity (no Elasticsearch
+    credential, no topic creation: the admin made the topics); stopped afterwards."""
+    names = admin_topics
     port = _free_port()
     log = (tmp_path_factory.mktemp("webhook") / "webhook.log").open("w")
     env = {
-        **env_for(names),
+        **service_env(names, "webhook"),
         "TAPWATCH_FACEBOOK_APP_SECRET": SECRET,
         "TAPWATCH_FACEBOOK_VERIFY_TOKEN": VERIFY,
     }

@@ -15,10 +15,11 @@ from ingest.connectors.oauth1_signing import OAuth1Credentials
 from tests.builders import SAMPLE_DISTRICT
 from tests.fake_platforms.server import FakeServer
 from tests.fake_platforms.x_api import DM_EVENTS_PATH, SEARCH_PATH, FakeX
-from tests.integration.conftest import REPO, TAPWATCH, env_for
+from tests.integration.conftest import REPO, TAPWATCH, service_env
 from tests.integration.test_connectors import _posts
 
-pytestmark = pytest.mark.integration
+# The connectors run as their own identity, on topics the admin created.
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("admin_topics")]
 
 ACCOUNT = "1500000000000000221"
 STUDENTS = ("1500000000000000321", "1500000000000000322", "1500000000000000323")
@@ -47,7 +48,7 @@ def _run_once(names: PipelineNames, district: Path) -> subprocess.CompletedProce
     return subprocess.run(
         [*TAPWATCH, "ingest", "run", "--district", str(district), "--once"],
         cwd=REPO,
-        env={**env_for(names), BEARER_ENV: BEARER, USER_ENV: USER_TOKEN},
+        env={**service_env(names, "connectors"), BEARER_ENV: BEARER, USER_ENV: USER_TOKEN},
         text=True,
         capture_output=True,
         timeout=120,
@@ -149,7 +150,7 @@ def test_dms_read_with_oauth1_keys_from_the_environment(
         result = subprocess.run(
             [*TAPWATCH, "ingest", "run", "--district", str(district), "--once"],
             cwd=REPO,
-            env={**env_for(names), **dict(keys.values())},
+            env={**service_env(names, "connectors"), **dict(keys.values())},
             text=True,
             capture_output=True,
             timeout=120,

@@ -153,9 +153,10 @@ class TestReviewer:
         _produce("reviewer", resources.audit_anchors, monkeypatch)
 
     def test_cannot_delete(self, resources, monkeypatch):
-        """A reviewer can delete neither an alert nor an audit entry (403)."""
+        """A reviewer can delete neither an alert, a post nor an audit entry (403)."""
         es = _es("reviewer", monkeypatch)
         assert _status(lambda: es.delete(index=resources.alerts_index, id="seed")) == 403
+        assert _status(lambda: es.delete(index=resources.posts_index, id="seed")) == 403
         assert _status(lambda: es.delete(index=resources.audit_index, id="seed")) == 403
 
     def test_cannot_rewrite_an_audit_entry(self, resources, monkeypatch):

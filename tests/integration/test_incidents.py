@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from elasticsearch import Elasticsearch
 
+from alerts.audit_index_template import AUDIT_TEMPLATE
 from alerts.audit_trail import entry_doc_id
 from alerts.errors import ConcurrentChange
 from alerts.incident_query import IncidentFilter
@@ -19,7 +20,8 @@ from alerts.posts_index import post_doc_id, post_document
 from alerts.posts_index_template import POSTS_TEMPLATE
 from alerts.review import Assign, StatusChange
 from core.clock import SystemClock
-from core.settings import ElasticsearchSettings
+from core.kafka_admin import ensure_topics
+from core.settings import ElasticsearchSettings, KafkaSettings
 from ingest.post import PostKind
 from tests.builders import make_alert_document, make_post
 from tests.integration.conftest import run_tapwatch
@@ -96,8 +98,10 @@ def es(names):
 @pytest.fixture(scope="module")
 def seeded(names, es):
     """Alerts and posts of this module's namespace, written straight to Elasticsearch."""
-    es.indices.put_index_template(name=ALERTS_TEMPLATE.name, **ALERTS_TEMPLATE.body())
-    es.indices.put_index_template(name=POSTS_TEMPLATE.name, **POSTS_TEMPLATE.body())
+    # The templates the worker installs at its start; the reviewers may not.
+    for template in (ALERTS_TEMPLATE, POSTS_TEMPLATE, AUDIT_TEMPLATE):
+        es.indices.put_index_template(name=template.name, **template.body())
+    ensure_topics(KafkaSettings(), names)  # the admin's, as `tapwatch district load` does
     operations: list[dict[str, object]] = []
     for alert in LISTED + REVIEWED:
         operations += [{"create": {"_index": names.alerts_index, "_id": alert["alert_id"]}}, alert]
@@ -148,7 +152,8 @@ def _ids(store: IncidentStore, **options: object) -> list[str]:
 
 
 def _cli(names, *args):
-    return run_tapwatch(names, "incidents", *args, timeout=120)
+    """`tapwatch incidents` as a reviewer runs it: the reviewer identity alone."""
+    return run_tapwatch(names, "incidents", *args, timeout=120, identity="reviewer")
 
 
 def _post_ids(es, names) -> set[str]:
@@ -286,7 +291,9 @@ class TestHoldAndRetention:
     def test_dry_run_deletes_nothing(self, seeded, es):
         """--dry-run lists what would go and leaves it."""
         before = _post_ids(es, seeded)
-        result = run_tapwatch(seeded, "posts", "purge", "--older-than-days", "30", "--dry-run")
+        result = run_tapwatch(
+            seeded, "posts", "purge", "--older-than-days", "30", "--dry-run", identity="retention"
+        )
         assert result.returncode == 0, result.stderr
         assert "would delete d-review:twitter:free-old-1:" in result.stdout
         assert _post_ids(es, seeded) == before
@@ -303,7 +310,9 @@ class TestHoldAndRetention:
         )["hits"]["hits"]
         assert len(flags) == 2 and all(hit["_source"]["legal_hold"] for hit in flags)
 
-        result = run_tapwatch(seeded, "posts", "purge", "--older-than-days", "30")
+        result = run_tapwatch(
+            seeded, "posts", "purge", "--older-than-days", "30", identity="retention"
+        )
         assert result.returncode == 0, result.stderr
         remaining = _post_ids(es, seeded)
         assert {"free-old-1", "free-old-2", "free-old-3"}.isdisjoint(remaining)

@@ -17,7 +17,7 @@ from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings
 from ingest.post import PostKind
 from tests.builders import make_post
-from tests.integration.conftest import REPO, TAPWATCH, env_for, wait_for
+from tests.integration.conftest import REPO, TAPWATCH, service_env, wait_for
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 EVERY_HOURS = "24"  # one round, then SIGTERM comes during the wait for the next
@@ -55,7 +55,8 @@ def test_rounds_purge_old_posts_report_on_the_board_and_stop_on_sigterm(names):
         schedule = subprocess.Popen(
             [*TAPWATCH, "posts", "purge", "--older-than-days", "30", "--every-hours", EVERY_HOURS],
             cwd=REPO,
-            env=env_for(names),
+            # The retention service's own identity: delete posts, read alerts, its status.
+            env=service_env(names, "retention"),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

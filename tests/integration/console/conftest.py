@@ -20,17 +20,19 @@ import pytest
 import yaml
 from elasticsearch import Elasticsearch
 
+from alerts.audit_index_template import AUDIT_TEMPLATE
 from alerts.index_template import ALERTS_TEMPLATE
 from console.authz import console_people
+from core.kafka_admin import ensure_topics
 from core.pipeline_names import PipelineNames
-from core.settings import ElasticsearchSettings, StackSettings
+from core.settings import ElasticsearchSettings, KafkaSettings, StackSettings
 from deploy import keycloak_server
 from deploy.keycloak_users import KeycloakAdmin, Person, seed_users
 from deploy.layout import StackLayout
 from policy.context import DistrictContext
 from policy.loader import load_district
 from tests.builders import make_alert_document
-from tests.integration.conftest import REPO, TAPWATCH, env_for
+from tests.integration.conftest import REPO, TAPWATCH, service_env
 
 CONSOLE_PORT = 18010
 CONSOLE_URL = f"http://127.0.0.1:{CONSOLE_PORT}"
@@ -120,7 +122,9 @@ def console_users(stack: None, console_district: Path) -> None:
 def seeded_alerts(names: PipelineNames) -> Iterator[PipelineNames]:
     """Alerts of both schools and of another district in the module's namespace."""
     es = Elasticsearch(**ElasticsearchSettings().client_options())
-    es.indices.put_index_template(name=ALERTS_TEMPLATE.name, **ALERTS_TEMPLATE.body())
+    # Both templates, as the worker installs them at its start.
+    for template in (ALERTS_TEMPLATE, AUDIT_TEMPLATE):
+        es.indices.put_index_template(name=template.name, **template.body())
     alerts = [
         make_alert_document(a, district_id=DISTRICT_ID, building_id="org-whs") for a in WHS_ALERTS
     ]
@@ -152,8 +156,11 @@ def console(
 ) -> Iterator[Console]:
     """`tapwatch console` on CONSOLE_PORT, until the module ends."""
     files = keycloak_files()
+    # The console runs as the reviewer identity (docs/security.md), on the topics the admin
+    # created; the test's own setup and checks keep the admin's.
+    ensure_topics(KafkaSettings(), seeded_alerts)
     env = {
-        **env_for(seeded_alerts),
+        **service_env(seeded_alerts, "reviewer"),
         keycloak_server.CONSOLE_SECRET_ENV: files.console_secret(),
         "TAPWATCH_CONSOLE_SESSION_SECRET": os.urandom(16).hex(),
     }

@@ -76,3 +76,15 @@ class TestServerCommand:
         assert command[0] == str(tmp_path / "home" / "bin" / "elasticsearch")
         assert f"path.data={files.data_dir}" in command
         assert all(str(files.base) in part for part in command if part.startswith("path."))
+
+
+def test_update_roles_rewrites_a_changed_roles_file_only(tmp_path: Path) -> None:
+    """A running node's roles.yml is rewritten when the roles change, and left alone when not."""
+    roles: dict[str, dict[str, object]] = {"r": {"cluster": [], "indices": []}}
+    (es_server.EsFiles(tmp_path).config_dir).mkdir(parents=True)
+    assert es_server.update_roles(tmp_path, roles) is True
+    assert es_server.update_roles(tmp_path, roles) is False
+    changed: dict[str, dict[str, object]] = {"r": {"cluster": ["monitor"], "indices": []}}
+    assert es_server.update_roles(tmp_path, changed) is True
+    path = es_server.EsFiles(tmp_path).config_dir / "roles.yml"
+    assert yaml.safe_load(path.read_text()) == changed
