@@ -4,6 +4,9 @@ TapwatchError
  └── KibanaImportError           the import did not happen, or not completely
       ├── KibanaUnreachable      no HTTP answer at all (also a TransientError)
       └── KibanaRefused          Kibana answered with a non-2xx status
+ValueError
+ └── InvalidConsoleUrl           no console URL, or one links cannot be built from (the
+                                 CLI's usage error, before anything is sent)
 """
 
 from __future__ import annotations
@@ -65,10 +68,11 @@ def console_base_url(value: str | None) -> str:
 
 def render_saved_objects(ndjson: bytes, console_url: str, alerts_index: str) -> bytes:
     """The saved objects with their placeholders filled: links to `console_url` (checked
-    by console_base_url) and the data view on `alerts_index`.
+    by console_base_url) and the data view on `alerts_index` (a PipelineNames index name).
 
-    Strings are replaced inside the decoded JSON (including JSON held in strings, such as
-    the data view's field formats), so no value can break the file's quoting.
+    Strings are replaced inside the decoded JSON and each object is encoded again, so the
+    file's own quoting always holds; the JSON kept inside strings (the data view's field
+    formats) is safe because console_base_url admits no quote or backslash.
     """
     base = console_base_url(console_url)
     lines = []
