@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from classifiers.finding import Finding, Severity
+from classifiers.participants import display_name
 from classifiers.thread_dialogue import PostRef
 from ingest.post import Post
+from policy.context import DistrictContext
 
 STATUSES = ("open", "acknowledged", "dismissed", "escalated")
 # The order incident review shows an alert's fields in (`incidents show`, the case file's
@@ -29,8 +31,10 @@ DISPLAY_FIELDS = (
     "post_id",
     "thread_id",
     "staff_id",
+    "staff_name",
     "student_ids",
     "building_id",
+    "building_name",
     "event_time",
     "detected_at",
     "updated_at",
@@ -45,6 +49,12 @@ class Alert:
 
     `evidence` is a plain dict as built or decoded (orjson serializes dicts only); it is
     JSON-able and indexed as it is. Times are UTC.
+
+    `staff_name` and `building_name` are additions to the contract's fields: the staff
+    member's and the building's names from the district's OneRoster files when the alert
+    was raised, so a dashboard reads as people and schools. Staff data only, never a
+    student's name; None when the roster does not know the id (or for an alert raised
+    before the fields existed).
     """
 
     alert_id: str
@@ -63,6 +73,8 @@ class Alert:
     evidence: Mapping[str, Any]
     post_url: str | None
     thread_id: str | None
+    staff_name: str | None = None
+    building_name: str | None = None
 
     def to_document(self) -> dict[str, Any]:
         """The document as indexed in `tapwatch-alerts*` (district-data contract, section 3)."""
@@ -83,6 +95,8 @@ class Alert:
             "evidence": dict(self.evidence),
             "post_url": self.post_url,
             "thread_id": self.thread_id,
+            "staff_name": self.staff_name,
+            "building_name": self.building_name,
         }
 
 
@@ -105,8 +119,34 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
-def build_alert(post: Post | PostRef, finding: Finding, detected_at: datetime) -> Alert:
-    """The alert for a finding about a post, as published and indexed."""
+def staff_name_of(context: DistrictContext, staff_id: str) -> str | None:
+    """The staff member's name as the roster has it; None for an unknown id or a non-staff
+    person (a student's name never goes on an alert)."""
+    person = context.person(staff_id)
+    if person is None or not person.is_staff:
+        return None
+    return display_name(person)
+
+
+def building_name_of(context: DistrictContext, building_id: str | None) -> str | None:
+    """The building's OneRoster org name; None when there is no building or the id is unknown."""
+    org = context.org(building_id) if building_id else None
+    return org.name if org is not None else None
+
+
+def build_alert(
+    post: Post | PostRef,
+    finding: Finding,
+    detected_at: datetime,
+    context: DistrictContext | None = None,
+) -> Alert:
+    """The alert for a finding about a post, as published and indexed.
+
+    With the district's `context`, the alert carries the staff member's and building's
+    names; without it (callers that have no roster at hand) both are None.
+    """
+    staff_name = staff_name_of(context, finding.staff_id) if context is not None else None
+    building_name = building_name_of(context, finding.building_id) if context is not None else None
     return Alert(
         alert_id(post.district_id, finding.rule, post.platform, post.post_id),
         post.district_id,
@@ -124,4 +164,6 @@ def build_alert(post: Post | PostRef, finding: Finding, detected_at: datetime) -
         dict(finding.evidence),
         post.url,
         post.thread_id,
+        staff_name=staff_name,
+        building_name=building_name,
     )

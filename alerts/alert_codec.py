@@ -58,6 +58,7 @@ def alert_from_document(document: Mapping[str, Any], rules: Collection[str] = RU
 
     `rules` are the rule ids an alert may carry: the registry's. Fields outside the
     contract's alert (review state added in the index) are not part of an Alert.
+    `staff_name` and `building_name` are optional: alerts raised before they existed lack them.
     """
     missing = REQUIRED_FIELDS - document.keys()
     if missing:
@@ -95,6 +96,8 @@ def alert_from_document(document: Mapping[str, Any], rules: Collection[str] = RU
         evidence=evidence,
         post_url=_optional_text(document, "post_url"),
         thread_id=_optional_text(document, "thread_id"),
+        staff_name=_optional_text(document, "staff_name"),
+        building_name=_optional_text(document, "building_name"),
     )
 
 

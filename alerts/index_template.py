@@ -43,6 +43,10 @@ ALERT_MAPPINGS: dict[str, Any] = {
         "evidence": {"type": "object", "enabled": False},
         "post_url": {"type": "keyword", "index": False},
         "thread_id": {"type": "keyword"},
+        # Additions to the contract's fields: the staff member's and building's names from
+        # the roster when the alert was raised, for dashboards (Kibana buckets on keywords).
+        "staff_name": {"type": "keyword"},
+        "building_name": {"type": "keyword"},
         # Incident review (tapwatch incidents): additions, the contract's fields are unchanged.
         **{name: dict(mapping) for name, mapping in REVIEW_MAPPINGS.items()},
     },

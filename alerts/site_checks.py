@@ -23,7 +23,7 @@ from typing import Any
 
 from elasticsearch import ConflictError, Elasticsearch, NotFoundError
 
-from alerts.alert import Alert, alert_id, iso_utc
+from alerts.alert import Alert, alert_id, building_name_of, iso_utc, staff_name_of
 from alerts.index_template import ALERTS_TEMPLATE
 from classifiers.external_site import FetchedPage, failed_checks, site_finding
 from core.pipeline_names import PipelineNames
@@ -108,6 +108,8 @@ class SiteAlerts:
                 key, district_id, finding.rule, finding.severity, "open", PLATFORM, site.url,
                 finding.staff_id, (), finding.building_id, now, now, finding.summary,
                 dict(finding.evidence), site.url, None,
+                staff_name_of(context, finding.staff_id),
+                building_name_of(context, finding.building_id),
             )  # fmt: skip
             document = {**alert.to_document(), "site_check": _site_check(checks, now)}
             if self._announce is not None:

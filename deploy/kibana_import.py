@@ -4,6 +4,9 @@ TapwatchError
  └── KibanaImportError           the import did not happen, or not completely
       ├── KibanaUnreachable      no HTTP answer at all (also a TransientError)
       └── KibanaRefused          Kibana answered with a non-2xx status
+ValueError
+ └── InvalidConsoleUrl           no console URL, or one links cannot be built from (the
+                                 CLI's usage error, before anything is sent)
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -22,17 +26,78 @@ from deploy.kibana_settings import KibanaSettings
 # The data view, four Lens panels, the saved search and the dashboard (Kibana 8.x export).
 SAVED_OBJECTS_FILE = Path(__file__).resolve().parent / "kibana" / "tapwatch.ndjson"
 IMPORT_PATH = "/api/saved_objects/_import"
-# The saved objects' alert_id links open the review console's incident page; the file holds
-# this placeholder, replaced by the console's public URL at import time.
-CONSOLE_URL_PLACEHOLDER = b"__TAPWATCH_CONSOLE_URL__"
-DEFAULT_CONSOLE_URL = "http://127.0.0.1:18000"
+# The file holds placeholders, filled in at import time: every link to an alert opens the
+# review console's incident page (`<console URL>/incidents/<alert_id>`), an absolute URL so
+# it works under any Kibana space or base path; the data view reads this namespace's
+# alerts index only (core/pipeline_names.py), never every namespace's.
+CONSOLE_URL_PLACEHOLDER = "__TAPWATCH_CONSOLE_URL__"
+ALERTS_INDEX_PLACEHOLDER = "__TAPWATCH_ALERTS_INDEX__"
+# Characters that have no place in a base URL and would break the url format's template
+# or the JSON it sits in ({{ }} is the template's own syntax).
+_URL_FORBIDDEN = frozenset('"\\<>{}|^`')
 
 
-def with_console_url(ndjson: bytes, console_url: str) -> bytes:
-    """The saved objects with alert_id linking to `console_url`/incidents/<alert_id>."""
-    if not console_url.startswith(("http://", "https://")) or '"' in console_url:
-        raise ValueError(f"the console URL must be an http(s) URL, not {console_url!r}")
-    return ndjson.replace(CONSOLE_URL_PLACEHOLDER, console_url.rstrip("/").encode())
+class InvalidConsoleUrl(ValueError):
+    """The console URL is missing, relative or otherwise unusable as a link's base."""
+
+
+def console_base_url(value: str | None) -> str:
+    """The console's public URL as a link base: absolute http(s), no query or fragment,
+    no credentials; without a trailing slash. InvalidConsoleUrl says what is wrong."""
+    if not value or not value.strip():
+        raise InvalidConsoleUrl(
+            "no console URL: pass --console-url or set TAPWATCH_KIBANA_CONSOLE_URL to the "
+            "review console's public URL (district.yaml console.public_url), e.g. "
+            "https://tapwatch.example.org"
+        )
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidConsoleUrl(
+            f"the console URL must be an absolute http(s) URL such as "
+            f"https://tapwatch.example.org, not {value!r}: Kibana resolves a relative link "
+            f"against its own space and base path"
+        )
+    if parts.query or parts.fragment or "@" in parts.netloc:
+        raise InvalidConsoleUrl(
+            f"the console URL must be a base URL without query, fragment or credentials: {value!r}"
+        )
+    if any(c.isspace() or c in _URL_FORBIDDEN for c in value):
+        raise InvalidConsoleUrl(f"the console URL holds a character links cannot carry: {value!r}")
+    return value.rstrip("/")
+
+
+def render_saved_objects(ndjson: bytes, console_url: str, alerts_index: str) -> bytes:
+    """The saved objects with their placeholders filled: links to `console_url` (checked
+    by console_base_url) and the data view on `alerts_index` (a PipelineNames index name).
+
+    Strings are replaced inside the decoded JSON and each object is encoded again, so the
+    file's own quoting always holds; the JSON kept inside strings (the data view's field
+    formats) is safe because console_base_url admits no quote or backslash.
+    """
+    base = console_base_url(console_url)
+    lines = []
+    for line in ndjson.splitlines():
+        if not line.strip():
+            continue
+        obj = json.loads(line)
+        lines.append(
+            _filled(obj, {CONSOLE_URL_PLACEHOLDER: base, ALERTS_INDEX_PLACEHOLDER: alerts_index})
+        )
+    return b"".join(
+        json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode() + b"\n" for obj in lines
+    )
+
+
+def _filled(value: Any, replacements: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        for placeholder, text in replacements.items():
+            value = value.replace(placeholder, text)
+        return value
+    if isinstance(value, list):
+        return [_filled(item, replacements) for item in value]
+    if isinstance(value, dict):
+        return {key: _filled(item, replacements) for key, item in value.items()}
+    return value
 
 
 # Kibana's own rule for space ids (lower-case letters, digits, '_' and '-').

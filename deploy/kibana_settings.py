@@ -1,4 +1,4 @@
-"""TAPWATCH_KIBANA_*: how `tapwatch kibana import` authenticates to Kibana."""
+"""TAPWATCH_KIBANA_*: how `tapwatch kibana import` authenticates to Kibana, and where links go."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ class KibanaSettings(BaseSettings):
     ca_certs: Path | None = None
     # How long the import request may take before it counts as failed (seconds).
     request_timeout_s: float = 60.0
+    # The review console's public URL (district.yaml console.public_url): the dashboard's
+    # alert links open its incident page. `--console-url` overrides it; with neither, the
+    # import is refused (a link to a guessed host would be a broken link, or a wrong one).
+    console_url: str | None = None
 
     def auth_headers(self) -> dict[str, str]:
         """The Authorization header, or none when no credentials are set (security off)."""

@@ -109,7 +109,7 @@ def detect_batch(
                     DetectorFailure(rule, len(decoded) - 1, _error(exc))
                 )
                 continue
-            outcome.alerts.extend(build_alert(post, f, detected_at) for f in findings)
+            outcome.alerts.extend(build_alert(post, f, detected_at, context) for f in findings)
         try:
             thread_findings = _observe_thread(post, context, threads)
         except Exception as exc:  # same as a detector: dead-letter the post, keep going
@@ -121,7 +121,9 @@ def detect_batch(
                 DetectorFailure(THREAD_OBSERVER, len(decoded) - 1, _error(exc))
             )
             continue
-        outcome.alerts.extend(build_alert(i.post, i.finding, detected_at) for i in thread_findings)
+        outcome.alerts.extend(
+            build_alert(i.post, i.finding, detected_at, context) for i in thread_findings
+        )
     for rule, batch_detector in (batch_detectors or {}).items():
         _run_batch_detector(rule, batch_detector, decoded, detected_at, outcome)
     outcome.alerts = _first_of_each(outcome.alerts)
@@ -153,8 +155,9 @@ def _run_batch_detector(
     if not decoded:
         return
     posts = [post for _, post, _ in decoded]
+    contexts = [context for _, _, context in decoded]
     try:
-        results = detector.detect_batch(posts, [context for _, _, context in decoded])
+        results = detector.detect_batch(posts, contexts)
     except Exception:
         log.exception("detector.batch_failed rule=%s posts=%d", rule, len(decoded))
         results = []
@@ -167,8 +170,8 @@ def _run_batch_detector(
                 )
                 outcome.detector_failures.append(DetectorFailure(rule, position, _error(exc)))
                 results.append(())
-    for post, findings in zip(posts, results, strict=True):
-        outcome.alerts.extend(build_alert(post, f, detected_at) for f in findings)
+    for post, context, findings in zip(posts, contexts, results, strict=True):
+        outcome.alerts.extend(build_alert(post, f, detected_at, context) for f in findings)
 
 
 def _observe_thread(

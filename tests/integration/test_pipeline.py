@@ -76,6 +76,15 @@ class TestSamplePipeline:
         alerts = search_alerts(pipeline, district_id="wilmington-209u")
         assert len(alerts) == len(EXPECTED_ALERTS)
 
+    def test_indexed_alerts_name_the_staff_member_and_building_as_keywords(self, pipeline):
+        """Alerts in the index carry the roster's names, searchable as exact keywords."""
+        _ingest(pipeline, *SAMPLES)
+        alerts = search_alerts(pipeline, staff_name="Dana Okafor")
+        assert {a["post_id"] for a in alerts} == {"1700000000000000001"}
+        assert alerts[0]["building_name"] == "Wilmington High School"
+        everyone = search_alerts(pipeline, district_id="wilmington-209u")
+        assert all(a["staff_name"] and a["building_name"] for a in everyone)
+
     def test_refused_file_lines_go_to_the_dead_letter_topic(self, pipeline):
         """Unreadable lines and invalid tweets of a file are dead-lettered with their reasons."""
         result = _ingest(pipeline, str(SAMPLE_X / "malformed.jsonl"), wait=False)

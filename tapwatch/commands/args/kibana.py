@@ -19,9 +19,10 @@ def register(commands: SubCommands) -> None:
         "import",
         "send the data view and dashboard to Kibana's saved objects import API",
         [
-            "tapwatch kibana import --url http://127.0.0.1:5601",
-            "tapwatch kibana import --url https://kibana.example.org --space district-it "
-            "--overwrite",
+            "tapwatch kibana import --url http://127.0.0.1:5601 "
+            "--console-url http://127.0.0.1:18000",
+            "TAPWATCH_NAMESPACE=district2 tapwatch kibana import --url https://kibana.example.org "
+            "--space district-it --console-url https://tapwatch.example.org --overwrite",
         ],
         _run,
     )
@@ -36,9 +37,11 @@ def register(commands: SubCommands) -> None:
     )
     parser.add_argument(
         "--console-url",
-        default="http://127.0.0.1:18000",
-        help="the review console's public URL (district.yaml console.public_url): alert ids "
-        "link to its incident page, e.g. https://tapwatch.example.org",
+        default=None,
+        help="the review console's absolute public URL (district.yaml console.public_url; "
+        "default TAPWATCH_KIBANA_CONSOLE_URL, required one way or the other): alert ids link "
+        "to its incident page, e.g. https://tapwatch.example.org. The data view reads "
+        "TAPWATCH_NAMESPACE's alerts index",
     )
     add_json_option(parser, "one JSON object (count and refused objects)")
 

@@ -30,6 +30,9 @@ CONTRACT_ORDER = [
     "evidence",
     "post_url",
     "thread_id",
+    # Additions to the contract's fields (names for the dashboard), after them.
+    "staff_name",
+    "building_name",
 ]
 
 
@@ -69,6 +72,22 @@ class TestAlertFromJson:
         alert = _alert()
         assert alert_from_json(alert_to_json(alert)) == alert
 
+    def test_round_trip_keeps_the_names(self):
+        """staff_name and building_name survive the alerts topic."""
+        alert = replace(_alert(), staff_name="Morgan Ayers", building_name="Wilmington HS")
+        decoded = alert_from_json(alert_to_json(alert))
+        assert (decoded.staff_name, decoded.building_name) == ("Morgan Ayers", "Wilmington HS")
+
+    def test_an_alert_without_names_still_decodes(self):
+        """Alerts written before the name fields existed decode with None names."""
+        decoded = alert_from_json(_payload())
+        assert (decoded.staff_name, decoded.building_name) == (None, None)
+
+    def test_a_name_that_is_not_a_string_is_refused(self):
+        """A staff_name of the wrong type is an InvalidAlert naming the field."""
+        with pytest.raises(InvalidAlert, match="staff_name"):
+            alert_from_json(_payload(staff_name=7))
+
     def test_every_error_is_a_value_error(self):
         """InvalidAlert is a ValueError, so the index agent dead-letters it."""
         with pytest.raises(ValueError):
@@ -103,7 +122,9 @@ class TestAlertFromDocument:
         """A document read back with review state decodes to the alert as it was raised."""
         document = make_alert_document("b" * 32, assignee="p-1", legal_hold=True)
         alert = alert_from_document(document)
-        assert alert.to_document() == make_alert_document("b" * 32)
+        # The names are None: this document predates them.
+        unreviewed = make_alert_document("b" * 32, staff_name=None, building_name=None)
+        assert alert.to_document() == unreviewed
 
     def test_offsets_are_converted_to_utc(self):
         """A time with an offset is kept as the same instant in UTC."""

@@ -14,20 +14,24 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from core.pipeline_names import PipelineNames
 from deploy.kibana_import import (
-    DEFAULT_CONSOLE_URL,
     SAVED_OBJECTS_FILE,
+    InvalidConsoleUrl,
+    console_base_url,
     import_url,
-    with_console_url,
+    render_saved_objects,
 )
 from deploy.kibana_settings import KibanaSettings
 from tapwatch.cli import main
 from tapwatch.commands.kibana import import_objects
+from tapwatch.user_errors import UsageError
 
 USERNAME = "tapwatch-test"
 PASSWORD = "not-a-real-password"
 API_KEY = "bm90LWEtcmVhbC1rZXk="
 BASIC = "Basic " + base64.b64encode(f"{USERNAME}:{PASSWORD}".encode()).decode()
+CONSOLE = "https://tapwatch.example.org"
 
 
 @dataclass
@@ -156,8 +160,14 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _basic_settings() -> KibanaSettings:
-    return KibanaSettings(username=USERNAME, password=PASSWORD)
+def _basic_settings(**overrides: Any) -> KibanaSettings:
+    fields: dict[str, Any] = {"username": USERNAME, "password": PASSWORD, "console_url": CONSOLE}
+    return KibanaSettings(**(fields | overrides))
+
+
+def _sent_objects(request: Received) -> list[dict[str, Any]]:
+    assert request.file is not None
+    return [json.loads(line) for line in request.file.splitlines() if line.strip()]
 
 
 def _object_count() -> int:
@@ -176,9 +186,9 @@ class TestSuccess:
         assert request.query == {"overwrite": ["false"]}
         assert request.headers["kbn-xsrf"] == "true"
         assert request.filename == "tapwatch.ndjson"
-        # Sent with the alert_id links pointing at the (default) console URL.
-        assert request.file == with_console_url(
-            SAVED_OBJECTS_FILE.read_bytes(), DEFAULT_CONSOLE_URL
+        # Sent with the links pointing at the configured console, on the default namespace.
+        assert request.file == render_saved_objects(
+            SAVED_OBJECTS_FILE.read_bytes(), CONSOLE, "tapwatch-alerts"
         )
 
     def test_space_and_overwrite_go_into_the_url(self, kibana):
@@ -193,8 +203,7 @@ class TestSuccess:
         """With an API key set, the request carries `Authorization: ApiKey ...`."""
         url, stub = kibana
         stub.expected_auth = f"ApiKey {API_KEY}"
-        settings = KibanaSettings(username=USERNAME, password=PASSWORD, api_key=API_KEY)
-        assert import_objects(url, None, False, settings) == 0
+        assert import_objects(url, None, False, _basic_settings(api_key=API_KEY)) == 0
 
     def test_cli_reads_credentials_from_the_environment(self, kibana, monkeypatch, capsys):
         """`tapwatch kibana import --url` authenticates with TAPWATCH_KIBANA_* variables."""
@@ -202,6 +211,7 @@ class TestSuccess:
         monkeypatch.setenv("TAPWATCH_KIBANA_USERNAME", USERNAME)
         monkeypatch.setenv("TAPWATCH_KIBANA_PASSWORD", PASSWORD)
         monkeypatch.delenv("TAPWATCH_KIBANA_API_KEY", raising=False)
+        monkeypatch.setenv("TAPWATCH_KIBANA_CONSOLE_URL", CONSOLE)
         assert main(["kibana", "import", "--url", url + "/", "--overwrite"]) == 0
         assert stub.received[0].query == {"overwrite": ["true"]}
         assert "imported" in capsys.readouterr().out
@@ -244,7 +254,7 @@ class TestFailures:
     def test_http_401_exits_nonzero_with_kibanas_message(self, kibana, capsys):
         """Wrong credentials: exit 78 (configuration) and Kibana's status and message."""
         url, _ = kibana
-        settings = KibanaSettings(username=USERNAME, password="wrong")
+        settings = _basic_settings(password="wrong")
         assert import_objects(url, None, False, settings) == 78
         err = capsys.readouterr().err
         assert "HTTP 401" in err and "unable to authenticate user" in err
@@ -253,7 +263,7 @@ class TestFailures:
     def test_missing_credentials_are_refused(self, kibana, capsys):
         """No credentials at all: the stub (like Kibana with security on) answers 401."""
         url, _ = kibana
-        assert import_objects(url, None, False, KibanaSettings()) == 78
+        assert import_objects(url, None, False, KibanaSettings(console_url=CONSOLE)) == 78
         assert "HTTP 401" in capsys.readouterr().err
 
     def test_connection_refused_is_a_clear_message(self, closed_port, capsys):
@@ -288,20 +298,94 @@ class TestSettingsAndUrl:
 class TestConsoleUrl:
     def test_alert_ids_link_to_the_consoles_incident_page(self):
         """The placeholder becomes the console's URL; nothing else of the file changes."""
-        from deploy.kibana_import import SAVED_OBJECTS_FILE, with_console_url
-
         original = SAVED_OBJECTS_FILE.read_bytes()
-        linked = with_console_url(original, "https://tapwatch.example.org/")
+        linked = render_saved_objects(original, "https://tapwatch.example.org/", "tapwatch-alerts")
         assert b"https://tapwatch.example.org/incidents/{{value}}" in linked
-        assert b"__TAPWATCH_CONSOLE_URL__" not in linked
+        assert b"__TAPWATCH_" not in linked
         assert len(linked.splitlines()) == len(original.splitlines())
 
-    def test_a_console_url_that_is_not_http_is_refused(self):
-        """javascript: or a quote that would break the JSON is a ValueError."""
-        import pytest
+    def test_a_console_url_with_a_path_keeps_it(self):
+        """A console served under a path (behind a proxy) keeps its path in every link."""
+        linked = render_saved_objects(
+            SAVED_OBJECTS_FILE.read_bytes(), "https://district.example.org/tapwatch", "x"
+        )
+        assert b"https://district.example.org/tapwatch/incidents/{{value}}" in linked
 
-        from deploy.kibana_import import with_console_url
+    @pytest.mark.parametrize(
+        "bad",
+        [
+            "/incidents",
+            "tapwatch.example.org",
+            "//tapwatch.example.org",
+            "javascript:alert(1)",
+            "ftp://tapwatch.example.org",
+            'https://x.org/"',
+            "https://x.org/{{value}}",
+            "https://x.org/?next=1",
+            "https://user:secret@x.org",
+            "https://x.org/a b",
+        ],
+    )
+    def test_a_console_url_that_is_not_an_absolute_http_base_is_refused(self, bad):
+        """Relative, non-http, quoting-breaking, query or credential URLs are refused."""
+        with pytest.raises(InvalidConsoleUrl):
+            console_base_url(bad)
 
-        for bad in ("javascript:alert(1)", 'https://x.org/"'):
-            with pytest.raises(ValueError):
-                with_console_url(b"__TAPWATCH_CONSOLE_URL__", bad)
+    @pytest.mark.parametrize("missing", [None, "", "   "])
+    def test_a_missing_console_url_names_the_option_and_the_variable(self, missing):
+        """No console URL: the message says how to give one."""
+        with pytest.raises(InvalidConsoleUrl, match=r"--console-url.*TAPWATCH_KIBANA_CONSOLE_URL"):
+            console_base_url(missing)
+
+    def test_missing_console_url_is_a_usage_error_before_any_request(self, kibana):
+        """import_objects without a console URL raises UsageError (exit 2), Kibana untouched."""
+        url, stub = kibana
+        with pytest.raises(UsageError, match="no console URL"):
+            import_objects(url, None, False, KibanaSettings(username=USERNAME, password=PASSWORD))
+        assert stub.received == []
+
+    def test_cli_refuses_a_relative_console_url_with_exit_2(self, kibana, monkeypatch, capsys):
+        """`--console-url /console` prints one error line and exits 2, no traceback."""
+        url, stub = kibana
+        monkeypatch.setenv("TAPWATCH_KIBANA_USERNAME", USERNAME)
+        monkeypatch.setenv("TAPWATCH_KIBANA_PASSWORD", PASSWORD)
+        code = main(["kibana", "import", "--url", url, "--console-url", "/console"])
+        err = capsys.readouterr().err
+        assert code == 2
+        assert err.startswith("error: the console URL must be an absolute http(s) URL")
+        assert "Traceback" not in err and stub.received == []
+
+    def test_the_option_overrides_the_variable(self, kibana, monkeypatch):
+        """--console-url wins over TAPWATCH_KIBANA_CONSOLE_URL."""
+        url, stub = kibana
+        monkeypatch.setenv("TAPWATCH_KIBANA_CONSOLE_URL", "https://old.example.org")
+        settings = _basic_settings(console_url="https://old.example.org")
+        assert import_objects(url, None, False, settings, console_url=CONSOLE) == 0
+        assert b"https://tapwatch.example.org/incidents/" in (stub.received[0].file or b"")
+        assert b"old.example.org" not in (stub.received[0].file or b"")
+
+
+class TestNamespace:
+    def test_the_data_view_reads_the_namespaces_alerts_index_only(self, kibana):
+        """With a namespace, the data view's pattern is that namespace's alerts index."""
+        url, stub = kibana
+        names = PipelineNames("district2")
+        assert import_objects(url, None, False, _basic_settings(), names=names) == 0
+        views = [o for o in _sent_objects(stub.received[0]) if o.get("type") == "index-pattern"]
+        assert [view["attributes"]["title"] for view in views] == ["tapwatch-alerts-district2"]
+
+    def test_the_namespace_comes_from_tapwatch_namespace(self, kibana, monkeypatch):
+        """The CLI reads TAPWATCH_NAMESPACE, as every other command does."""
+        url, stub = kibana
+        monkeypatch.setenv("TAPWATCH_NAMESPACE", "t1")
+        assert import_objects(url, None, False, _basic_settings()) == 0
+        views = [o for o in _sent_objects(stub.received[0]) if o.get("type") == "index-pattern"]
+        assert views[0]["attributes"]["title"] == "tapwatch-alerts-t1"
+
+    def test_without_a_namespace_the_pattern_has_no_wildcard(self, kibana, monkeypatch):
+        """No namespace: exactly `tapwatch-alerts`, not `tapwatch-alerts*` (every namespace)."""
+        url, stub = kibana
+        monkeypatch.delenv("TAPWATCH_NAMESPACE", raising=False)
+        assert import_objects(url, None, False, _basic_settings()) == 0
+        views = [o for o in _sent_objects(stub.received[0]) if o.get("type") == "index-pattern"]
+        assert views[0]["attributes"]["title"] == "tapwatch-alerts"

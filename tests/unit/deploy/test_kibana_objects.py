@@ -6,8 +6,12 @@ from typing import Any
 
 import pytest
 
-from alerts.index_template import ALERT_MAPPINGS, ALERTS_INDEX_PATTERN, ALERTS_TEMPLATE
-from deploy.kibana_import import SAVED_OBJECTS_FILE
+from alerts.index_template import ALERT_MAPPINGS, ALERTS_TEMPLATE
+from deploy.kibana_import import (
+    ALERTS_INDEX_PLACEHOLDER,
+    CONSOLE_URL_PLACEHOLDER,
+    SAVED_OBJECTS_FILE,
+)
 
 DASHBOARD_TITLE = "tapwatch: policy alerts"
 # Lens's pseudo-field for "count of documents"; not a mapping field.
@@ -163,18 +167,27 @@ class TestContent:
         panels = {obj["id"] for obj in _objects() if obj["type"] in ("lens", "search")}
         assert shown == panels
 
-    def test_data_view_is_on_the_alerts_indices_with_event_time(self):
-        """The data view covers the contract's index pattern and uses event_time as time field."""
+    def test_data_view_is_on_the_namespace_alerts_index_with_detected_at(self):
+        """The data view's pattern is filled with the namespace's alerts index at import, and
+        its time field is detected_at: a backfilled post detected today is in "last 24 hours"."""
         (view,) = _by_type("index-pattern")
-        assert view["attributes"]["title"] == ALERTS_INDEX_PATTERN
-        assert view["attributes"]["timeFieldName"] == "event_time"
+        assert view["attributes"]["title"] == ALERTS_INDEX_PLACEHOLDER
+        assert view["attributes"]["timeFieldName"] == "detected_at"
+
+    def test_the_post_time_stays_on_show(self):
+        """event_time (when the post was made) is still a column, labelled "posted"."""
+        (view,) = _by_type("index-pattern")
+        labels = json.loads(view["attributes"]["fieldAttrs"])
+        assert labels["event_time"]["customLabel"] == "posted"
+        (search,) = _by_type("search")
+        assert "event_time" in search["attributes"]["columns"]
 
     @pytest.mark.parametrize(
         ("lens_id", "field"),
         [
             ("tapwatch-alerts-over-time-by-rule", "rule"),
-            ("tapwatch-alerts-by-building", "building_id"),
-            ("tapwatch-open-alerts-by-staff", "staff_id"),
+            ("tapwatch-alerts-by-building", "building_name"),
+            ("tapwatch-open-alerts-by-staff", "staff_name"),
             ("tapwatch-alerts-by-platform", "platform"),
         ],
     )
@@ -186,13 +199,29 @@ class TestContent:
         assert ("terms", field) in operations
         assert ("count", RECORDS) in operations
 
-    def test_over_time_panel_has_a_date_histogram_on_event_time(self):
-        """Alerts over time are bucketed by event_time."""
+    def test_panels_read_as_people_and_schools_not_ids(self):
+        """No panel or table column shows a raw OneRoster id (staff_id, building_id)."""
+        for object_id, fields in _fields_used().items():
+            if object_id == "tapwatch-alerts":
+                continue  # the data view labels every field, ids included
+            assert not fields & {"staff_id", "building_id"}, object_id
+
+    def test_alerts_without_names_stay_counted(self):
+        """Alerts raised before the names existed fall in the "missing" bucket, not out."""
+        for lens in _by_type("lens"):
+            state = lens["attributes"]["state"]
+            for layer in state["datasourceStates"]["formBased"]["layers"].values():
+                for column in layer["columns"].values():
+                    if column.get("sourceField") in ("staff_name", "building_name"):
+                        assert column["params"]["missingBucket"] is True, lens["id"]
+
+    def test_over_time_panel_has_a_date_histogram_on_detected_at(self):
+        """Alerts over time are bucketed by detected_at, the data view's time field."""
         (lens,) = [o for o in _by_type("lens") if o["id"] == "tapwatch-alerts-over-time-by-rule"]
         (layer,) = lens["attributes"]["state"]["datasourceStates"]["formBased"]["layers"].values()
         columns = layer["columns"].values()
         histograms = [c["sourceField"] for c in columns if c["operationType"] == "date_histogram"]
-        assert histograms == ["event_time"]
+        assert histograms == ["detected_at"]
 
     def test_open_alerts_panels_filter_on_status_open(self):
         """The staff panel and the latest-alerts table show only status open."""
@@ -203,20 +232,23 @@ class TestContent:
         assert source["query"]["query"] == 'status : "open"'
 
     def test_latest_open_alerts_table_columns_and_order(self):
-        """The table lists the contract's review columns plus the link, newest first."""
+        """The table lists detection and post times, the review columns by name, the links;
+        newest detected first."""
         (search,) = _by_type("search")
         attributes = search["attributes"]
-        assert attributes["columns"][:7] == [
+        assert attributes["columns"] == [
+            "detected_at",
             "event_time",
             "rule",
             "severity",
-            "staff_id",
-            "building_id",
+            "staff_name",
+            "building_name",
             "platform",
             "summary",
+            "post_url",
+            "alert_id",
         ]
-        assert "post_url" in attributes["columns"]
-        assert attributes["sort"] == [["event_time", "desc"]]
+        assert attributes["sort"] == [["detected_at", "desc"]]
 
     def test_post_url_and_alert_id_render_as_links(self):
         """post_url links to the post; alert_id links to the console's incident page."""
@@ -225,7 +257,7 @@ class TestContent:
         assert formats["post_url"]["id"] == "url"
         assert formats["post_url"]["params"]["urlTemplate"] == "{{rawValue}}"
         alert_link = formats["alert_id"]["params"]["urlTemplate"]
-        assert alert_link == "__TAPWATCH_CONSOLE_URL__/incidents/{{value}}"
+        assert alert_link == CONSOLE_URL_PLACEHOLDER + "/incidents/{{value}}"
 
 
 class TestFieldsExistInTheMapping:

@@ -33,6 +33,16 @@ class TestDetectBatch:
         assert alert.rule == "two_way_dialogue"
         assert outcome.dead_letters == []
 
+    def test_alerts_carry_the_staff_and_building_names_of_the_district(self):
+        """The worker names the staff member and the school from the district's roster."""
+        reply = make_reply(STUDENT_JORDAN, created_at=AFTER_SCHOOL)
+        outcome = detect_batch([_record(post_to_json(reply))], _contexts, DictThreads(), NOW)
+        [alert] = outcome.alerts
+        assert (alert.staff_name, alert.building_name) == (
+            "Morgan Ayers",
+            "Wilmington High School",
+        )
+
     def test_replayed_reply_gives_one_alert_per_id(self):
         """A reply seen again (a replay after a crash) still yields each alert id once."""
         reply = post_to_json(make_reply(STUDENT_JORDAN, created_at=AFTER_SCHOOL))
@@ -135,6 +145,12 @@ class TestBatchDetectors:
         outcome = self._detect(detector)
         assert detector.calls == 1
         assert len([a for a in outcome.alerts if a.rule == "inappropriate_content"]) == 3
+
+    def test_batch_detector_alerts_carry_names(self):
+        """Alerts of a batch detector are named from each post's own district context."""
+        outcome = self._detect(FlakyBatchDetector("none"))
+        names = {a.staff_name for a in outcome.alerts if a.rule == "inappropriate_content"}
+        assert names == {"Morgan Ayers"}
 
     def test_failing_batch_falls_back_to_single_posts_and_dead_letters_the_culprit(self):
         """When the batch call fails, posts are retried one by one; only the bad one is lost."""

@@ -47,6 +47,7 @@ def test_kibana_import_json_names_count_and_refused_objects(cli, kibana, monkeyp
     monkeypatch.setenv("TAPWATCH_KIBANA_USERNAME", USERNAME)
     monkeypatch.setenv("TAPWATCH_KIBANA_PASSWORD", PASSWORD)
     monkeypatch.delenv("TAPWATCH_KIBANA_API_KEY", raising=False)
+    monkeypatch.setenv("TAPWATCH_KIBANA_CONSOLE_URL", "https://tapwatch.example.org")
     stub.verdict = {
         "success": False,
         "successCount": 2,
