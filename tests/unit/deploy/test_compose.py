@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from console.config import ConsoleEnvSettings
+from core.pipeline_names import COMPONENT_STATUS
 from core.settings import (
     ElasticsearchSettings,
     KafkaSettings,
@@ -16,7 +17,7 @@ from core.settings import (
     SmtpSettings,
     StackSettings,
 )
-from deploy.identities import IDENTITIES
+from deploy.identities import IDENTITIES, READ, by_name
 from deploy.identity_env import env_file_name
 from deploy.kibana_settings import KibanaSettings
 from ingest.connectors.webhook_settings import FacebookWebhookSettings
@@ -243,6 +244,16 @@ class TestTapwatchServices:
         test = _services()[name]["healthcheck"]["test"]
         assert test[:3] == ["CMD", "tapwatch", "status"]
         assert "--kind" in test
+
+    @pytest.mark.parametrize("name", ["worker", "mailer", "connectors", "retention"])
+    def test_their_identity_may_read_the_status_board(self, name):
+        """A healthcheck through `tapwatch status` needs its identity to read the board."""
+        grants = [
+            grant
+            for grant in by_name(name).topics
+            if COMPONENT_STATUS.startswith(grant.prefix) and READ in grant.operations
+        ]
+        assert grants and not any(grant.deny for grant in grants), name
 
     def test_workers_scale(self):
         """The worker has replicas and no fixed container name, so --scale works."""
