@@ -28,3 +28,25 @@ def test_an_unfilled_folder_exits_78(cli, tmp_path: Path):
     run = cli("stack", "provision", "--identities", str(tmp_path))
     assert run.code == ExitCode.CONFIG
     assert "placeholder" in run.err
+
+
+def test_elasticsearch_signs_in_as_elastic_from_its_env_file(monkeypatch):
+    """Without TAPWATCH_ES_USERNAME the job uses `elastic` and ELASTIC_PASSWORD (one copy)."""
+    from core.settings import ElasticsearchSettings
+    from tapwatch.commands.provision import es_admin_options
+
+    for name in ("TAPWATCH_ES_USERNAME", "TAPWATCH_ES_PASSWORD", "TAPWATCH_ES_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ELASTIC_PASSWORD", "pw-elastic")
+    assert es_admin_options(ElasticsearchSettings())["basic_auth"] == ("elastic", "pw-elastic")
+
+
+def test_a_named_elasticsearch_user_wins(monkeypatch):
+    """TAPWATCH_ES_USERNAME/PASSWORD, when set, are used as given."""
+    from core.settings import ElasticsearchSettings
+    from tapwatch.commands.provision import es_admin_options
+
+    monkeypatch.setenv("TAPWATCH_ES_USERNAME", "it-admin")
+    monkeypatch.setenv("TAPWATCH_ES_PASSWORD", "pw-it")
+    monkeypatch.setenv("ELASTIC_PASSWORD", "pw-elastic")
+    assert es_admin_options(ElasticsearchSettings())["basic_auth"] == ("it-admin", "pw-it")
