@@ -124,11 +124,9 @@ IDENTITIES: tuple[Identity, ...] = (
         topics=(
             TopicGrant("tapwatch-raw", _WRITE_TOPIC),
             TopicGrant("tapwatch-posts", _WRITE_TOPIC),
-            # Its own status on the board (webhook:<district>:facebook); it reads nothing.
-            TopicGrant("tapwatch-component-status", _WRITE_TOPIC),
         ),
         indices=None,
-        exposure="inject forged posts or a false webhook status; read nothing",
+        exposure="inject forged posts; read nothing",
     ),
     Identity(
         name="mailer",
@@ -165,14 +163,14 @@ IDENTITIES: tuple[Identity, ...] = (
     Identity(
         name="retention",
         job="purges old posts of no alert and no legal hold",
-        # Its `retention` status on the board, which its compose healthcheck reads back.
+        # Its rounds on the status board, so the mailer can tell IT when one is overdue;
+        # its compose healthcheck (`tapwatch status --kind retention`) reads them back.
         topics=(TopicGrant("tapwatch-component-status", (*_READ_TOPIC, WRITE)),),
         indices=(
             IndexGrant(("tapwatch-posts*",), ("read", "delete")),
             IndexGrant(("tapwatch-alerts*",), ("read",)),
         ),
-        exposure="delete posts (not alerts or the audit trail); read alerts and the "
-        "status board",
+        exposure="delete posts (not alerts or the audit trail); read alerts",
     ),
 )
 
