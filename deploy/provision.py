@@ -107,7 +107,9 @@ def provision_kafka_identities(
                 if error
             }
             if refused:
-                raise ServiceStartError("kafka", f"SCRAM credential(s) refused: {refused}")
+                first = str(next(iter(refused.values())))[:200]
+                users = ", ".join(sorted(refused))
+                raise ServiceStartError("kafka", f"SCRAM credential(s) of {users} refused: {first}")
             say(f"kafka: SCRAM credentials of {len(upserts)} users in place")
         result = admin.create_acls(acls)
     finally:

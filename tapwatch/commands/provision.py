@@ -16,6 +16,7 @@ from elasticsearch import Elasticsearch
 from core.kafka_admin import ensure_topics
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings
+from deploy.errors import StackError
 from deploy.es_provision import provision_elasticsearch
 from deploy.identity_env import IdentityEnvError, read_identity_secrets
 from deploy.provision import provision_kafka_identities
@@ -57,7 +58,11 @@ def provision_servers(identities_dir: Path) -> int:
             client.close()
     kafka = KafkaSettings()
     with connecting("Kafka", kafka.bootstrap):
-        provision_kafka_identities(kafka.kafka_python_options(), secrets.kafka_users, _say)
+        try:
+            provision_kafka_identities(kafka.kafka_python_options(), secrets.kafka_users, _say)
+        except StackError as exc:
+            # The broker answered and refused: TAPWATCH_KAFKA_* is not its super user.
+            raise CliError(ExitCode.CONFIG, f"{exc} (is admin.env the broker's admin?)") from exc
         ensure_topics(kafka, PipelineNames.from_env())
     _say("provisioned: every identity of deploy/identities.py can now sign in")
     return ExitCode.OK

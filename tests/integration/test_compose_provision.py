@@ -12,7 +12,9 @@ from kafka.admin import UserScramCredentialDeletion
 from kafka.errors import KafkaError
 
 from core.settings import LOCAL_SASL_MECHANISM, KafkaSettings
+from deploy.errors import ServiceStartError
 from deploy.provision import provision_kafka_identities
+from tests.integration.conftest import identity_env
 
 # How long a client may try to sign in before it counts as refused (ms): a refused
 # credential shows as a bootstrap that never completes.
@@ -77,3 +79,16 @@ def test_running_it_again_changes_the_password(throwaway_user: str) -> None:
     assert _sign_in(throwaway_user, "pw-provision-4") == []
     with pytest.raises(KafkaError):
         _sign_in(throwaway_user, "pw-provision-3")
+
+
+def test_a_service_identity_cannot_provision(throwaway_user: str) -> None:
+    """Only the super user provisions: the worker's credential is refused, nothing is added."""
+    worker = {k: v for k, v in identity_env("worker").items() if k.startswith("TAPWATCH_KAFKA_")}
+    options = _admin_options() | {
+        "sasl_plain_username": worker["TAPWATCH_KAFKA_USERNAME"],
+        "sasl_plain_password": worker["TAPWATCH_KAFKA_PASSWORD"],
+    }
+    with pytest.raises((ServiceStartError, KafkaError)):
+        provision_kafka_identities(options, {throwaway_user: "pw-provision-5"}, print)
+    with pytest.raises(KafkaError):
+        _sign_in(throwaway_user, "pw-provision-5")
