@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup model stack-up stack-down demo test test-unit test-faults lint bench clean rule-table fuzz
+.PHONY: setup model image stack-up stack-down demo test test-unit test-faults lint bench clean rule-table fuzz
 
 # The shared, human-labeled datasets (a sibling checkout of shared/).
 DATASETS ?= ../shared/datasets
@@ -53,6 +53,13 @@ $(MODEL): $(STAMP) $(wildcard classifiers/content/*.py) tests/data/staff_posts.j
 	    --staff-posts tests/data/staff_posts.jsonl --out models/content --seed 0
 
 model: $(MODEL)
+
+# The deployment image (deploy/Dockerfile): the model trained here first, then copied in,
+# so a district's server needs neither the datasets nor the training packages.
+# `make image IMAGE=registry.district.example/tapwatch:1.0` to tag it for a registry.
+IMAGE ?= tapwatch:local
+image: model
+	docker build -f deploy/Dockerfile -t $(IMAGE) .
 
 stack-up: setup
 	$(BIN)/tapwatch stack up

@@ -171,8 +171,9 @@ IDENTITIES: tuple[Identity, ...] = (
     Identity(
         name="retention",
         job="purges old posts of no alert and no legal hold",
-        # Its rounds on the status board, so the mailer can tell IT when one is overdue.
-        topics=(TopicGrant("tapwatch-component-status", _WRITE_TOPIC),),
+        # Its rounds on the status board, so the mailer can tell IT when one is overdue;
+        # its compose healthcheck (`tapwatch status --kind retention`) reads them back.
+        topics=(TopicGrant("tapwatch-component-status", (*_READ_TOPIC, WRITE)),),
         # `maintenance` is the refresh before each round: an alert indexed a moment ago
         # must be seen before the posts it protects are judged.
         indices=(

@@ -1,4 +1,4 @@
-"""Creates the identities' Kafka ACLs on the running local broker (as the admin super user)."""
+"""Creates the identities' Kafka ACLs (and, on a compose broker, their SCRAM credentials)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from kafka.admin import (
     ACLResourcePatternType,
     ResourcePattern,
     ResourceType,
+    UserScramCredentialUpsertion,
 )
 
 from core.settings import LOCAL_SASL_MECHANISM
@@ -73,15 +74,43 @@ def kafka_acls(identity: Identity) -> list[ACL]:
 
 def provision_kafka(port: int, creds: StackCredentials, say: Say) -> None:
     """Create every identity's ACLs (creating an existing ACL again is a no-op)."""
+    provision_kafka_identities(kafka_admin_options(port, creds), {}, say)
+
+
+def provision_kafka_identities(
+    admin_options: dict[str, object], scram_users: dict[str, str], say: Say
+) -> None:
+    """Upsert each of `scram_users`' SCRAM credential (user -> password), then create every
+    identity's ACLs, as the admin super user that `admin_options` authenticates.
+
+    Only the admin's credential must exist when the broker formats its storage (it is the
+    broker's own identity); the others can be added later through the Admin API, so the
+    broker never holds the services' passwords.
+    """
     acls = [
         acl for identity in IDENTITIES if not identity.super_user for acl in kafka_acls(identity)
     ]
     admin = KafkaAdminClient(
         client_id="tapwatch-stack-provision",
         request_timeout_ms=int(TIMEOUT_S * 1000),
-        **kafka_admin_options(port, creds),
+        **admin_options,
     )
     try:
+        if scram_users:
+            upserts = [
+                UserScramCredentialUpsertion(user, LOCAL_SASL_MECHANISM, password)
+                for user, password in sorted(scram_users.items())
+            ]
+            refused = {
+                user: error
+                for user, error in admin.alter_user_scram_credentials(upserts).items()
+                if error
+            }
+            if refused:
+                first = str(next(iter(refused.values())))[:200]
+                users = ", ".join(sorted(refused))
+                raise ServiceStartError("kafka", f"SCRAM credential(s) of {users} refused: {first}")
+            say(f"kafka: SCRAM credentials of {len(upserts)} users in place")
         result = admin.create_acls(acls)
     finally:
         admin.close()

@@ -106,3 +106,34 @@ def status_json(status: ComponentStatus, now: datetime) -> dict[str, Any]:
         "last_error": status.last_error,
         "details": dict(status.details),
     }
+
+
+@dataclass(frozen=True, slots=True)
+class StatusFilter:
+    """Which components `tapwatch status --kind/--component` looks at; empty: all of them."""
+
+    kinds: tuple[str, ...] = ()
+    components: tuple[str, ...] = ()
+    # A selected component that has not reported yet passes (the worker publishes none).
+    missing_ok: bool = False
+
+    @property
+    def active(self) -> bool:
+        return bool(self.kinds or self.components)
+
+    def select(self, board: Mapping[str, ComponentStatus]) -> dict[str, ComponentStatus]:
+        """The board's statuses this filter names (all of them when it names none)."""
+        if not self.active:
+            return dict(board)
+        return {
+            name: status
+            for name, status in board.items()
+            if status.kind in self.kinds or name in self.components
+        }
+
+    def missing(self, board: Mapping[str, ComponentStatus]) -> list[str]:
+        """What the filter names and the board lacks: kinds without a component, and names."""
+        kinds = {status.kind for status in board.values()}
+        return [f"kind {k}" for k in self.kinds if k not in kinds] + [
+            f"component {c}" for c in self.components if c not in board
+        ]

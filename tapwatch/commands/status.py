@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from kafka.errors import KafkaError
 
@@ -14,7 +15,14 @@ from core.settings import KafkaSettings
 from streams.kafka_progress import PipelineProgress
 from tapwatch.console import connecting
 from tapwatch.exit_codes import ExitCode
-from tapwatch.status_report import Health, PipelineBacklog, health, render_status, status_json
+from tapwatch.status_report import (
+    Health,
+    PipelineBacklog,
+    StatusFilter,
+    health,
+    render_status,
+    status_json,
+)
 from tapwatch.user_errors import CliError
 
 
@@ -29,19 +37,28 @@ def _backlog(settings: KafkaSettings, topic: str, group_id: str) -> PipelineBack
     return PipelineBacklog(topic, group_id, waiting)
 
 
-def show_status(as_json: bool) -> int:
-    """Print the status board. Exit 1 when a component is overdue, 69 when Kafka is down."""
+def show_status(as_json: bool, selection: StatusFilter | None = None) -> int:
+    """Print the status board. Exit 1 when a component is overdue (or, with a filter, when
+    a selected one has not reported), 69 when Kafka is down."""
+    selection = selection or StatusFilter()
+    if selection.missing_ok and not selection.active:
+        raise CliError(ExitCode.USAGE, "--missing-ok needs --kind or --component")
     settings, names = KafkaSettings(), PipelineNames.from_env()
     now = SystemClock().now()
+    backlogs: list[PipelineBacklog] = []
     try:
         with connecting("Kafka", settings.bootstrap):
-            board = read_status_board(settings, names)
-            backlogs = [
-                _backlog(settings, names.posts, names.group_id),
-                _backlog(settings, names.alerts, names.mailer_group_id),
-            ]
+            full_board = read_status_board(settings, names)
+            # A filtered check is a container's healthcheck: its identity may not read
+            # the consumer groups' offsets, and the backlogs are no single service's health.
+            if not selection.active:
+                backlogs = [
+                    _backlog(settings, names.posts, names.group_id),
+                    _backlog(settings, names.alerts, names.mailer_group_id),
+                ]
     except (TransientError, KafkaError) as exc:
         raise CliError(ExitCode.UNAVAILABLE, f"cannot read the status from Kafka: {exc}") from exc
+    board = selection.select(full_board)
     if as_json:
         for status in sorted(board.values(), key=lambda s: s.component):
             print(json.dumps(status_json(status, now), sort_keys=True))
@@ -51,4 +68,7 @@ def show_status(as_json: bool) -> int:
     else:
         print(render_status(board, backlogs, now))
     overdue = any(health(status, now) is Health.OVERDUE for status in board.values())
-    return ExitCode.FOUND if overdue else ExitCode.OK
+    missing = [] if selection.missing_ok else selection.missing(full_board)
+    if missing:
+        print(f"not reported yet: {', '.join(missing)}", file=sys.stderr)
+    return ExitCode.FOUND if overdue or missing else ExitCode.OK
