@@ -22,6 +22,10 @@ class StatusBoardWriter:
     def publish(self, *statuses: ComponentStatus) -> None:
         self._writer.put_all({status.component.encode(): _encode(status) for status in statuses})
 
+    def remove(self, component: str) -> None:
+        """Take a component off the board (a tombstone: compaction drops its record)."""
+        self._writer.put_all({component.encode(): None})
+
     def close(self) -> None:
         self._writer.close()
 

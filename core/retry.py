@@ -100,12 +100,14 @@ class RetryPolicy:
         give_up_on: tuple[type[BaseException], ...] = (),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         rand: Callable[[], float] = random.random,
+        on_failure: Callable[[BaseException], None] | None = None,
     ) -> T:
         """Run `action()` until it returns, retrying every failure but `give_up_on`.
 
         For work whose caller acks its input once it returns: it must not return (or
         raise) before the work is done, so a failure is retried, never skipped. A
-        cancellation is never retried.
+        cancellation is never retried. `on_failure` hears of each failure that is retried
+        (the worker's health, for one).
         """
 
         def worth_retrying(exc: BaseException) -> bool:
@@ -119,6 +121,8 @@ class RetryPolicy:
                 state.upcoming_sleep,
                 exc_info=failure,
             )
+            if on_failure is not None and failure is not None:
+                on_failure(failure)
 
         retrying = AsyncRetrying(
             sleep=sleep,

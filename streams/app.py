@@ -52,6 +52,8 @@ from streams.producer_send import producer_sender
 from streams.raw_schema import RawBytesSchema
 from streams.task_dump import install_task_dump
 from streams.thread_table import TableThreadStore, conversation_table
+from streams.worker_health import ReportedRetry, WorkerHealth, worker_component
+from streams.worker_heartbeat import OVERDUE_AFTER_S, HeartbeatPublisher, install_heartbeat
 from streams.worker_state import describe_consumer
 
 log = logging.getLogger(__name__)
@@ -74,8 +76,13 @@ class WorkerResources:
     """The reference cache and the Elasticsearch writers, started once per worker."""
 
     def __init__(
-        self, kafka: KafkaSettings, es: ElasticsearchSettings, names: PipelineNames
+        self,
+        kafka: KafkaSettings,
+        es: ElasticsearchSettings,
+        names: PipelineNames,
+        retry: ReportedRetry,
     ) -> None:
+        self._retry = retry
         self.cache = DistrictReferenceCache(kafka, names.district_reference)
         self.writer = CreateOnceWriter.from_settings(
             es, names.alerts_index, ALERTS_TEMPLATE, "alerts"
@@ -92,12 +99,12 @@ class WorkerResources:
         await asyncio.shield(self._starting)
 
     async def _start(self) -> None:
-        await ES_RETRY.run_until_done(self.cache.start, "reference.start")
+        await self._retry.run_until_done(self.cache.start, "reference.start")
         # The audit index's template too: the reviewers append to that index but may not
         # install templates (docs/security.md); the worker may, and always starts first.
         ensure_alerts = functools.partial(self.writer.ensure_template, AUDIT_TEMPLATE)
-        await ES_RETRY.run_until_done(ensure_alerts, "es.template")
-        await ES_RETRY.run_until_done(self.posts_writer.ensure_template, "es.posts_template")
+        await self._retry.run_until_done(ensure_alerts, "es.template")
+        await self._retry.run_until_done(self.posts_writer.ensure_template, "es.posts_template")
 
     async def close(self) -> None:
         if self._starting is not None and not self._starting.done():
@@ -134,10 +141,16 @@ def build_app(
     thread_settings: ThreadSettings | None = None,
     clock: Clock | None = None,
     dead_letter_limit: DeadLetterLimit | None = None,
+    heartbeat: HeartbeatPublisher | None = None,
 ) -> faust.App:
-    """A Faust app whose workers share one consumer group and the partitions between them."""
+    """A Faust app whose workers share one consumer group and the partitions between them.
+
+    With a `heartbeat`, the worker's health goes on the status board (`tapwatch status`).
+    """
     thread_settings = thread_settings or ThreadSettings()
     clock = clock or SystemClock()
+    health = heartbeat.health if heartbeat else WorkerHealth(worker_component(), OVERDUE_AFTER_S)
+    retry = ReportedRetry(ES_RETRY, health, clock)
     app = faust.App(
         names.group_id,
         broker=[f"kafka://{server}" for server in kafka.bootstrap_servers],
@@ -157,7 +170,9 @@ def build_app(
         web_enabled=False,
     )
     install_consumer(app)
-    resources = WorkerResources(kafka, es, names)
+    resources = WorkerResources(kafka, es, names, retry)
+    if heartbeat is not None:
+        install_heartbeat(app, heartbeat, clock)
     posts = app.topic(names.posts, schema=RawBytesSchema())
     alerts = app.topic(names.alerts, schema=RawBytesSchema())
     post_deletions = app.topic(names.post_deletions, schema=RawBytesSchema())
@@ -205,7 +220,7 @@ def build_app(
                 await resources.ensure_started()
                 records = [_raw(event) for event in events]
                 try:
-                    decoded = await ES_RETRY.run_until_done(
+                    decoded = await retry.run_until_done(
                         functools.partial(detect_step.run, records),
                         "detect.batch",
                         give_up_on=(DetectorFailing,),
@@ -233,7 +248,7 @@ def build_app(
         """
         for post in decoded:
             sink.add(post)
-        await ES_RETRY.run_until_done(sink.flush, "posts_index.batch")
+        await retry.run_until_done(sink.flush, "posts_index.batch")
         await _ack_all(stream, events)
 
     async def drain_into(
@@ -246,7 +261,7 @@ def build_app(
             await resources.ensure_started()
             for event in events:
                 sink.add(_raw(event))
-            await ES_RETRY.run_until_done(sink.flush, what)
+            await retry.run_until_done(sink.flush, what)
             await _ack_all(stream, events)
 
     @app.agent(alerts)

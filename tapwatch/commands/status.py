@@ -9,7 +9,7 @@ from kafka.errors import KafkaError
 
 from core.clock import SystemClock
 from core.errors import TransientError
-from core.kafka_status_board import read_status_board
+from core.kafka_status_board import StatusBoardWriter, read_status_board
 from core.pipeline_names import PipelineNames
 from core.settings import KafkaSettings
 from streams.kafka_progress import PipelineProgress
@@ -72,3 +72,25 @@ def show_status(as_json: bool, selection: StatusFilter | None = None) -> int:
     if missing:
         print(f"not reported yet: {', '.join(missing)}", file=sys.stderr)
     return ExitCode.FOUND if overdue or missing else ExitCode.OK
+
+
+def forget_components(components: list[str]) -> int:
+    """Take components off the board (tombstones); an unknown name is a usage error."""
+    settings, names = KafkaSettings(), PipelineNames.from_env()
+    try:
+        with connecting("Kafka", settings.bootstrap):
+            board = read_status_board(settings, names)
+            unknown = sorted(set(components) - set(board))
+            if unknown:
+                raise CliError(ExitCode.USAGE, f"not on the status board: {', '.join(unknown)}")
+            writer = StatusBoardWriter(settings, names)
+            try:
+                for component in components:
+                    writer.remove(component)
+            finally:
+                writer.close()
+    except (TransientError, KafkaError) as exc:
+        raise CliError(ExitCode.UNAVAILABLE, f"cannot change the status board: {exc}") from exc
+    for component in components:
+        print(f"removed {component} from the status board")
+    return ExitCode.OK

@@ -12,6 +12,8 @@ from core.kafka_admin import check_partition_counts, ensure_topics
 from core.pipeline_names import PipelineNames
 from core.settings import ElasticsearchSettings, KafkaSettings, ModelSettings, ThreadSettings
 from streams.app import build_app
+from streams.worker_health import WorkerHealth, worker_component
+from streams.worker_heartbeat import OVERDUE_AFTER_S, HeartbeatPublisher
 from tapwatch.console import connecting
 from tapwatch.exit_codes import ExitCode
 from tapwatch.user_errors import CliError
@@ -35,13 +37,18 @@ def run_worker(loglevel: str) -> int:
         raise CliError(ExitCode.UNAVAILABLE, str(exc)) from exc
     except PermanentError as exc:  # the topics' partition count is not the configured one
         raise CliError(ExitCode.CONFIG, str(exc)) from exc
+    heartbeat = HeartbeatPublisher(kafka, names, WorkerHealth(worker_component(), OVERDUE_AFTER_S))
     app = build_app(
         kafka,
         ElasticsearchSettings(),
         names,
         RULES.batch_detectors(model),
         ThreadSettings(),
+        heartbeat=heartbeat,
     )
     worker = Worker(app, loglevel=loglevel)
-    worker.execute_from_commandline()  # returns only at shutdown (SIGTERM / SIGINT)
+    try:
+        worker.execute_from_commandline()  # returns only at shutdown (SIGTERM / SIGINT)
+    finally:
+        heartbeat.remove()
     return ExitCode.OK

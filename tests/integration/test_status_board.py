@@ -82,3 +82,16 @@ def test_ops_alert_is_raised_once_per_episode(names):
     [hit] = found["hits"]["hits"]
     assert hit["_source"]["component"] == STALLED
     assert hit["_source"]["last_error"] == "HTTP 401: token expired"
+
+
+def test_forget_takes_a_gone_component_off_the_board(names):
+    """`tapwatch status --forget` removes a killed replica's overdue line; an unknown name
+    is a usage error that removes nothing."""
+    _publish_board(names)
+    unknown = run_tapwatch(names, "status", "--forget", "worker:never-was-1")
+    assert unknown.returncode == 2, unknown.stdout + unknown.stderr
+    assert STALLED in read_status_board(KafkaSettings(), names)
+    forgotten = run_tapwatch(names, "status", "--forget", STALLED)
+    assert forgotten.returncode == 0, forgotten.stdout + forgotten.stderr
+    board = read_status_board(KafkaSettings(), names)
+    assert STALLED not in board and HEALTHY in board

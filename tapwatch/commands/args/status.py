@@ -22,6 +22,7 @@ def register(commands: SubCommands) -> None:
             "tapwatch status --kind mailer",
             "tapwatch status --kind connector --kind webhook --json",
             "tapwatch status --kind worker --missing-ok",
+            "tapwatch status --forget worker:3f2a9c1d7e4b-1",
         ],
         _run,
     )
@@ -49,11 +50,23 @@ def register(commands: SubCommands) -> None:
         "failure, so exit 0 means the board reads with these credentials and nothing "
         "selected is overdue, e.g. --kind worker --missing-ok",
     )
+    parser.add_argument(
+        "--forget",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="take this component's line off the board and exit (repeatable): a worker "
+        "replica or connector account that is gone for good, which would otherwise stay "
+        "overdue, e.g. --forget worker:3f2a9c1d7e4b-1",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
-    from tapwatch.commands.status import show_status
+    from tapwatch.commands.status import forget_components, show_status
     from tapwatch.status_report import StatusFilter
+
+    if args.forget:
+        return forget_components(args.forget)
 
     selection = StatusFilter(tuple(args.kind), tuple(args.component), args.missing_ok)
     return show_status(args.json, selection)

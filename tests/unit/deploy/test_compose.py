@@ -238,12 +238,19 @@ class TestTapwatchServices:
         """Webhook, connectors, retention and Keycloak start only when asked for."""
         assert _services()[name]["profiles"] == [OPT_IN.get(name, name)]
 
-    @pytest.mark.parametrize("name", ["worker", "mailer", "connectors", "retention"])
+    @pytest.mark.parametrize("name", ["mailer", "connectors", "retention"])
     def test_healthchecks_ask_tapwatch_status(self, name):
         """The services that report to the status board are checked through `tapwatch status`."""
         test = _services()[name]["healthcheck"]["test"]
         assert test[:3] == ["CMD", "tapwatch", "status"]
         assert "--kind" in test
+
+    def test_each_worker_replica_checks_its_own_heartbeat(self):
+        """A worker replica's check asks the board for its own component (worker:<host>-1)."""
+        kind, command = _services()["worker"]["healthcheck"]["test"]
+        assert kind == "CMD-SHELL"
+        assert command.startswith("tapwatch status --component ")
+        assert '"worker:$(hostname)-1"' in command
 
     @pytest.mark.parametrize("name", ["worker", "mailer", "connectors", "retention"])
     def test_their_identity_may_read_the_status_board(self, name):
