@@ -9,6 +9,17 @@ from classifiers.content.category_heads import CATEGORIES, CategoryScore
 from classifiers.content.labels import StaffCategory
 from classifiers.content.staff_set import StaffRow
 
+# The categories the issue's "offensive categories together" target counts: what is said
+# about people. Drinking, drugs and misconduct are about what the writer did.
+OFFENSIVE = frozenset(
+    {
+        StaffCategory.PROFANITY_INSULT,
+        StaffCategory.HARASSMENT_THREAT,
+        StaffCategory.SEXUAL,
+        StaffCategory.BIGOTRY,
+    }
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Counts:
@@ -45,13 +56,20 @@ def counts(pairs: Sequence[tuple[bool, bool]]) -> Counts:
 def category_report(
     rows: Sequence[StaffRow], scores: Sequence[tuple[CategoryScore, ...]]
 ) -> dict[str, dict[str, float | int]]:
-    """Each category's precision and recall, and `any` (flagged by any head vs inappropriate)."""
+    """Each category's precision and recall, `offensive` (the four offensive categories
+    together: any of their heads against any of their labels) and `any` (any head
+    against any category)."""
     report: dict[str, dict[str, float | int]] = {}
     for j, category in enumerate(CATEGORIES):
         pairs = [
             (category in r.categories, s[j].flagged) for r, s in zip(rows, scores, strict=True)
         ]
         report[category.value] = counts(pairs).as_dict()
+    pairs = [
+        (bool(r.categories & OFFENSIVE), any(c.flagged for c in s if c.category in OFFENSIVE))
+        for r, s in zip(rows, scores, strict=True)
+    ]
+    report["offensive"] = counts(pairs).as_dict()
     pairs = [
         (bool(r.categories), any(c.flagged for c in s)) for r, s in zip(rows, scores, strict=True)
     ]

@@ -189,7 +189,10 @@ def evaluate_categories(dataset: Path, split: str, model: Path) -> int:
             f"{name:<20}{line['precision']:>10.3f}{line['recall']:>8.3f}"
             f"{line['support']:>9}{line['false_positives']:>8}"
         )
-    print("any: flagged by a category head; worker: what the worker raises (heads or model)")
+    print(
+        "offensive: profanity, threats, sexual remarks and bigotry together; any: flagged by a"
+        " category head; worker: what the worker raises (heads or model)"
+    )
     versions = {"model_version": loaded.version, "heads_version": heads_version}
     print(json.dumps({"split": split, "n": len(rows), **versions, **report}))
     return 0
