@@ -34,7 +34,8 @@ class Prediction:
     category: Category
     top_terms: tuple[TermWeight, ...]
     lexicon_terms: tuple[str, ...] = ()
-    # Every staff-conduct category's score, when the model has category heads.
+    # The flagged staff-conduct categories' scores (all six on request; see
+    # classify_batch), when the model has category heads.
     categories: tuple[CategoryScore, ...] = ()
 
     @property
@@ -136,11 +137,14 @@ class ContentModel:
         threshold: float | None = None,
         explain_clean: bool = False,
         category_thresholds: Mapping[StaffCategory, float] | None = None,
+        every_category: bool = False,
     ) -> list[Prediction]:
         """Score, label and categorize a batch in one vectorized pass.
 
         Texts at or above `threshold` (default: the operating threshold) are offensive and
         get their category and top terms; clean texts get top terms only if `explain_clean`.
+        `categories` holds the flagged staff categories only, or all six (CATEGORIES
+        order) with `every_category` or `explain_clean`.
         """
         cut = self.operating_threshold if threshold is None else threshold
         features = self.features.transform(texts)
@@ -149,7 +153,12 @@ class ContentModel:
         heads: list[tuple[CategoryScore, ...]] = [() for _ in texts]
         if self.heads is not None and len(texts):
             heads = self.heads.scores_of(
-                texts, features, decisions, category_thresholds, self.threshold
+                texts,
+                features,
+                decisions,
+                category_thresholds,
+                self.threshold,
+                every=every_category or explain_clean,
             )
         explained = scores >= cut if not explain_clean else np.ones(len(texts), dtype=bool)
         self._explainer.prime([text for text, keep in zip(texts, explained, strict=True) if keep])

@@ -174,7 +174,7 @@ def evaluate_categories(dataset: Path, split: str, model: Path) -> int:
     if loaded.heads is None:
         print(f"error: {model}: no category heads; retrain the model", file=sys.stderr)
         return ExitCode.DATA
-    predictions = loaded.classify_batch([row.text for row in rows])
+    predictions = loaded.classify_batch([row.text for row in rows], every_category=True)
     report = category_report(rows, [p.categories for p in predictions])
     worker = [
         (bool(row.categories), bool(raised(p))) for row, p in zip(rows, predictions, strict=True)

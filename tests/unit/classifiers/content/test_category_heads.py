@@ -36,7 +36,7 @@ class TestHeads:
     def test_a_drunk_at_work_post_scores_alcohol(self, headed):
         """A post about teaching drunk is flagged alcohol_drugs, with a cue word in its terms."""
         text = "Still drunk and hungover from the bar, teaching first period wasted lol"
-        prediction = headed.classify(text)
+        prediction = headed.classify_batch([text], every_category=True)[0]
         alcohol = prediction.categories[CATEGORIES.index(StaffCategory.ALCOHOL_DRUGS)]
         assert alcohol.flagged and alcohol.top_terms
 
@@ -66,7 +66,7 @@ class TestHeads:
     def test_report_counts_any_flag_against_any_category(self, headed, rows):
         """The report has one line per category, `offensive` and `any`, with P and R."""
         val = split_rows(rows, "val")
-        predictions = headed.classify_batch([row.text for row in val])
+        predictions = headed.classify_batch([row.text for row in val], every_category=True)
         report = category_report(val, [p.categories for p in predictions])
         assert set(report) == {*(c.value for c in CATEGORIES), "offensive", "any"}
         assert 0 <= report["any"]["precision"] <= 1
@@ -80,8 +80,8 @@ class TestHeadsArtifact:
         save_heads(headed.heads, headed, tmp_path)
         loaded = load_model(tmp_path)
         text = "Hungover at car line, six tequila shots was a mistake"
-        before = [c.score for c in headed.classify(text).categories]
-        after = [c.score for c in loaded.classify(text).categories]
+        before = [c.score for c in headed.classify_batch([text], every_category=True)[0].categories]
+        after = [c.score for c in loaded.classify_batch([text], every_category=True)[0].categories]
         assert after == pytest.approx(before)
 
     def test_heads_of_another_model_are_refused(self, headed, tmp_path):
@@ -108,6 +108,28 @@ class TestDetectorWithHeads:
         first = finding.evidence["categories"][0]
         assert finding.evidence["category"] == first["category"] == "alcohol_drugs"
         assert first["score"] >= first["threshold"] and first["top_terms"]
+
+
+class TestWorkerPath:
+    def test_a_clean_post_carries_no_category_objects(self, headed):
+        """Without every_category a post that flags nothing carries no category scores."""
+        prediction = headed.classify("Field trip forms are due Friday")
+        assert prediction.categories == ()
+
+    def test_every_category_gives_all_six_in_order(self, headed):
+        """With every_category each text has the six categories in CATEGORIES order."""
+        prediction = headed.classify_batch(
+            ["Field trip forms are due Friday"], every_category=True
+        )[0]
+        assert tuple(c.category for c in prediction.categories) == CATEGORIES
+
+    def test_a_flagged_post_carries_only_its_flagged_categories(self, headed):
+        """The worker's predictions hold just the flagged categories, each with its words."""
+        text = "Still drunk and hungover from the bar, teaching first period wasted lol"
+        prediction = headed.classify(text)
+        assert prediction.categories and all(
+            c.flagged and c.top_terms for c in prediction.categories
+        )
 
 
 class TestRaised:
