@@ -48,9 +48,11 @@ $(AXE_JS):
 setup: $(STAMP) $(CHROMIUM) $(AXE_JS) $(COMPOSE_BIN)
 
 # The content classifier's artifact, trained by the project's own command (~10 s).
-$(MODEL): $(STAMP) $(wildcard classifiers/content/*.py) tests/data/staff_posts.jsonl
+$(MODEL): $(STAMP) $(wildcard classifiers/content/*.py) tests/data/staff_posts.jsonl \
+    tests/data/staff_categories.jsonl
 	$(BIN)/tapwatch classifiers train --dataset $(DATASETS)/tweeteval_offensive \
-	    --staff-posts tests/data/staff_posts.jsonl --out models/content --seed 0
+	    --staff-posts tests/data/staff_posts.jsonl \
+	    --staff-categories tests/data/staff_categories.jsonl --out models/content --seed 0
 
 model: $(MODEL)
 

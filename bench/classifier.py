@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import numpy as np  # noqa: E402
+
 from bench.synthetic import BASE_TIME, DISTRICT_ID, PLATFORM, STAFF_AYERS  # noqa: E402
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model  # noqa: E402
 from classifiers.content.datasets import (  # noqa: E402
@@ -29,6 +31,7 @@ from classifiers.content.datasets import (  # noqa: E402
     load_split,
     load_staff_posts,
 )
+from classifiers.content.decision import raised  # noqa: E402
 from classifiers.content.detector import ContentDetector  # noqa: E402
 from classifiers.content.metrics import binary_metrics, false_positive_rates  # noqa: E402
 from classifiers.content.model import ContentModel  # noqa: E402
@@ -73,8 +76,16 @@ def _speed(run: Callable[[], object], items: int, repeats: int) -> tuple[float, 
 
 def _posts(texts: Sequence[str]) -> list[Post]:
     return [
-        Post(DISTRICT_ID, PLATFORM, str(1_990_000_000 + i), PostKind.POST, STAFF_AYERS,
-             BASE_TIME, text, str(1_990_000_000 + i))
+        Post(
+            DISTRICT_ID,
+            PLATFORM,
+            str(1_990_000_000 + i),
+            PostKind.POST,
+            STAFF_AYERS,
+            BASE_TIME,
+            text,
+            str(1_990_000_000 + i),
+        )
         for i, text in enumerate(texts)
     ]
 
@@ -83,8 +94,10 @@ def _train(datasets: list[Path], seed: int) -> tuple[ContentModel, float]:
     started = time.perf_counter()
     trains = [load_split(folder, "train") for folder in datasets]
     model = train_model(
-        LabeledTexts.concat(trains), load_split(datasets[0], "val"),
-        TrainingParams(seed=seed), load_staff_posts(STAFF_POSTS),
+        LabeledTexts.concat(trains),
+        load_split(datasets[0], "val"),
+        TrainingParams(seed=seed),
+        load_staff_posts(STAFF_POSTS),
     )
     return model, time.perf_counter() - started
 
@@ -96,11 +109,20 @@ class Quality:
     figures: dict[str, float]
     fpr: dict[str, float]
     fpr_at_val_threshold: dict[str, float]
+    # What the worker raises (category heads or the model), when the model has heads.
+    fpr_worker: dict[str, float]
 
 
 def _rates(model: ContentModel, threshold: float) -> dict[str, float]:
     identity = load_identity_texts(IDENTITY_TERMS)
     flagged = model.scores([row.text for row in identity]) >= threshold
+    return {r.group: r.rate for r in false_positive_rates([r.term for r in identity], flagged)}
+
+
+def _worker_rates(model: ContentModel) -> dict[str, float]:
+    """Identity-term false-positive rates of what the worker raises (category heads or model)."""
+    identity = load_identity_texts(IDENTITY_TERMS)
+    flagged = np.array([bool(raised(p)) for p in model.classify_batch([r.text for r in identity])])
     return {r.group: r.rate for r in false_positive_rates([r.term for r in identity], flagged)}
 
 
@@ -110,6 +132,7 @@ def _quality(model: ContentModel) -> Quality:
     staff = load_staff_posts(STAFF_POSTS)
     at_op = binary_metrics(staff.labels, model.scores(staff.texts) >= model.operating_threshold)
     fpr, val_fpr = _rates(model, model.operating_threshold), _rates(model, model.threshold)
+    worker_fpr = _worker_rates(model) if model.heads is not None else {}
     crossfit = model.metadata.get("staff_crossfit", {})
     figures = {
         **{f"test_{k}": float(v) for k, v in result.as_dict().items()},
@@ -121,7 +144,9 @@ def _quality(model: ContentModel) -> Quality:
         "max_identity_fpr": max(fpr.values()),
         "max_identity_fpr_at_val_threshold": max(val_fpr.values()),
     }
-    return Quality(figures, fpr, val_fpr)
+    if worker_fpr:
+        figures["max_identity_fpr_worker"] = max(worker_fpr.values())
+    return Quality(figures, fpr, val_fpr, worker_fpr)
 
 
 def _speeds(model: ContentModel, repeats: int) -> dict[str, float]:
@@ -157,35 +182,47 @@ def _staff_breakdown(model: ContentModel) -> list[tuple[str, int, int]]:
     return [(kind, hits, total) for kind, (hits, total) in sorted(kinds.items())]
 
 
-def _report(name: str, model: ContentModel, scored: Quality, speeds: dict[str, float],
-            train_s: float | None) -> None:
+def _report(
+    name: str, model: ContentModel, scored: Quality, speeds: dict[str, float], train_s: float | None
+) -> None:
     quality = scored.figures
     print(f"\n== {name}: {model.version}" + (f", trained in {train_s:.1f} s" if train_s else ""))
-    print(f"TweetEval test: macro-F1 {quality['test_macro_f1']:.4f}  accuracy "
-          f"{quality['test_accuracy']:.4f}  P {quality['test_precision']:.4f}  R "
-          f"{quality['test_recall']:.4f}  F1 {quality['test_f1']:.4f}  (val macro-F1 "
-          f"{quality['val_macro_f1']:.4f}, threshold {model.threshold:.4f})")
+    print(
+        f"TweetEval test: macro-F1 {quality['test_macro_f1']:.4f}  accuracy "
+        f"{quality['test_accuracy']:.4f}  P {quality['test_precision']:.4f}  R "
+        f"{quality['test_recall']:.4f}  F1 {quality['test_f1']:.4f}  (val macro-F1 "
+        f"{quality['val_macro_f1']:.4f}, threshold {model.threshold:.4f})"
+    )
     for key in ("scores", "classify", "detector", "one_by_one"):
         if f"{key}_per_s" in speeds:
-            print(f"  {key:<11} {speeds[f'{key}_per_s']:>9.0f} texts/s  "
-                  f"(cold {speeds[f'{key}_cold_per_s']:.0f})")
-    print(f"staff posts at operating threshold {model.operating_threshold:.4f}: precision "
-          f"{quality['staff_precision']:.3f} recall {quality['staff_recall']:.3f}; chosen on one "
-          f"half, measured on the other: precision {quality['staff_crossfit_precision']:.3f} "
-          f"recall {quality['staff_crossfit_recall']:.3f}")
+            print(
+                f"  {key:<11} {speeds[f'{key}_per_s']:>9.0f} texts/s  "
+                f"(cold {speeds[f'{key}_cold_per_s']:.0f})"
+            )
+    print(
+        f"staff posts at operating threshold {model.operating_threshold:.4f}: precision "
+        f"{quality['staff_precision']:.3f} recall {quality['staff_recall']:.3f}; chosen on one "
+        f"half, measured on the other: precision {quality['staff_crossfit_precision']:.3f} "
+        f"recall {quality['staff_crossfit_recall']:.3f}"
+    )
     for kind, hits, total in _staff_breakdown(model):
         print(f"  {kind:<36} flagged {hits:>3}/{total}")
-    print("identity-term false-positive rate: operating threshold / val threshold")
+    print("identity-term false-positive rate: operating threshold / val threshold / worker")
     for term, rate in scored.fpr.items():
-        print(f"  {term:<18} {rate:.3f} / {scored.fpr_at_val_threshold[term]:.3f}")
+        worker = scored.fpr_worker.get(term)
+        shown = f" / {worker:.3f}" if worker is not None else ""
+        print(f"  {term:<18} {rate:.3f} / {scored.fpr_at_val_threshold[term]:.3f}{shown}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.classifier", description=__doc__)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--train", action="store_true", help="train in memory instead of loading")
-    parser.add_argument("--compare-davidson", action="store_true",
-                        help="also train on TweetEval + Davidson and report it beside")
+    parser.add_argument(
+        "--compare-davidson",
+        action="store_true",
+        help="also train on TweetEval + Davidson and report it beside",
+    )
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
@@ -194,9 +231,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         model, train_s = _train([TWEETEVAL], args.seed)
     else:
         model = load_model(args.model)
-    print("texts/s: scores = score only; classify = label + category + top terms of the "
-          "flagged; detector = staff posts through ContentDetector.detect_batch; one_by_one "
-          "= classify() per text", file=sys.stderr)
+    print(
+        "texts/s: scores = score only; classify = label + category + top terms of the "
+        "flagged; detector = staff posts through ContentDetector.detect_batch; one_by_one "
+        "= classify() per text",
+        file=sys.stderr,
+    )
     scored, speeds = _quality(model), _speeds(model, args.repeats)
     quality = scored.figures
     _report("TweetEval only (default)", model, scored, speeds, train_s)

@@ -9,13 +9,16 @@ Decisions:
   not current staff (a student, a parent, anyone). The alert's `staff_id` is that
   recipient: the person who must report it. Several staff recipients: one finding,
   the first addressed (one alert per post, as the contract keeps it).
-- What is questionable. The content model finds it offensive (profane, sexual,
-  harassing, a slur: the model of inappropriate_content, scored in the same batch
-  call), or, from a current student, it shows a grooming-type non-school signal
+- What is questionable. The content model finds one of inappropriate_content's
+  categories in it (profanity or insult, harassment or threat, sexual, bigotry, alcohol
+  or drugs, misconduct: the same heads and the district's `content.categories`
+  settings, scored in the same batch call; classifiers/content/decision.py), or, from
+  a current student, it shows a grooming-type non-school signal
   (meeting alone, secrecy, remarks on looks, dating, late-night chat:
   classifiers/non_school_signals.py). From an adult, those signals alone are not raised:
   a parent's "good night, thanks!" is not questionable.
-- Severity. High for sexual content, a slur, or a student's signal; medium otherwise.
+- Severity. High for a sexual remark, bigotry, a threat, or a student's signal; medium
+  otherwise.
 - The report. Evidence carries `report_due_at` (the message's time plus
   `reporting.deadline_hours` of district.yaml): the mailer escalates the alert and
   mails the principal when no report (`tapwatch incidents report`) is recorded by then.
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from classifiers.detector import BatchDetector
 from classifiers.finding import Finding, Severity
@@ -51,13 +54,13 @@ ABOUT = RuleAbout(
         "reply or comment from a student or anyone else (the content model, or a student's "
         "non-school signals); open until the staff member's report is recorded"
     ),
-    severity="high for sexual content, a slur or a student's signal; medium otherwise",
+    severity="high for a sexual remark, bigotry, a threat or a student's signal; medium otherwise",
     policy=POLICY_LINE,
 )
 EXCERPT_CHARS = 280
 # The signals that make a student's message to staff questionable on their own.
 _STUDENT_SIGNALS = frozenset(signal.name for signal in SIGNALS if signal.high)
-_HIGH_CATEGORIES = frozenset({"sexual", "slur"})
+_HIGH_CATEGORIES = frozenset({"sexual", "bigotry", "harassment_threat"})
 
 
 def staff_recipient(post: Post, context: DistrictContext) -> Person | None:
@@ -83,12 +86,24 @@ def _sender(post: Post, context: DistrictContext) -> tuple[str, bool]:
     return "someone outside the district's records", False
 
 
+def _categories(prediction: Prediction | None, context: DistrictContext) -> tuple[Any, ...]:
+    """The content categories found in a received message, as inappropriate_content finds them."""
+    if prediction is None:
+        return ()
+    # Here, not at the top: the registry reads this module where no model (numpy) is.
+    from classifiers.content.decision import raised
+    from classifiers.content.detector import district_enabled
+
+    return raised(prediction, district_enabled(context.settings))
+
+
 def judge(
     post: Post, context: DistrictContext, recipient: Person, prediction: Prediction | None
 ) -> Finding | None:
     """The finding for one received message, given the content model's prediction of it."""
     who, is_student = _sender(post, context)
-    offensive = prediction is not None and prediction.label.value == "offensive"
+    found = _categories(prediction, context)
+    offensive = bool(found)
     signals = {
         name: phrases
         for name, phrases in non_school_signals(post.text).items()
@@ -97,14 +112,10 @@ def judge(
     if not offensive and not signals:
         return None
     reasons = []
-    if offensive and prediction is not None:
-        reasons.append(
-            f"{prediction.category.value.replace('_', ' ')} (score {prediction.score:.2f})"
-        )
+    if offensive:
+        reasons.append(f"{found[0].category.value.replace('_', ' ')} (score {found[0].score:.2f})")
     reasons.extend(name.replace("_", " ") for name in signals)
-    high = bool(signals) or (
-        offensive and prediction is not None and prediction.category.value in _HIGH_CATEGORIES
-    )
+    high = bool(signals) or any(c.category.value in _HIGH_CATEGORIES for c in found)
     due = post.created_at + timedelta(hours=context.settings.reporting_deadline_hours)
     student_ids: tuple[str, ...] = ()
     author = context.owner_of(post.platform, post.author_account_id)
@@ -119,9 +130,10 @@ def judge(
         "report_due_at": due.isoformat().replace("+00:00", "Z"),
         "received_excerpt": post.text[:EXCERPT_CHARS],
     }
-    if offensive and prediction is not None:
-        evidence["score"] = round(prediction.score, 4)
-        evidence["category"] = prediction.category.value
+    if offensive:
+        evidence["score"] = round(found[0].score, 4)
+        evidence["category"] = found[0].category.value
+        evidence["categories"] = [c.as_dict() for c in found]
     name = f"{recipient.given_name} {recipient.family_name}".strip() or recipient.sourced_id
     return Finding(
         rule=RULE,
@@ -155,11 +167,20 @@ class QuestionableCommunicationDetector:
             if recipient is not None and post.text.strip():
                 received.append((index, recipient))
         results: list[tuple[Finding, ...]] = [() for _ in posts]
-        predictions = self.model.classify_batch([posts[index].text for index, _ in received])
-        for (index, recipient), prediction in zip(received, predictions, strict=True):
-            finding = judge(posts[index], contexts[index], recipient, prediction)
-            if finding is not None:
-                results[index] = (finding,)
+        from classifiers.content.detector import district_thresholds
+
+        # One model call per district setting in the batch (usually one district).
+        groups: dict[int, list[tuple[int, Person]]] = {}
+        for index, recipient in received:
+            groups.setdefault(id(contexts[index].settings), []).append((index, recipient))
+        for group in groups.values():
+            cuts = district_thresholds(contexts[group[0][0]].settings)
+            texts = [posts[index].text for index, _ in group]
+            predictions = self.model.classify_batch(texts, category_thresholds=cuts)
+            for (index, recipient), prediction in zip(group, predictions, strict=True):
+                finding = judge(posts[index], contexts[index], recipient, prediction)
+                if finding is not None:
+                    results[index] = (finding,)
         return results
 
 

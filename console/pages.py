@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from elasticsearch import ApiError, TransportError
@@ -114,6 +115,7 @@ def routes(services: Services, renderer: Renderer) -> list[Route]:
                 "a": detail.alert,
                 "policy": policy_line(str(detail.alert.get("rule"))),
                 "evidence": json.dumps(detail.alert.get("evidence") or {}, indent=2),
+                "categories": content_categories(detail.alert.get("evidence")),
                 "actions": ACTIONS,
                 "close_reasons": CLOSE_REASONS,
                 "done": request.query_params.get("done"),
@@ -189,4 +191,21 @@ def routes(services: Services, renderer: Renderer) -> list[Route]:
         Route("/incidents/{alert_id}/export", wrap(export), methods=["GET"]),
         Route("/overview", wrap(overview), methods=["GET"]),
         Route("/access-log", wrap(access_log), methods=["GET"]),
+    ]
+
+
+def content_categories(evidence: Any) -> list[dict[str, Any]]:
+    """inappropriate_content's flagged categories: name, score, threshold, weighed words."""
+    found = evidence.get("categories") if isinstance(evidence, dict) else None
+    if not isinstance(found, list):
+        return []
+    return [
+        {
+            "category": str(c.get("category", "")),
+            "score": c.get("score"),
+            "threshold": c.get("threshold"),
+            "top_terms": ", ".join(str(t) for t in c.get("top_terms") or []),
+        }
+        for c in found
+        if isinstance(c, dict)
     ]

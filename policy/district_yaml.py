@@ -18,9 +18,11 @@ from core.yaml_file import (
 )
 from policy.errors import InvalidValue
 from policy.model import (
+    CONTENT_CATEGORIES,
     DEFAULT_REPORTING_DEADLINE_HOURS,
     BuildingSettings,
     ConsoleSettings,
+    ContentCategory,
     DistrictSettings,
     NotificationSettings,
     SchoolDay,
@@ -29,6 +31,7 @@ from policy.model import (
 )
 from policy.source import Problems
 from policy.values import (
+    parse_bool,
     parse_district_id,
     parse_email,
     parse_hhmm,
@@ -51,6 +54,7 @@ _TOP_KEYS = (
     "district_domains",
     "seal",
     "reporting",
+    "content",
 )
 _TOP_REQUIRED = ("id", "name", "timezone", "approved_platforms", "school_day")
 _DAY_KEYS = ("start", "end")
@@ -59,6 +63,8 @@ _CONSOLE_KEYS = ("issuer", "client_id", "client_secret_env", "public_url", "revi
 _CONSOLE_REQUIRED = ("issuer", "client_id", "client_secret_env", "public_url")
 _SEAL_KEYS = ("image_url", "sha256")
 _REPORTING_KEYS = ("deadline_hours",)
+_CONTENT_KEYS = ("categories",)
+_CATEGORY_KEYS = ("enabled", "threshold")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _NOTIFICATION_KEYS = ("it_emails", "digest_time", "student_names", "record_url")
@@ -116,6 +122,7 @@ class _Reader(YamlWalker):
         domains = self.scalar_list(top.get("district_domains"), "district_domains", _parse_domain)
         seal = self.seal(top.get("seal"))
         deadline = self.reporting(top.get("reporting"))
+        content = self.content(top.get("content"))
         if not self.ok or district_id is None or name is None or timezone is None:
             return None
         if platforms is None or school_day is None or notifications is None:
@@ -132,6 +139,7 @@ class _Reader(YamlWalker):
             district_domains=domains or (),
             seal=seal,
             reporting_deadline_hours=deadline,
+            content_categories=content,
         )
         return YamlDistrict(settings, lines)
 
@@ -201,6 +209,30 @@ class _Reader(YamlWalker):
             return DEFAULT_REPORTING_DEADLINE_HOURS
         hours = self.parse(keys["deadline_hours"], "reporting.deadline_hours", _parse_hours)
         return hours if hours is not None else DEFAULT_REPORTING_DEADLINE_HOURS
+
+    def content(self, node: Node | None) -> dict[str, ContentCategory]:
+        """`content: {categories: {<name>: {enabled, threshold}}}`; absent: the defaults."""
+        if node is None or is_null(node):
+            return {}
+        keys = self.mapping(node, "content", _CONTENT_KEYS)
+        if keys is None or "categories" not in keys or is_null(keys["categories"]):
+            return {}
+        names = self.mapping(keys["categories"], "content.categories", CONTENT_CATEGORIES)
+        out: dict[str, ContentCategory] = {}
+        for name, value in (names or {}).items():
+            path = f"content.categories.{name}"
+            fields = self.mapping(value, path, _CATEGORY_KEYS)
+            if fields is None:
+                continue
+            enabled = True
+            if "enabled" in fields:
+                parsed = self.parse(fields["enabled"], f"{path}.enabled", parse_bool)
+                enabled = parsed if parsed is not None else True
+            threshold = None
+            if "threshold" in fields:
+                threshold = self.parse(fields["threshold"], f"{path}.threshold", _parse_score)
+            out[name] = ContentCategory(enabled, threshold)
+        return out
 
     def notifications(self, node: Node | None) -> NotificationSettings | None:
         if node is None or is_null(node):
@@ -310,6 +342,16 @@ def _parse_hours(text: str) -> float:
     if not 0 < hours <= 24 * 30:
         raise InvalidValue(f"expected hours between 0 and 720, not {text!r}")
     return hours
+
+
+def _parse_score(text: str) -> float:
+    try:
+        score = float(text)
+    except ValueError:
+        raise InvalidValue(f"expected a score between 0 and 1, not {text!r}") from None
+    if not 0 < score <= 1:
+        raise InvalidValue(f"expected a score above 0 and at most 1, not {text!r}")
+    return score
 
 
 def _parse_url(text: str) -> str:

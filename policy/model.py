@@ -160,6 +160,26 @@ class ConsoleSettings:
         return f"{self.public_url.rstrip('/')}/incidents/{quote(alert_id, safe='')}"
 
 
+# The staff-conduct categories of rule inappropriate_content (issue 21), as district.yaml
+# spells them under `content.categories`; classifiers.content.labels.StaffCategory matches.
+CONTENT_CATEGORIES = (
+    "profanity_insult",
+    "harassment_threat",
+    "sexual",
+    "bigotry",
+    "alcohol_drugs",
+    "misconduct",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ContentCategory:
+    """One category's district setting: raised at all, and from which score (None: the model's)."""
+
+    enabled: bool = True
+    threshold: float | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class DistrictSettings:
     """district.yaml. `buildings` is keyed by school org sourcedId and is read-only."""
@@ -176,9 +196,13 @@ class DistrictSettings:
     district_domains: tuple[str, ...] = ()
     seal: Seal | None = None
     reporting_deadline_hours: float = DEFAULT_REPORTING_DEADLINE_HOURS
+    # `content.categories`: only the categories the district changed (others: defaults).
+    content_categories: Mapping[str, ContentCategory] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "buildings", FrozenMap(sorted(self.buildings.items())))
+        categories = FrozenMap(sorted(self.content_categories.items()))
+        object.__setattr__(self, "content_categories", categories)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -13,6 +13,7 @@ from policy.model import (
     BuildingSettings,
     Consent,
     ConsoleSettings,
+    ContentCategory,
     DistrictSettings,
     DutyFreeKind,
     DutyFreeWindow,
@@ -68,6 +69,10 @@ def encode_settings(s: DistrictSettings) -> Record:
             None if s.seal is None else {"image_url": s.seal.image_url, "sha256": s.seal.sha256}
         ),
         "reporting_deadline_hours": s.reporting_deadline_hours,
+        "content_categories": {
+            name: {"enabled": c.enabled, "threshold": c.threshold}
+            for name, c in s.content_categories.items()
+        },
     }
 
 
@@ -149,7 +154,24 @@ def decode_settings(f: RecordFields) -> DistrictSettings:
         reporting_deadline_hours=float(
             f.raw("reporting_deadline_hours") or DEFAULT_REPORTING_DEADLINE_HOURS
         ),
+        content_categories=_decode_content(f.raw("content_categories"), f.where),
     )
+
+
+def _decode_content(raw: Any, where: str) -> dict[str, ContentCategory]:
+    """Records written before issue 21 have no content categories: the defaults."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ReferenceRecordError(f"{where}: content_categories is not an object")
+    out = {}
+    for name, value in raw.items():
+        c = RecordFields(value if isinstance(value, dict) else {}, f"{where} category {name!r}")
+        threshold = c.raw("threshold")
+        out[str(name)] = ContentCategory(
+            c.raw("enabled") is not False, None if threshold is None else float(threshold)
+        )
+    return out
 
 
 def _decode_seal(raw: Any, where: str) -> Seal | None:

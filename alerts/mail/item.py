@@ -20,6 +20,7 @@ from alerts.alert import Alert
 from alerts.mail.recall_redaction import redact_for_mail
 from alerts.mail.redaction import redact_students
 from classifiers import student_confidentiality
+from classifiers.content import rule as content_rule
 from classifiers.student_names import student_name_index
 from policy.context import DistrictContext
 
@@ -49,6 +50,9 @@ class MailItem:
     post_url: str | None = None
     # The staff member's own words, students already replaced; None: not quoted.
     quote: str | None = None
+    # inappropriate_content: its category, score and the words that weighed most
+    # (students already replaced); None for other rules.
+    category: str | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
@@ -79,6 +83,24 @@ def _policy_line(alert: Alert) -> str | None:
     return None
 
 
+def category_line(evidence: Any) -> str | None:
+    """ "drinking or drugs (score 0.93, threshold 0.41); weighed most: ..." from evidence."""
+    category = _text(evidence.get("category"))
+    words = content_rule.CATEGORY_WORDS.get(category or "")
+    if words is None:
+        return None
+    line = f"{words} ({category}"
+    score, threshold = evidence.get("score"), evidence.get("threshold")
+    if isinstance(score, int | float) and isinstance(threshold, int | float):
+        line += f", score {score:.2f}, threshold {threshold:.2f}"
+    line += ")"
+    firsts = evidence.get("categories")
+    terms = firsts[0].get("top_terms") if isinstance(firsts, list) and firsts else None
+    if isinstance(terms, list) and terms:
+        line += "; weighed most: " + ", ".join(f'"{t}"' for t in terms[:5] if isinstance(t, str))
+    return line
+
+
 def mail_item(alert: Alert, context: DistrictContext) -> MailItem:
     """The mail's view of an alert (as decoded from the alerts topic)."""
     evidence = alert.evidence
@@ -94,6 +116,12 @@ def mail_item(alert: Alert, context: DistrictContext) -> MailItem:
         # quote that might still name a student is withheld (QUOTE_WITHHELD).
         redacted = redact_students(excerpt, student_name_index(context), naming, context.person)
         quote = _shortened(redact_for_mail(redacted, context, building, naming))
+    category = None
+    if alert.rule == content_rule.RULE and (line := category_line(evidence)):
+        naming = context.settings.notifications.student_names
+        # The weighed words are the post's own words: a student's name may be among them.
+        named = redact_students(line, student_name_index(context), naming, context.person)
+        category = redact_for_mail(named, context, building, naming)
     return MailItem(
         alert_id=alert.alert_id,
         district_id=alert.district_id,
@@ -109,6 +137,7 @@ def mail_item(alert: Alert, context: DistrictContext) -> MailItem:
         policy=_policy_line(alert),
         post_url=alert.post_url or None,
         quote=quote,
+        category=category,
     )
 
 

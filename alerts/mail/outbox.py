@@ -81,7 +81,11 @@ class OutboxEntry:
         """Refused for good (5xx): kept with the reason, never retried by the mailer."""
         one_line = " ".join(error.split())[:MAX_ERROR_CHARS]
         # The staff member's words are not kept once no mail will carry them.
-        item = replace(self.item, quote=None) if isinstance(self.item, MailItem) else self.item
+        item = (
+            replace(self.item, quote=None, category=None)
+            if isinstance(self.item, MailItem)
+            else self.item
+        )
         return replace(self, state=State.FAILED, updated_at=at, error=one_line, item=item)
 
 
@@ -216,6 +220,7 @@ def _item_record(item: MailItem | OpsItem | None) -> dict[str, Any] | None:
         "policy": item.policy,
         "post_url": item.post_url,
         "quote": item.quote,
+        "category": item.category,
     }
 
 
@@ -285,6 +290,7 @@ def _item_from(data: object) -> MailItem | OpsItem | None:
             policy=_optional(data, "policy"),
             post_url=_optional(data, "post_url"),
             quote=_optional(data, "quote"),
+            category=_optional(data, "category"),
         )
     except KeyError as exc:
         raise InvalidOutboxRecord(f"outbox item lacks {exc.args[0]!r}") from None

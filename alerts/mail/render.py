@@ -96,6 +96,7 @@ def _alert_view(item: MailItem, context: DistrictContext) -> dict[str, Any]:
         "platform": item.platform,
         "post_url": safe_link(item.post_url),
         "quote": item.quote,
+        "category": item.category,
         "record_url": record_url,
         "record": record_url or f"incident {item.alert_id} (ask district IT for the console)",
         "acknowledge": f"sign in on the incident's page: {record_url}"

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from classifiers.content.categories import LEXICON_DIGEST
+from classifiers.content.category_heads import CATEGORIES, CategoryHeads
 from classifiers.content.embedding import WordVectors
 from classifiers.content.errors import ArtifactError
 from classifiers.content.features import FeatureSpace
@@ -21,6 +23,9 @@ from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, model_diges
 
 MODEL_FILE = "model.npz"
 METADATA_FILE = "metadata.json"
+# The category heads (issue 21), beside the model they were fitted on; optional.
+HEADS_FILE = "categories.npz"
+HEADS_METADATA_FILE = "categories.json"
 # Where `tapwatch classifiers train` writes and the worker reads by default: the checkout's
 # models/content (the project is installed editable), whatever the working directory.
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parents[2] / "models" / "content"
@@ -139,4 +144,47 @@ def load_model(folder: Path) -> ContentModel:
         raise ArtifactError(f"{folder / MODEL_FILE}: unreadable model: {exc}") from None
     if model_digest(model) != metadata.get("digest"):
         raise ArtifactError(f"{folder}: the arrays do not match the metadata's digest")
-    return model
+    return _with_heads(model, folder)
+
+
+def save_heads(heads: CategoryHeads, model: ContentModel, folder: Path) -> None:
+    """Write the category heads beside `model`, tied to its digest."""
+    arrays = {"weights": heads.weights, "biases": heads.biases, "thresholds": heads.thresholds}
+    partial = folder / f".{HEADS_FILE}.partial"
+    with partial.open("wb") as handle:
+        np.savez_compressed(handle, allow_pickle=False, **arrays)
+    os.replace(partial, folder / HEADS_FILE)
+    metadata = {
+        **heads.metadata,
+        "model_digest": model.metadata.get("digest"),
+        "categories": [c.value for c in CATEGORIES],
+        "thresholds": {
+            c.value: float(t) for c, t in zip(CATEGORIES, heads.thresholds, strict=True)
+        },
+    }
+    text = json.dumps(metadata, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    _write(folder / HEADS_METADATA_FILE, text.encode("utf-8"))
+
+
+def _with_heads(model: ContentModel, folder: Path) -> ContentModel:
+    """The model with its category heads when `folder` has them (fitted on this very model)."""
+    if not (folder / HEADS_FILE).exists():
+        return model
+    try:
+        metadata = json.loads((folder / HEADS_METADATA_FILE).read_text(encoding="utf-8"))
+        with np.load(folder / HEADS_FILE, allow_pickle=False) as arrays:
+            loaded = {name: arrays[name].astype(np.float64) for name in arrays.files}
+        if metadata.get("categories") != [c.value for c in CATEGORIES]:
+            raise ValueError("another list of categories; retrain the model")
+        if metadata.get("model_digest") != model.metadata.get("digest"):
+            raise ValueError("fitted on another model; retrain the model")
+        heads = CategoryHeads(
+            weights=loaded["weights"],
+            biases=loaded["biases"],
+            thresholds=loaded["thresholds"],
+            word_terms=model.features.word_terms,
+            metadata=metadata,
+        )
+    except (OSError, KeyError, ValueError) as exc:
+        raise ArtifactError(f"{folder / HEADS_FILE}: unreadable category heads: {exc}") from None
+    return replace(model, heads=heads)

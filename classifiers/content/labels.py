@@ -18,3 +18,14 @@ class Category(StrEnum):
     SEXUAL = "sexual"
     SLUR = "slur"
     NONE = "none"
+
+
+class StaffCategory(StrEnum):
+    """A staff-conduct category (issue 21): what a district disciplines staff for."""
+
+    PROFANITY_INSULT = "profanity_insult"
+    HARASSMENT_THREAT = "harassment_threat"
+    SEXUAL = "sexual"
+    BIGOTRY = "bigotry"
+    ALCOHOL_DRUGS = "alcohol_drugs"
+    MISCONDUCT = "misconduct"

@@ -13,9 +13,10 @@ import numpy.typing as npt
 
 from classifiers.content.categories import COLUMNS as LEXICON_COLUMNS
 from classifiers.content.categories import LEXICON_DIGEST, scan
+from classifiers.content.category_heads import CategoryHeads, CategoryScore
 from classifiers.content.explain import Explainer, TermWeight
 from classifiers.content.features import Features, FeatureSpace
-from classifiers.content.labels import Category, Label
+from classifiers.content.labels import Category, Label, StaffCategory
 from classifiers.content.text import prepare
 
 FloatArray = npt.NDArray[np.float64]
@@ -33,15 +34,26 @@ class Prediction:
     category: Category
     top_terms: tuple[TermWeight, ...]
     lexicon_terms: tuple[str, ...] = ()
+    # The flagged staff-conduct categories' scores (all six on request; see
+    # classify_batch), when the model has category heads.
+    categories: tuple[CategoryScore, ...] = ()
+
+    @property
+    def flagged_categories(self) -> tuple[CategoryScore, ...]:
+        """The categories at or above their thresholds, highest score first."""
+        return tuple(sorted((c for c in self.categories if c.flagged), key=lambda c: -c.score))
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "score": round(self.score, 4),
             "label": self.label.value,
             "category": self.category.value,
             "top_terms": [term.as_dict() for term in self.top_terms],
             "lexicon_terms": list(self.lexicon_terms),
         }
+        if self.categories:
+            out["categories"] = [c.as_dict() for c in self.categories]
+        return out
 
 
 def _sigmoid(values: FloatArray) -> FloatArray:
@@ -71,6 +83,8 @@ class ContentModel:
     embedding_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     # One weight per stem-prior term (features.stem_terms); empty without the stem prior.
     stem_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    # The staff-conduct category heads (category_heads.py); None for a model without them.
+    heads: CategoryHeads | None = None
     _explainer: Explainer = field(init=False, repr=False, compare=False)
     # Each vocabulary word's vector times embedding_weights: the decision is then a sparse
     # product per row, so a text scores the same bits alone or in any batch.
@@ -118,32 +132,54 @@ class ContentModel:
         return _sigmoid(self.decisions(self.features.transform(texts)))
 
     def classify_batch(
-        self, texts: Sequence[str], threshold: float | None = None, explain_clean: bool = False
+        self,
+        texts: Sequence[str],
+        threshold: float | None = None,
+        explain_clean: bool = False,
+        category_thresholds: Mapping[StaffCategory, float] | None = None,
+        every_category: bool = False,
     ) -> list[Prediction]:
         """Score, label and categorize a batch in one vectorized pass.
 
         Texts at or above `threshold` (default: the operating threshold) are offensive and
         get their category and top terms; clean texts get top terms only if `explain_clean`.
+        `categories` holds the flagged staff categories only, or all six (CATEGORIES
+        order) with `every_category` or `explain_clean`.
         """
         cut = self.operating_threshold if threshold is None else threshold
         features = self.features.transform(texts)
-        scores = _sigmoid(self.decisions(features))
+        decisions = self.decisions(features)
+        scores = _sigmoid(decisions)
+        heads: list[tuple[CategoryScore, ...]] = [() for _ in texts]
+        if self.heads is not None and len(texts):
+            heads = self.heads.scores_of(
+                texts,
+                features,
+                decisions,
+                category_thresholds,
+                self.threshold,
+                every=every_category or explain_clean,
+            )
         explained = scores >= cut if not explain_clean else np.ones(len(texts), dtype=bool)
         self._explainer.prime([text for text, keep in zip(texts, explained, strict=True) if keep])
         predictions = []
         for row, (text, score) in enumerate(zip(texts, scores.tolist(), strict=True)):
             offensive = score >= cut
             if not (offensive or explain_clean):
-                predictions.append(Prediction(score, Label.CLEAN, Category.NONE, ()))
+                predictions.append(
+                    Prediction(score, Label.CLEAN, Category.NONE, (), categories=heads[row])
+                )
                 continue
             hits = scan(prepare(text))
             terms = self._explainer.top_terms(text, row, features, hits)
             if offensive:
                 predictions.append(
-                    Prediction(score, Label.OFFENSIVE, hits.category, terms, hits.terms)
+                    Prediction(score, Label.OFFENSIVE, hits.category, terms, hits.terms, heads[row])
                 )
             else:
-                predictions.append(Prediction(score, Label.CLEAN, Category.NONE, terms))
+                predictions.append(
+                    Prediction(score, Label.CLEAN, Category.NONE, terms, categories=heads[row])
+                )
         return predictions
 
     def classify(self, text: str) -> Prediction:

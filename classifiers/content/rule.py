@@ -17,15 +17,27 @@ if TYPE_CHECKING:
     from classifiers.content.model import ContentModel
 
 RULE = "inappropriate_content"
+# Each staff-conduct category (labels.StaffCategory) in words, for summaries and mail.
+CATEGORY_WORDS = {
+    "profanity_insult": "profanity or an insult",
+    "harassment_threat": "harassment or a threat",
+    "sexual": "a sexual remark",
+    "bigotry": "bigotry",
+    "alcohol_drugs": "drinking or drugs",
+    "misconduct": "admitted misconduct",
+}
 POLICY_LINE = (
     "staff keep their social media professional: nothing offensive, profane, sexual "
     "or harassing, about anyone"
 )
 ABOUT = RuleAbout(
-    checks="posts offensive, profane, sexual or harassing content (the content model, "
-    "`classifiers/content/`, scores every staff post of a batch in one call)",
-    severity="high for a slur or sexual content; an insult or harassment medium, profanity "
-    "low, each one step higher from a score of 0.9",
+    checks="posts inappropriate content: profanity or insult, harassment or threat, sexual "
+    "remarks, bigotry, alcohol or drugs, admitted misconduct (the content model's category "
+    "heads, `classifiers/content/`, score every staff post of a batch in one call; "
+    "district.yaml `content.categories` disables a category or moves its threshold)",
+    severity="high for bigotry, a sexual remark, or a threat, drinking, drugs or misconduct "
+    "involving students; a threat otherwise medium (high from 0.9); drinking, drugs and "
+    "misconduct medium; profanity or insult low, medium at students or parents or from 0.9",
     policy=POLICY_LINE,
 )
 

@@ -10,21 +10,27 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from classifiers.content.artifact import load_model, save_model
+from classifiers.content.artifact import load_model, save_heads, save_model
+from classifiers.content.category_eval import category_report, counts
+from classifiers.content.category_training import fit_heads
 from classifiers.content.datasets import (
     LabeledTexts,
     load_split,
     load_staff_posts,
     sha256_of,
 )
+from classifiers.content.decision import raised
 from classifiers.content.errors import ArtifactError, DatasetError
 from classifiers.content.metrics import binary_metrics
 from classifiers.content.model import ContentModel
+from classifiers.content.staff_set import load_staff_set, split_rows
 from classifiers.content.training import TrainingParams, train_model
 from tapwatch.exit_codes import ExitCode
 
 # The labeled staff posts the operating threshold is chosen on (precision first).
 DEFAULT_STAFF_POSTS = Path(__file__).resolve().parents[2] / "tests" / "data" / "staff_posts.jsonl"
+# The staff-conduct set the category heads are fitted (train) and tuned (val) on.
+DEFAULT_STAFF_CATEGORIES = DEFAULT_STAFF_POSTS.with_name("staff_categories.jsonl")
 # `predict` classifies stdin in batches of this many lines.
 PREDICT_BATCH = 1024
 # `eval` times the whole split this many times and reports the median.
@@ -36,13 +42,24 @@ def _provenance(parts: Iterable[LabeledTexts]) -> dict[str, object]:
     return {"data_files": {str(path): sha256_of(path) for path in files}}
 
 
-def train(datasets: list[Path], out: Path, seed: int, staff_posts: Path | None = None) -> int:
-    """Fit on every dataset's train split; tune on the first one's val split; write `out`."""
+def train(
+    datasets: list[Path],
+    out: Path,
+    seed: int,
+    staff_posts: Path | None = None,
+    staff_categories: Path | None = None,
+) -> int:
+    """Fit on every dataset's train split; tune on the first one's val split; write `out`.
+
+    With `staff_categories`, the category heads are fitted on its train split, tuned on
+    its val split and written beside the model.
+    """
     started = time.perf_counter()
     try:
         trains = [load_split(folder, "train") for folder in datasets]
         val = load_split(datasets[0], "val")
         staff = load_staff_posts(staff_posts) if staff_posts is not None else None
+        staff_set = load_staff_set(staff_categories) if staff_categories is not None else None
     except (DatasetError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return ExitCode.DATA
@@ -55,6 +72,13 @@ def train(datasets: list[Path], out: Path, seed: int, staff_posts: Path | None =
     params = replace(TrainingParams(), seed=seed)
     model = train_model(LabeledTexts.concat(trains), val, params, staff, provenance)
     save_model(model, out)
+    if staff_set is not None and staff_categories is not None:
+        heads = fit_heads(model, staff_set, seed)
+        heads = replace(
+            heads, metadata={**heads.metadata, "data_sha256": sha256_of(staff_categories)}
+        )
+        save_heads(heads, model, out)
+        print(f"category heads fitted on {staff_categories} (train), thresholds on val")
     meta = model.metadata
     val_metrics = meta["val_metrics"]
     print(f"model {model.version} written to {out}")
@@ -136,4 +160,39 @@ def predict(model: Path, stdin: TextIO | None = None, stdout: TextIO | None = No
         for prediction in loaded.classify_batch(batch, explain_clean=True):
             sink.write(json.dumps(prediction.as_dict(), ensure_ascii=False) + "\n")
         sink.flush()
+    return 0
+
+
+def evaluate_categories(dataset: Path, split: str, model: Path) -> int:
+    """Per-category precision and recall on a staff-set split; the last line is JSON."""
+    try:
+        loaded = load_model(model)
+        rows = split_rows(load_staff_set(dataset), split)
+    except (ArtifactError, DatasetError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.DATA
+    if loaded.heads is None:
+        print(f"error: {model}: no category heads; retrain the model", file=sys.stderr)
+        return ExitCode.DATA
+    predictions = loaded.classify_batch([row.text for row in rows], every_category=True)
+    report = category_report(rows, [p.categories for p in predictions])
+    worker = [
+        (bool(row.categories), bool(raised(p))) for row, p in zip(rows, predictions, strict=True)
+    ]
+    report["worker"] = counts(worker).as_dict()
+    heads_version = loaded.heads.metadata.get("version")
+    print(f"model      {loaded.version}, heads {heads_version}")
+    print(f"data       {dataset} [{split}], {len(rows)} posts")
+    print(f"{'category':<20}{'precision':>10}{'recall':>8}{'support':>9}{'false+':>8}")
+    for name, line in report.items():
+        print(
+            f"{name:<20}{line['precision']:>10.3f}{line['recall']:>8.3f}"
+            f"{line['support']:>9}{line['false_positives']:>8}"
+        )
+    print(
+        "offensive: profanity, threats, sexual remarks and bigotry together; any: flagged by a"
+        " category head; worker: what the worker raises (heads or model)"
+    )
+    versions = {"model_version": loaded.version, "heads_version": heads_version}
+    print(json.dumps({"split": split, "n": len(rows), **versions, **report}))
     return 0

@@ -41,7 +41,8 @@ from tests.integration.test_mail_process import MailerProcess
 
 # One conversation in five ends with an offensive post by an org-whs teacher (high).
 CONVERSATIONS = 60
-# Offensive posts on t-baptiste's personal page (org-wms): high, for the other principal.
+# Threats toward students on t-baptiste's personal page (org-wms): high, for the other
+# principal.
 BAPTISTE_POSTS = 10
 PRINCIPALS = {
     "org-whs": "principal.whs@example.org",  # district.yaml principal_emails
@@ -128,7 +129,8 @@ def _baptiste_post(number: int, offset: int) -> Post:
         kind=PostKind.POST,
         author_account_id=BAPTISTE_PERSONAL,
         created_at=AFTER_SCHOOL + timedelta(milliseconds=number),
-        text=f"these parents are fucking idiots, shut up already (wms {number})",
+        text=f"these kids are fucking idiots, I swear I'll smack the next one who talks back "
+        f"(wms {number})",
         thread_id=post_id,
     )
 

@@ -78,7 +78,10 @@ def conversation(index: int) -> list[Post]:
         items.append(_post(first + 2, thread, staff, f"Field trip forms are online ({index})",
                            AFTER_SCHOOL))
     if shape == 1:
-        text = f"these parents are fucking idiots, shut up already ({index})"
+        text = (
+            "these kids are fucking idiots, I swear I'll smack the next one who talks back "
+            f"({index})"
+        )
         items.append(_post(first + 3, thread, staff, text, AFTER_SCHOOL))
     elif shape == 2:
         items.append(_post(first + 3, thread, staff, f"Quiz answers posted ({index})",

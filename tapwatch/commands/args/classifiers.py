@@ -45,15 +45,31 @@ def register(commands: SubCommands) -> None:
         metavar="FILE",
         help="labeled staff posts that choose the operating threshold (JSON lines)",
     )
+    train.add_argument(
+        "--staff-categories",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the staff-conduct set the category heads are fitted on (JSON lines; "
+        "default tests/data/staff_categories.jsonl), e.g. --staff-categories my_set.jsonl",
+    )
     evaluate = add_command(
         actions,
         "eval",
         "score a model on a dataset split (the last line is JSON)",
-        ["tapwatch classifiers eval --dataset data/offensive --split test"],
+        [
+            "tapwatch classifiers eval --dataset data/offensive --split test",
+            "tapwatch classifiers eval --dataset tests/data/staff_categories.jsonl --split test",
+        ],
         _evaluate,
     )
     evaluate.add_argument(
-        "--dataset", type=Path, required=True, metavar="DIR", help="a labeled dataset folder"
+        "--dataset",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="a labeled dataset folder, or a staff-conduct set (.jsonl) for per-category "
+        "precision and recall, e.g. --dataset tests/data/staff_categories.jsonl",
     )
     evaluate.add_argument(
         "--split",
@@ -93,13 +109,18 @@ def _train(args: argparse.Namespace) -> int:
     from tapwatch.commands import classifiers
 
     staff_posts = args.staff_posts or classifiers.DEFAULT_STAFF_POSTS
-    return classifiers.train(args.dataset, args.out or _default_model(), args.seed, staff_posts)
+    staff_categories = args.staff_categories or classifiers.DEFAULT_STAFF_CATEGORIES
+    out = args.out or _default_model()
+    return classifiers.train(args.dataset, out, args.seed, staff_posts, staff_categories)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
     from tapwatch.commands import classifiers
 
-    return classifiers.evaluate(args.dataset, args.split, args.model or _default_model())
+    model = args.model or _default_model()
+    if args.dataset.suffix == ".jsonl":
+        return classifiers.evaluate_categories(args.dataset, args.split, model)
+    return classifiers.evaluate(args.dataset, args.split, model)
 
 
 def _predict(args: argparse.Namespace) -> int:

@@ -75,3 +75,21 @@ def test_staff_to_staff_is_not_received_from_outside():
     """A message between staff members is not this rule's."""
     post = make_post(author_account_id=OKAFOR, in_reply_to_account_id=AYERS, text="x")
     assert staff_recipient(post, sample_context()) is None
+
+
+def test_the_content_categories_of_inappropriate_content_are_used():
+    """A category head's finding names its staff category, score and words in evidence."""
+    from classifiers.content.category_heads import CategoryScore
+    from classifiers.content.labels import StaffCategory
+
+    scores = tuple(
+        CategoryScore(c, 0.9 if c is StaffCategory.HARASSMENT_THREAT else 0.1, 0.5,
+                      ("hurt",) if c is StaffCategory.HARASSMENT_THREAT else ())
+        for c in StaffCategory
+    )  # fmt: skip
+    finding = run(
+        received("(a threat)"), Prediction(0.3, Label.CLEAN, Category.NONE, (), (), scores)
+    )
+    assert finding is not None and finding.severity is Severity.HIGH
+    assert finding.evidence["category"] == "harassment_threat"
+    assert finding.evidence["categories"][0]["top_terms"] == ["hurt"]

@@ -1,26 +1,37 @@
+from dataclasses import replace
+
 import pytest
 
+from bench.sample_district import SAMPLE_DISTRICT
 from classifiers.content.detector import RULE, ContentDetector, severity_for
-from classifiers.content.labels import Category
+from classifiers.content.labels import StaffCategory
 from classifiers.finding import Severity
+from policy import load_district
+from policy.context import DistrictContext
+from policy.model import ContentCategory
 from tests.builders import COMMUNITY, make_post, sample_context
 
 
 class TestSeverity:
     @pytest.mark.parametrize(
-        ("score", "category", "expected"),
+        ("score", "category", "target", "expected"),
         [
-            (0.6, Category.SLUR, Severity.HIGH),
-            (0.6, Category.SEXUAL, Severity.HIGH),
-            (0.6, Category.INSULT_OR_HARASSMENT, Severity.MEDIUM),
-            (0.95, Category.INSULT_OR_HARASSMENT, Severity.HIGH),
-            (0.6, Category.PROFANITY, Severity.LOW),
-            (0.95, Category.PROFANITY, Severity.MEDIUM),
+            (0.6, StaffCategory.BIGOTRY, "groups", Severity.HIGH),
+            (0.6, StaffCategory.SEXUAL, "colleagues", Severity.HIGH),
+            (0.6, StaffCategory.HARASSMENT_THREAT, "students", Severity.HIGH),
+            (0.6, StaffCategory.HARASSMENT_THREAT, "colleagues", Severity.MEDIUM),
+            (0.95, StaffCategory.HARASSMENT_THREAT, "colleagues", Severity.HIGH),
+            (0.6, StaffCategory.ALCOHOL_DRUGS, "none", Severity.MEDIUM),
+            (0.6, StaffCategory.ALCOHOL_DRUGS, "students", Severity.HIGH),
+            (0.6, StaffCategory.MISCONDUCT, "students", Severity.HIGH),
+            (0.6, StaffCategory.PROFANITY_INSULT, "colleagues", Severity.LOW),
+            (0.6, StaffCategory.PROFANITY_INSULT, "parents", Severity.MEDIUM),
+            (0.95, StaffCategory.PROFANITY_INSULT, "none", Severity.MEDIUM),
         ],
     )
-    def test_severity_from_category_and_score(self, score, category, expected):
-        """Slurs and sexual content are high; insults and profanity rise one step from 0.9."""
-        assert severity_for(score, category) is expected
+    def test_severity_from_category_target_and_score(self, score, category, target, expected):
+        """Severity follows category and target: a threat involving students is high."""
+        assert severity_for(score, category, target) is expected
 
 
 class TestContentDetector:
@@ -32,9 +43,19 @@ class TestContentDetector:
         assert finding.staff_id == "t-ayers"
         assert finding.severity is Severity.MEDIUM
         assert "breaking the policy line" in finding.summary
-        assert finding.evidence["category"] == "insult_or_harassment"
+        assert finding.evidence["category"] == "profanity_insult"
+        assert finding.evidence["target"] == "parents"
         assert finding.evidence["model_version"] == handmade_model.version
         assert finding.evidence["top_terms"][0]["term"] == "stupid"
+
+    def test_a_category_the_district_disabled_is_not_raised(self, handmade_model):
+        """With profanity_insult disabled in district.yaml, the insult raises nothing."""
+        post = make_post(text="Some parents are too stupid to read an email.")
+        data = load_district(SAMPLE_DISTRICT)
+        off = {"profanity_insult": ContentCategory(enabled=False)}
+        data = replace(data, settings=replace(data.settings, content_categories=off))
+        context = DistrictContext(data)
+        assert ContentDetector(handmade_model)(post, context) == ()
 
     def test_clean_staff_post_is_not_flagged(self, handmade_model):
         """An ordinary announcement raises nothing."""
