@@ -53,6 +53,11 @@ def _committed(group_id: str, topic: str) -> list[int | None]:
 def test_a_detector_failing_on_every_post_stops_the_worker(names, tmp_path):
     loaded = run_tapwatch(names, "district", "load", str(SAMPLE_DISTRICT))
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    # The three posts wait in their partition before the worker starts, so its first fetch
+    # reads them as one batch: sent one by one to a running worker, the first two could
+    # arrive in batches of their own, each under the limit and so dead-lettered (by design).
+    for i in range(3):
+        send_post(names, make_post(post_id=f"160000000000000990{i}"))
     log_path = tmp_path / "worker.log"
     with log_path.open("w") as log:
         worker = subprocess.Popen(
@@ -63,8 +68,6 @@ def test_a_detector_failing_on_every_post_stops_the_worker(names, tmp_path):
             stderr=subprocess.STDOUT,
         )
         try:
-            for i in range(3):
-                send_post(names, make_post(post_id=f"160000000000000990{i}"))
             returncode = worker.wait(timeout=180)
         finally:
             if worker.poll() is None:
