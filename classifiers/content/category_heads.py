@@ -1,14 +1,24 @@
 """Staff-conduct category heads: one linear scorer per category over the content features."""
 
-# Each head is a class-balanced logistic regression fitted on the staff set's train
-# split (tests/data/staff_categories.jsonl) over the blocks the offensive model already
-# computes (word and char tf-idf, the text's word vector) plus the cue counts of every
-# category (category_cues.py) and the offensive model's own decision. Reusing the
-# blocks keeps a batch at one feature pass: the heads add one sparse product.
-# Precision first: each head's threshold is the lowest one that keeps val precision at
-# VAL_PRECISION or more (category_training.py), never below 0.5, and a head only fires
-# when it is sure on its own (CONFIDENT) or the offensive model also finds the text
-# offensive (its val threshold). The test split is never used to fit or choose anything.
+# Each category's score is the geometric mean of three class-balanced logistic
+# regressions fitted on the staff set's train split (tests/data/staff_categories.jsonl):
+# the category's direct head (this category against every other post), its topic head
+# (this category against the other categories, fitted on the posts that break the policy
+# only) and one breach head shared by all categories (breaks the policy or not). The
+# breach head learns "admits something wrong" from every positive at once, so a
+# category with ordinary words ("spent my personal day at the casino") borrows the
+# evidence of the others; the topic head then says which category it is. On val this
+# raised the offensive categories' recall from 0.49 to 0.60 at the same per-category
+# precision (classifiers/content/EXPERIMENTS.md, session 12).
+# The inputs are the blocks the offensive model already computes (word and char tf-idf,
+# the text's word vector) plus the cue counts of every category (category_cues.py) and
+# the offensive model's own decision. Reusing the blocks keeps a batch at one feature
+# pass: the heads add one sparse product with 2 * 6 + 1 columns.
+# Precision first: each category's threshold is the lowest one that keeps val precision
+# at VAL_PRECISION or more (category_training.py), never below 0.5. Session 11's gate
+# (a head under 0.8 fired only when the offensive model agreed) is gone: on val it cost
+# recall (offensive 0.60 -> 0.49) while the thresholds already held precision.
+# The test split is never used to fit or choose anything.
 
 from __future__ import annotations
 
@@ -30,26 +40,22 @@ CATEGORIES: tuple[StaffCategory, ...] = tuple(StaffCategory)
 DECISION_SCALE = 0.2
 # At most this many words explain one category's score.
 MAX_TERMS = 5
-# A head's probability (0-1) from which it fires without the offensive model agreeing:
-# below it, a head alone is too often a small set's guess (the first heads raised
-# "Thanks all, see you Monday" at 0.12).
-CONFIDENT = 0.8
+# Weight columns: the direct heads (one per category), the topic heads, then the breach head.
+HEAD_COLUMNS = 2 * len(CATEGORIES) + 1
 
 
 @dataclass(frozen=True, slots=True)
 class CategoryScore:
-    """One category's probability (0-1), its threshold, and the words that weighed most."""
+    """One category's score (0-1), its threshold, and the words that weighed most."""
 
     category: StaffCategory
     score: float
     threshold: float
     top_terms: tuple[str, ...] = ()
-    # False when the head is under CONFIDENT and the offensive model found the text clean.
-    confident: bool = True
 
     @property
     def flagged(self) -> bool:
-        return self.confident and self.score >= self.threshold
+        return self.score >= self.threshold
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -57,7 +63,6 @@ class CategoryScore:
             "score": round(self.score, 4),
             "threshold": round(self.threshold, 4),
             "top_terms": list(self.top_terms),
-            "confident": self.confident,
         }
 
 
@@ -75,9 +80,19 @@ def head_matrix(
     return sp.hstack(blocks, format="csr")
 
 
+def combined(probabilities: FloatArray) -> FloatArray:
+    """Per category, the geometric mean of its direct, topic and breach probabilities.
+
+    `probabilities` has HEAD_COLUMNS columns in the weights' order.
+    """
+    n = len(CATEGORIES)
+    product = probabilities[:, :n] * probabilities[:, n : 2 * n] * probabilities[:, 2 * n :]
+    return np.asarray(np.cbrt(product), dtype=np.float64)
+
+
 @dataclass(frozen=True, eq=False)
 class CategoryHeads:
-    """Weights (one column per category), biases and val-chosen probability thresholds."""
+    """Weights (HEAD_COLUMNS columns), biases and the val-chosen threshold per category."""
 
     weights: FloatArray
     biases: FloatArray
@@ -90,17 +105,18 @@ class CategoryHeads:
         index = {term: i for i, term in enumerate(self.word_terms) if " " not in term}
         object.__setattr__(self, "_index", index)
         n = len(CATEGORIES)
-        if self.weights.ndim != 2 or self.weights.shape[1] != n:
-            raise ValueError(f"category weights need {n} columns")
-        if self.biases.shape != (n,) or self.thresholds.shape != (n,):
-            raise ValueError(f"one bias and one threshold per category ({n}) are needed")
+        if self.weights.ndim != 2 or self.weights.shape[1] != HEAD_COLUMNS:
+            raise ValueError(f"category weights need {HEAD_COLUMNS} columns; retrain the model")
+        if self.biases.shape != (HEAD_COLUMNS,) or self.thresholds.shape != (n,):
+            raise ValueError(f"{HEAD_COLUMNS} biases and one threshold per category ({n})")
 
     def probabilities(
         self, features: Features, prepared: Sequence[str], decisions: FloatArray
     ) -> FloatArray:
-        """Each text's probability per category (rows: texts, columns: CATEGORIES).
+        """Each text's score per category (rows: texts, columns: CATEGORIES): the geometric
+        mean of its direct, topic and breach probabilities.
 
-        The same as `head_matrix(...) @ weights`, block by block: stacking the blocks
+        The logits are `head_matrix(...) @ weights`, block by block: stacking the blocks
         would copy every sparse row and densify nothing faster.
         """
         n_word, n_char = features.word.shape[1], features.char.shape[1]
@@ -113,17 +129,19 @@ class CategoryHeads:
         logits = logits + cues @ w[start + dims : start + dims + cues.shape[1]]
         logits = logits + np.outer(np.asarray(decisions) * DECISION_SCALE, w[-1])
         logits = logits + self.biases
-        return np.asarray(0.5 * (1.0 + np.tanh(0.5 * logits)), dtype=np.float64)
+        return combined(np.asarray(0.5 * (1.0 + np.tanh(0.5 * logits)), dtype=np.float64))
 
     def explain(self, prepared: str, category: StaffCategory) -> tuple[str, ...]:
-        """The words that pushed `category` up most: its unigram weights and its cue words."""
-        column = CATEGORIES.index(category)
-        cue_weight = float(self.weights[self._cue_offset() + CUE_COLUMNS.index(category), column])
+        """The words that pushed `category` up most: the unigram weights of its direct and
+        topic heads, and its cue words."""
+        j = CATEGORIES.index(category)
+        columns = self.weights[:, j] + self.weights[:, len(CATEGORIES) + j]
+        cue_weight = float(columns[self._cue_offset() + CUE_COLUMNS.index(category)])
         shares: dict[str, float] = {}
         for word in dict.fromkeys(words(prepared)):
             index = self._index.get(word)
             if index is not None:
-                shares[word] = float(self.weights[index, column])
+                shares[word] = float(columns[index])
         for cue in cue_terms(prepared, category):
             shares[cue] = shares.get(cue, 0.0) + max(cue_weight, 0.0)
         ranked = sorted((w for w in shares.items() if w[1] > 0), key=lambda w: -w[1])
@@ -135,18 +153,13 @@ class CategoryHeads:
         features: Features,
         decisions: FloatArray,
         thresholds: Mapping[StaffCategory, float] | None = None,
-        offensive_at: float = 0.5,
         every: bool = False,
     ) -> list[tuple[CategoryScore, ...]]:
         """The flagged categories' scores per text (with `every`, all six in CATEGORIES
         order); flagged ones carry their top words.
-
-        `offensive_at` is the offensive model's probability from which a text counts as
-        offensive, so that a head under CONFIDENT may fire.
         """
         prepared = [prepare(text) for text in texts]
         probabilities = self.probabilities(features, prepared, decisions)
-        offensive = np.asarray(decisions) >= np.log(offensive_at / (1.0 - offensive_at))
         cuts = np.array(
             [
                 (thresholds or {}).get(category, float(self.thresholds[j]))
@@ -155,14 +168,13 @@ class CategoryHeads:
         )
         # Whole-batch arrays first: most texts flag nothing, so the worker (without
         # `every`) builds no object for them; six per text were ~10% of its time per post.
-        sure = offensive[:, None] | (probabilities >= CONFIDENT)
-        hits = sure & (probabilities >= cuts)
-        flagged = hits.tolist()
-        any_hit = hits.any(axis=1).tolist()
+        hits: npt.NDArray[np.bool_] = np.asarray(probabilities >= cuts)
+        flagged: list[list[bool]] = hits.tolist()
+        any_hit: list[bool] = np.asarray(hits.any(axis=1)).tolist()
         pairs = list(zip(CATEGORIES, cuts.tolist(), strict=True))
         out: list[tuple[CategoryScore, ...]] = []
-        for text, row, row_sure, row_flagged, some in zip(
-            prepared, probabilities.tolist(), sure.tolist(), flagged, any_hit, strict=True
+        for text, row, row_flagged, some in zip(
+            prepared, probabilities.tolist(), flagged, any_hit, strict=True
         ):
             if not (every or some):
                 out.append(())
@@ -174,11 +186,8 @@ class CategoryHeads:
                         score,
                         cut,
                         self.explain(text, category) if hit else (),
-                        confident,
                     )
-                    for (category, cut), score, confident, hit in zip(
-                        pairs, row, row_sure, row_flagged, strict=True
-                    )
+                    for (category, cut), score, hit in zip(pairs, row, row_flagged, strict=True)
                     if every or hit
                 )
             )

@@ -157,7 +157,6 @@ class ContentModel:
                 features,
                 decisions,
                 category_thresholds,
-                self.threshold,
                 every=every_category or explain_clean,
             )
         explained = scores >= cut if not explain_clean else np.ones(len(texts), dtype=bool)

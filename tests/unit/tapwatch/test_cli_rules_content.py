@@ -28,5 +28,7 @@ def test_explain_shows_the_category_score_and_words(tmp_path, capsys):
     assert main([*args, str(path)]) == 0
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if "inappropriate_content: RAISED" in line)
-    assert "drinking or drugs" in line and "score" in line and '"drunk"' in line
+    # "still drunk" is one phrase cue (session 12), so it may be weighed as one term.
+    assert "drinking or drugs" in line and "score" in line
+    assert '"drunk"' in line or '"still drunk"' in line
     assert '"category": "alcohol_drugs"' in out

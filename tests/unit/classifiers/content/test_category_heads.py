@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from classifiers.content.artifact import load_model, save_heads, save_model
 from classifiers.content.category_cues import cue_features
 from classifiers.content.category_eval import category_report
-from classifiers.content.category_heads import CATEGORIES
+from classifiers.content.category_heads import CATEGORIES, HEAD_COLUMNS, combined
 from classifiers.content.category_training import fit_heads
 from classifiers.content.decision import raised
 from classifiers.content.errors import ArtifactError
@@ -63,6 +64,31 @@ class TestHeads:
         column = list(StaffCategory).index(StaffCategory.ALCOHOL_DRUGS)
         assert row[column] == pytest.approx(1.0986, abs=1e-3) and row.sum() == row[column]
 
+    def test_a_phrase_cue_counts_an_admission_in_ordinary_words(self):
+        """ "nobody will ever know" is a misconduct cue though none of its words is one."""
+        row = cue_features(["took the day off and nobody will ever know"])[0]
+        column = list(StaffCategory).index(StaffCategory.MISCONDUCT)
+        assert row[column] > 0 and row.sum() == row[column]
+
+    def test_phrase_cues_leave_everyday_senses_alone(self):
+        """Everyday posts that share words with the phrase cues get no cue count."""
+        texts = ["the play was a hit", "these people are amazing volunteers", "you will learn"]
+        assert not cue_features(texts).any()
+
+    def test_a_score_is_the_geometric_mean_of_its_three_heads(self):
+        """Each category's score is the cube root of direct x topic x breach."""
+        n = len(CATEGORIES)
+        probabilities = np.full((1, HEAD_COLUMNS), 0.5)
+        probabilities[0, 0], probabilities[0, n], probabilities[0, 2 * n] = 0.8, 0.4, 0.2
+        scores = combined(probabilities)
+        assert scores[0, 0] == pytest.approx((0.8 * 0.4 * 0.2) ** (1 / 3))
+        assert scores[0, 1] == pytest.approx((0.5 * 0.5 * 0.2) ** (1 / 3))
+
+    def test_every_head_is_fitted(self, headed):
+        """The heads hold a direct and a topic column per category and one breach column."""
+        assert headed.heads is not None
+        assert headed.heads.weights.shape[1] == HEAD_COLUMNS == 2 * len(CATEGORIES) + 1
+
     def test_report_counts_any_flag_against_any_category(self, headed, rows):
         """The report has one line per category, `offensive` and `any`, with P and R."""
         val = split_rows(rows, "val")
@@ -94,6 +120,16 @@ class TestHeadsArtifact:
         data["model_digest"] = "0" * 64
         meta.write_text(json.dumps(data))
         with pytest.raises(ArtifactError, match="another model"):
+            load_model(tmp_path)
+
+    def test_heads_of_the_old_format_are_refused(self, headed, tmp_path):
+        """Session 11's six-column heads are refused with a word to retrain."""
+        save_model(headed, tmp_path)
+        assert headed.heads is not None
+        save_heads(headed.heads, headed, tmp_path)
+        six = {"weights": headed.heads.weights[:, :6], "biases": headed.heads.biases[:6]}
+        np.savez(tmp_path / "categories.npz", thresholds=headed.heads.thresholds, **six)
+        with pytest.raises(ArtifactError, match="retrain"):
             load_model(tmp_path)
 
 
