@@ -7,12 +7,15 @@
 # category for a post with two; one for clean traps and one for everyday posts) the
 # groups are ordered by the sha256 of their name and the first 60% of the family's posts
 # go to train, the next 20% to val, the rest to test. `assigned_splits` recomputes it,
-# and a test checks the file against it.
+# and a test checks the file against it. From writing round 13 on (groups named
+# `r13-...`), each round is split on its own: adding a round moves no older row, and a
+# round's test rows were never seen by any choice made before it was written.
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +30,15 @@ KINDS = ("positive", "trap", "everyday")
 # Shares of each family's posts in train, then train and val together.
 TRAIN_SHARE = 0.6
 TRAIN_VAL_SHARE = 0.8
+# A writing round's group prefix (`r13-`); rounds before this one were split together.
+_ROUND = re.compile(r"^r(\d+)-")
+FIRST_SEPARATE_ROUND = 13
+
+
+def writing_round(group: str) -> str:
+    """The round a group was written in when it is split on its own (`r13`), else ""."""
+    match = _ROUND.match(group)
+    return f"r{match[1]}" if match and int(match[1]) >= FIRST_SEPARATE_ROUND else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +57,9 @@ class StaffRow:
     @property
     def family(self) -> str:
         """The family whose groups are split together (see the module comment)."""
-        return f"positive:{self.first.value}" if self.first is not None else self.kind
+        family = f"positive:{self.first.value}" if self.first is not None else self.kind
+        round_name = writing_round(self.group)
+        return f"{round_name}/{family}" if round_name else family
 
 
 def _row(data: dict[str, object]) -> StaffRow:
@@ -107,9 +121,9 @@ def assigned_splits(rows: list[StaffRow]) -> dict[str, str]:
     return out
 
 
-def split_rows(rows: list[StaffRow], split: str) -> list[StaffRow]:
-    """The rows of one split."""
-    return [row for row in rows if row.split == split]
+def split_rows(rows: list[StaffRow], split: str, group_prefix: str = "") -> list[StaffRow]:
+    """The rows of one split, only those whose group starts with `group_prefix` if given."""
+    return [row for row in rows if row.split == split and row.group.startswith(group_prefix)]
 
 
 def file_sha256(path: Path) -> str:

@@ -163,13 +163,18 @@ def predict(model: Path, stdin: TextIO | None = None, stdout: TextIO | None = No
     return 0
 
 
-def evaluate_categories(dataset: Path, split: str, model: Path) -> int:
-    """Per-category precision and recall on a staff-set split; the last line is JSON."""
+def evaluate_categories(dataset: Path, split: str, model: Path, group_prefix: str = "") -> int:
+    """Per-category precision and recall on a staff-set split (only the rows whose topic
+    group starts with `group_prefix`, e.g. one writing round, when given); the last line
+    is JSON."""
     try:
         loaded = load_model(model)
-        rows = split_rows(load_staff_set(dataset), split)
+        rows = split_rows(load_staff_set(dataset), split, group_prefix)
     except (ArtifactError, DatasetError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return ExitCode.DATA
+    if not rows:
+        print(f"error: {dataset}: no {split} rows in groups {group_prefix}*", file=sys.stderr)
         return ExitCode.DATA
     if loaded.heads is None:
         print(f"error: {model}: no category heads; retrain the model", file=sys.stderr)
@@ -182,7 +187,8 @@ def evaluate_categories(dataset: Path, split: str, model: Path) -> int:
     report["worker"] = counts(worker).as_dict()
     heads_version = loaded.heads.metadata.get("version")
     print(f"model      {loaded.version}, heads {heads_version}")
-    print(f"data       {dataset} [{split}], {len(rows)} posts")
+    only = f", groups {group_prefix}*" if group_prefix else ""
+    print(f"data       {dataset} [{split}{only}], {len(rows)} posts")
     print(f"{'category':<20}{'precision':>10}{'recall':>8}{'support':>9}{'false+':>8}")
     for name, line in report.items():
         print(
@@ -194,5 +200,6 @@ def evaluate_categories(dataset: Path, split: str, model: Path) -> int:
         " category head; worker: what the worker raises (heads or model)"
     )
     versions = {"model_version": loaded.version, "heads_version": heads_version}
-    print(json.dumps({"split": split, "n": len(rows), **versions, **report}))
+    scope = {"split": split, "group_prefix": group_prefix, "n": len(rows)}
+    print(json.dumps({**scope, **versions, **report}))
     return 0

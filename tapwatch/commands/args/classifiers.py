@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tapwatch.commands.args import add_command
+from tapwatch.exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from tapwatch.commands.args import SubCommands
@@ -60,6 +62,8 @@ def register(commands: SubCommands) -> None:
         [
             "tapwatch classifiers eval --dataset data/offensive --split test",
             "tapwatch classifiers eval --dataset tests/data/staff_categories.jsonl --split test",
+            "tapwatch classifiers eval --dataset tests/data/staff_categories.jsonl --split test"
+            " --group-prefix r13-",
         ],
         _evaluate,
     )
@@ -76,6 +80,13 @@ def register(commands: SubCommands) -> None:
         default="test",
         choices=["train", "val", "test"],
         help="which split to score (default %(default)s)",
+    )
+    evaluate.add_argument(
+        "--group-prefix",
+        default="",
+        metavar="PREFIX",
+        help="staff-conduct set only: score only the rows whose topic group starts with "
+        "PREFIX, e.g. --group-prefix r13- for the posts of writing round 13",
     )
     _add_model_option(evaluate)
     predict = add_command(
@@ -119,7 +130,10 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     model = args.model or _default_model()
     if args.dataset.suffix == ".jsonl":
-        return classifiers.evaluate_categories(args.dataset, args.split, model)
+        return classifiers.evaluate_categories(args.dataset, args.split, model, args.group_prefix)
+    if args.group_prefix:
+        print("error: --group-prefix applies to a staff-conduct set (.jsonl)", file=sys.stderr)
+        return ExitCode.USAGE
     return classifiers.evaluate(args.dataset, args.split, model)
 
 

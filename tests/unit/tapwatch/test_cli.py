@@ -94,6 +94,11 @@ class TestChoices:
         assert alert_statuses() == tuple(STATUSES)
         assert set(platforms()) == set(PARSERS)
 
+    def test_a_group_prefix_needs_a_staff_set(self, cli, tmp_path):
+        """`classifiers eval --group-prefix` on a dataset folder is refused before any load."""
+        run = cli("classifiers", "eval", "--dataset", str(tmp_path), "--group-prefix", "r13-")
+        assert run.code == ExitCode.USAGE and "staff-conduct set" in run.err
+
     def test_a_page_below_one_is_a_usage_error(self, cli):
         """--page 0 is refused before any search."""
         assert cli("incidents", "list", "--page", "0").code == ExitCode.USAGE

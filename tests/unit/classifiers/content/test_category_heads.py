@@ -191,6 +191,22 @@ class TestEvalCommand:
         summary = json.loads(lines[-1])
         assert summary["split"] == "val" and 0 <= summary["any"]["recall"] <= 1
 
+    def test_eval_scores_one_writing_round_with_a_group_prefix(self, headed, tmp_path, capsys):
+        """`--group-prefix r12-` scores that round's rows only; a prefix with none is refused."""
+        from tapwatch.commands.classifiers import evaluate_categories
+        from tapwatch.exit_codes import ExitCode
+
+        assert headed.heads is not None
+        save_model(headed, tmp_path)
+        save_heads(headed.heads, headed, tmp_path)
+        assert evaluate_categories(STAFF_SET, "val", tmp_path) == 0
+        whole = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert evaluate_categories(STAFF_SET, "val", tmp_path, "r12-") == 0
+        part = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+        assert part["group_prefix"] == "r12-" and 0 < part["n"] < whole["n"]
+        assert evaluate_categories(STAFF_SET, "val", tmp_path, "no-such-") == ExitCode.DATA
+        assert "no val rows" in capsys.readouterr().err
+
     def test_eval_refuses_a_model_without_heads(self, tiny_model, tmp_path, capsys):
         """A model trained without the staff set says to retrain, with the data exit code."""
         from tapwatch.commands.classifiers import evaluate_categories

@@ -10,7 +10,7 @@ import pytest
 
 from classifiers.content.errors import DatasetError
 from classifiers.content.labels import StaffCategory
-from classifiers.content.staff_set import assigned_splits, load_staff_set, split_rows
+from classifiers.content.staff_set import StaffRow, assigned_splits, load_staff_set, split_rows
 
 STAFF_SET = Path(__file__).resolve().parents[4] / "tests" / "data" / "staff_categories.jsonl"
 
@@ -50,6 +50,24 @@ class TestTheSet:
         for row in rows:
             splits.setdefault(row.group, set()).add(row.split)
         assert all(len(found) == 1 for found in splits.values())
+
+    def test_a_later_writing_round_moves_no_older_row(self, rows):
+        """Round 13 on is split within its round: older rows keep the split they had."""
+        older = [row for row in rows if not row.group.startswith("r13-")]
+        later = [
+            StaffRow(f"new post {n}", frozenset({StaffCategory.SEXUAL}), "none", "train",
+                     group=f"r13-new-{n}", first=StaffCategory.SEXUAL)
+            for n in range(30)
+        ]  # fmt: skip
+        before, after = assigned_splits(older), assigned_splits(older + later)
+        assert all(after[row.group] == before[row.group] for row in older)
+        assert Counter(after[row.group] for row in later) == {"train": 18, "val": 6, "test": 6}
+
+    def test_a_group_prefix_picks_one_round_of_a_split(self, rows):
+        """`split_rows(..., group_prefix=)` keeps only that round's rows of the split."""
+        picked = split_rows(rows, "test", group_prefix="r12-")
+        assert picked and all(r.group.startswith("r12-") and r.split == "test" for r in picked)
+        assert len(picked) < len(split_rows(rows, "test"))
 
     def test_no_text_is_written_twice(self, rows):
         """Every post is its own text."""
