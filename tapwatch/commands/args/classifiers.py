@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tapwatch.commands.args import add_command
-from tapwatch.exit_codes import ExitCode
 
 if TYPE_CHECKING:
     from tapwatch.commands.args import SubCommands
@@ -132,8 +130,9 @@ def _evaluate(args: argparse.Namespace) -> int:
     if args.dataset.suffix == ".jsonl":
         return classifiers.evaluate_categories(args.dataset, args.split, model, args.group_prefix)
     if args.group_prefix:
-        print("error: --group-prefix applies to a staff-conduct set (.jsonl)", file=sys.stderr)
-        return ExitCode.USAGE
+        from tapwatch.user_errors import UsageError
+
+        raise UsageError("--group-prefix applies to a staff-conduct set (.jsonl)")
     return classifiers.evaluate(args.dataset, args.split, model)
 
 
