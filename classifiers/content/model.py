@@ -17,6 +17,7 @@ from classifiers.content.category_heads import CategoryHeads, CategoryScore
 from classifiers.content.explain import Explainer, TermWeight
 from classifiers.content.features import Features, FeatureSpace
 from classifiers.content.labels import Category, Label, StaffCategory
+from classifiers.content.reading_heads import ReadingHeads
 from classifiers.content.text import prepare
 
 FloatArray = npt.NDArray[np.float64]
@@ -83,8 +84,9 @@ class ContentModel:
     embedding_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     # One weight per stem-prior term (features.stem_terms); empty without the stem prior.
     stem_weights: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
-    # The staff-conduct category heads (category_heads.py); None for a model without them.
-    heads: CategoryHeads | None = None
+    # The staff-conduct category heads: n-gram only (category_heads.py) or reading the
+    # gated posts' meaning (reading_heads.py); None for a model without them.
+    heads: CategoryHeads | ReadingHeads | None = None
     _explainer: Explainer = field(init=False, repr=False, compare=False)
     # Each vocabulary word's vector times embedding_weights: the decision is then a sparse
     # product per row, so a text scores the same bits alone or in any batch.

@@ -12,7 +12,8 @@ from typing import TextIO
 
 from classifiers.content.artifact import load_model, save_heads, save_model
 from classifiers.content.category_eval import category_report, counts
-from classifiers.content.category_training import fit_heads
+from classifiers.content.category_heads import CategoryHeads
+from classifiers.content.category_training import fit_heads, fit_reading_heads
 from classifiers.content.datasets import (
     LabeledTexts,
     load_split,
@@ -20,10 +21,14 @@ from classifiers.content.datasets import (
     sha256_of,
 )
 from classifiers.content.decision import raised
+from classifiers.content.encoder_graph import write_encoder
 from classifiers.content.errors import ArtifactError, DatasetError
 from classifiers.content.metrics import binary_metrics
+from classifiers.content.minilm_table import model_dir as minilm_model_dir
 from classifiers.content.model import ContentModel
-from classifiers.content.staff_set import load_staff_set, split_rows
+from classifiers.content.reading_heads import ReadingHeads
+from classifiers.content.sentence_encoder import SentenceEncoder
+from classifiers.content.staff_set import StaffRow, load_staff_set, split_rows
 from classifiers.content.training import TrainingParams, train_model
 from tapwatch.exit_codes import ExitCode
 
@@ -48,11 +53,13 @@ def train(
     seed: int,
     staff_posts: Path | None = None,
     staff_categories: Path | None = None,
+    sentence_encoder: bool = True,
 ) -> int:
     """Fit on every dataset's train split; tune on the first one's val split; write `out`.
 
     With `staff_categories`, the category heads are fitted on its train split, tuned on
-    its val split and written beside the model.
+    its val split and written beside the model; with `sentence_encoder` too, the reading
+    heads (the encoder graph written into `out` first).
     """
     started = time.perf_counter()
     try:
@@ -73,12 +80,16 @@ def train(
     model = train_model(LabeledTexts.concat(trains), val, params, staff, provenance)
     save_model(model, out)
     if staff_set is not None and staff_categories is not None:
+        data_sha256 = {"data_sha256": sha256_of(staff_categories)}
         heads = fit_heads(model, staff_set, seed)
-        heads = replace(
-            heads, metadata={**heads.metadata, "data_sha256": sha256_of(staff_categories)}
-        )
-        save_heads(heads, model, out)
-        print(f"category heads fitted on {staff_categories} (train), thresholds on val")
+        heads = replace(heads, metadata={**heads.metadata, **data_sha256})
+        if sentence_encoder:
+            reading = _reading_heads(model, staff_set, heads, out, seed)
+            save_heads(replace(reading, metadata={**reading.metadata, **data_sha256}), model, out)
+            print(f"reading heads fitted on {staff_categories} (train), thresholds on val")
+        else:
+            save_heads(heads, model, out)
+            print(f"category heads fitted on {staff_categories} (train), thresholds on val")
     meta = model.metadata
     val_metrics = meta["val_metrics"]
     print(f"model {model.version} written to {out}")
@@ -91,6 +102,18 @@ def train(
             f"{staff_metrics['recall']:.3f} at operating threshold {model.operating_threshold:.4f}"
         )
     return 0
+
+
+def _reading_heads(
+    model: ContentModel, staff_set: list[StaffRow], gate: CategoryHeads, out: Path, seed: int
+) -> ReadingHeads:
+    """The encoder graph built into `out` from the MiniLM package, and the reading heads."""
+    started = time.perf_counter()
+    encoder_sha256 = write_encoder(minilm_model_dir(), out)
+    encoder = SentenceEncoder.from_folder(out)
+    reading = fit_reading_heads(model, staff_set, gate, encoder, encoder_sha256, seed)
+    print(f"sentence encoder built and read in {time.perf_counter() - started:.1f} s")
+    return reading
 
 
 def _timed_batch(model: ContentModel, texts: tuple[str, ...]) -> float:

@@ -97,12 +97,82 @@ TINY_VOCAB = (
 )
 
 
+def write_tensors(path: Path, tensors: dict[str, np.ndarray]) -> None:
+    """A safetensors file holding tensors by name: integer ones as I64, the rest as F32."""
+    header: dict[str, object] = {}
+    blobs, offset = [], 0
+    for name, table in tensors.items():
+        kind = ("I64", "<i8") if table.dtype.kind == "i" else ("F32", "<f4")
+        data = np.ascontiguousarray(table, dtype=kind[1]).tobytes()
+        span = [offset, offset + len(data)]
+        header[name] = {"dtype": kind[0], "shape": list(table.shape), "data_offsets": span}
+        blobs.append(data)
+        offset += len(data)
+    encoded = json.dumps(header).encode()
+    path.write_bytes(struct.pack("<Q", len(encoded)) + encoded + b"".join(blobs))
+
+
 def write_table(path: Path, table: np.ndarray) -> None:
     """A safetensors file holding one float32 table under the MiniLM embedding name."""
-    data = np.ascontiguousarray(table, dtype="<f4").tobytes()
-    entry = {"dtype": "F32", "shape": list(table.shape), "data_offsets": [0, len(data)]}
-    header = json.dumps({"embeddings.word_embeddings.weight": entry}).encode()
-    path.write_bytes(struct.pack("<Q", len(header)) + header + data)
+    write_tensors(path, {"embeddings.word_embeddings.weight": table})
+
+
+# A random BERT of the MiniLM's kind, small enough to run in a test: 16 wide, 2 heads,
+# 2 layers, 24 positions.
+TINY_BERT = {"hidden": 16, "heads": 2, "layers": 2, "intermediate": 32, "positions": 24}
+
+
+def tiny_bert_weights(vocab_size: int, seed: int = 11) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    h, inner = TINY_BERT["hidden"], TINY_BERT["intermediate"]
+
+    def normal(*shape: int) -> np.ndarray:
+        return rng.normal(scale=0.3, size=shape)
+
+    w = {
+        "embeddings.word_embeddings.weight": normal(vocab_size, h),
+        "embeddings.position_embeddings.weight": normal(TINY_BERT["positions"], h),
+        "embeddings.token_type_embeddings.weight": normal(2, h),
+        "embeddings.LayerNorm.weight": 1 + normal(h),
+        "embeddings.LayerNorm.bias": normal(h),
+    }
+    for i in range(TINY_BERT["layers"]):
+        p = f"encoder.layer.{i}."
+        for name in ("query", "key", "value"):
+            w[f"{p}attention.self.{name}.weight"] = normal(h, h)
+            w[f"{p}attention.self.{name}.bias"] = normal(h)
+        w[f"{p}attention.output.dense.weight"] = normal(h, h)
+        w[f"{p}attention.output.dense.bias"] = normal(h)
+        w[f"{p}intermediate.dense.weight"] = normal(inner, h)
+        w[f"{p}intermediate.dense.bias"] = normal(inner)
+        w[f"{p}output.dense.weight"] = normal(h, inner)
+        w[f"{p}output.dense.bias"] = normal(h)
+        for norm in ("attention.output.LayerNorm", "output.LayerNorm"):
+            w[f"{p}{norm}.weight"] = 1 + normal(h)
+            w[f"{p}{norm}.bias"] = normal(h)
+    return w
+
+
+@pytest.fixture(scope="session")
+def tiny_bert(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A stand-in for the package's model folder with a whole random encoder in it."""
+    folder = tmp_path_factory.mktemp("tiny-bert")
+    (folder / "vocab.txt").write_text("\n".join(TINY_VOCAB) + "\n", encoding="utf-8")
+    # The file as the package ships it: "bert."-prefixed names and an integer buffer.
+    weights = {f"bert.{k}": v for k, v in tiny_bert_weights(len(TINY_VOCAB)).items()}
+    weights["bert.embeddings.position_ids"] = np.arange(TINY_BERT["positions"])[None]
+    write_tensors(folder / "model.safetensors", weights)
+    config = {
+        "model_type": "bert",
+        "hidden_act": "gelu",
+        "hidden_size": TINY_BERT["hidden"],
+        "num_attention_heads": TINY_BERT["heads"],
+        "num_hidden_layers": TINY_BERT["layers"],
+        "layer_norm_eps": 1e-12,
+        "max_position_embeddings": TINY_BERT["positions"],
+    }
+    (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="session")

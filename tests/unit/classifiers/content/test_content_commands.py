@@ -1,8 +1,16 @@
 import io
 import json
+from pathlib import Path
+
+import pytest
 
 from classifiers.content.artifact import load_model, save_model
+from classifiers.content.category_heads import CategoryHeads
+from classifiers.content.encoder_graph import ENCODER_FILE
+from classifiers.content.reading_heads import ReadingHeads
 from tapwatch.commands.classifiers import evaluate, predict, train
+
+STAFF_SET = Path(__file__).resolve().parents[4] / "tests" / "data" / "staff_categories.jsonl"
 
 CATEGORIES = {"profanity", "insult_or_harassment", "sexual", "slur", "none"}
 
@@ -14,6 +22,19 @@ class TestClassifierCommands:
         model = load_model(tmp_path / "model")
         assert model.version in capsys.readouterr().out
         assert any(path.endswith("train_text.txt") for path in model.metadata["data_files"])
+
+    @pytest.mark.parametrize("reads", [True, False], ids=["reading", "n-gram-only"])
+    def test_train_fits_reading_heads_unless_told_not_to(
+        self, tiny_dataset, staff_posts, tmp_path, capsys, reads
+    ):
+        """By default the encoder graph is built (from the MiniLM package) and the reading
+        heads fitted; --no-sentence-encoder leaves the n-gram heads and no graph."""
+        out = tmp_path / "model"
+        assert train([tiny_dataset], out, 1, staff_posts, STAFF_SET, sentence_encoder=reads) == 0
+        heads = load_model(out).heads
+        assert isinstance(heads, ReadingHeads if reads else CategoryHeads)
+        assert (out / ENCODER_FILE).exists() is reads
+        assert ("reading heads fitted" in capsys.readouterr().out) is reads
 
     def test_train_refuses_a_folder_without_data(self, tmp_path, capsys):
         """A dataset folder without splits is an error, exit status 65 (bad input data)."""

@@ -2,14 +2,9 @@ import numpy as np
 import pytest
 
 from classifiers.content.embedding import WordVectors
-from classifiers.content.minilm_table import (
-    fit_word_vectors,
-    model_dir,
-    read_table,
-    read_vocab,
-    wordpiece_ids,
-)
+from classifiers.content.minilm_table import fit_word_vectors, model_dir, read_table
 from classifiers.content.text import prepare
+from classifiers.content.wordpiece import read_vocab, wordpiece_ids
 
 
 @pytest.fixture
