@@ -19,7 +19,9 @@ import pstats
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from alerts.alert_codec import alert_to_json
@@ -28,6 +30,7 @@ from alerts.posts_index import post_doc_id, post_document
 from bench.synthetic import measured_posts
 from bench.workers import SAMPLE_DISTRICT
 from classifiers.content.artifact import DEFAULT_MODEL_DIR, load_model
+from classifiers.content.staff_set import load_staff_set
 from classifiers.registry import RULES
 from ingest.post import Post
 from policy.context import DistrictContext
@@ -36,15 +39,35 @@ from streams.pipeline import RawRecord, detect_batch
 from streams.thread_table import TableThreadStore
 
 BATCH = 1_000
+STAFF_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "staff_categories.jsonl"
 PARTITIONS = 12
 STAGES = ("detect_batch", "thread states", "alert json", "posts bulk body")
 
 
-def _records(count: int, alert_ratio: float) -> list[RawRecord]:
+def _records(count: int, alert_ratio: float, texts: Sequence[str] = ()) -> list[RawRecord]:
+    """The synthetic posts; with `texts`, each post's text is the next of them in turn."""
+    posts = measured_posts(count, alert_ratio)
+    if texts:
+        posts = [
+            replace(post, value=_with_text(post.value, texts[i % len(texts)]))
+            for i, post in enumerate(posts)
+        ]
     return [
-        RawRecord(post.value, post.key, "bench", 0, offset)
-        for offset, post in enumerate(measured_posts(count, alert_ratio))
+        RawRecord(post.value, post.key, "bench", 0, offset) for offset, post in enumerate(posts)
     ]
+
+
+def _with_text(value: bytes, text: str) -> bytes:
+    """A post's JSON with another text (the platform's raw payload is left as it was)."""
+    document = json.loads(value)
+    document["text"] = text
+    return json.dumps(document).encode()
+
+
+def _staff_texts(kinds: str) -> list[str]:
+    """The staff set's texts of the given kinds (everyday, trap, positive), in file order."""
+    wanted = set(kinds.split(","))
+    return [row.text for row in load_staff_set(STAFF_SET) if row.kind in wanted]
 
 
 def _bulk_body(posts: Sequence[Post], now: datetime) -> bytes:
@@ -72,10 +95,10 @@ async def _delivered(topic: str, key: bytes, value: bytes, partition: int | None
     return delivery
 
 
-async def run(records: Sequence[RawRecord]) -> dict[str, float]:
+async def run(records: Sequence[RawRecord], model: Path = DEFAULT_MODEL_DIR) -> dict[str, float]:
     """Seconds spent per stage over all the records, in batches of BATCH."""
     context = DistrictContext(load_district(SAMPLE_DISTRICT))
-    batch_detectors = RULES.batch_detectors(load_model(DEFAULT_MODEL_DIR))
+    batch_detectors = RULES.batch_detectors(load_model(model))
     # The worker's own store: decoded states cached, each changed one encoded once per batch.
     threads = TableThreadStore(_MemoryTable(), _delivered)  # type: ignore[arg-type]
     spent = dict.fromkeys(STAGES, 0.0)
@@ -107,6 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=20_000)
     parser.add_argument("--alert-ratio", type=float, default=0.1)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument(
+        "--staff-texts",
+        default="",
+        metavar="KINDS",
+        help="give the posts the staff set's texts of these kinds in turn, e.g. everyday or"
+        " everyday,trap (default: the synthetic posts' own texts, which no category head reads)",
+    )
     parser.add_argument(
         "--profile",
         type=int,
@@ -115,11 +146,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also print the N functions with the most cumulative time",
     )
     args = parser.parse_args(argv)
-    records = _records(args.posts, args.alert_ratio)
+    texts = _staff_texts(args.staff_texts) if args.staff_texts else []
+    records = _records(args.posts, args.alert_ratio, texts)
     profiler = cProfile.Profile() if args.profile else None
     if profiler:
         profiler.enable()
-    spent = asyncio.run(run(records))
+    spent = asyncio.run(run(records, args.model))
     if profiler:
         profiler.disable()
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(args.profile)
