@@ -144,7 +144,10 @@ class CategoryHeads:
         if self.sentence_dims:
             if sentences is None or sentences.shape[1] != self.sentence_dims:
                 raise ValueError(f"these heads read {self.sentence_dims}-wide sentence vectors")
-            logits = logits + sentences.astype(np.float64) @ w[start : start + self.sentence_dims]
+            # einsum sums each row in one fixed order: a BLAS product of a batch may take
+            # another kernel than one row's, and a post must score the same alone.
+            block = w[start : start + self.sentence_dims]
+            logits = logits + np.einsum("ij,jk->ik", sentences.astype(np.float64), block)
             start += self.sentence_dims
         cues = cue_features(prepared)
         logits = logits + cues @ w[start : start + cues.shape[1]]

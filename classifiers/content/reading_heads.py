@@ -3,7 +3,8 @@
 # Two stages (issue 21). The n-gram heads (category_heads.py) run on every post; their
 # breach head is the gate. A post whose breach probability reaches READ_BAR is encoded by
 # the sentence encoder (sentence_encoder.py, ~2 ms on one core), and the reading heads
-# (the same three-head design with the 384-wide sentence embedding added to the inputs)
+# (the same three-head design with the sentence embedding, 2 x 384 wide, added to the
+# inputs)
 # give its category scores. A post under the bar scores 0 in every category: it cannot
 # be raised whatever a district's threshold. On val the embedding lifted the offensive
 # categories' recall at precision 0.9 from 0.68 to 0.77, where the n-gram heads had

@@ -29,7 +29,7 @@ Float32Array = npt.NDArray[np.float32]
 # any staff post needs.
 MAX_TOKENS = 128
 class SentenceEncoder:
-    """Texts in, one unit-length embedding row each out."""
+    """Texts in, one embedding row each out: the graph's unit-length pools side by side."""
 
     def __init__(self, graph: Path, vocab: Path, threads: int = 1) -> None:
         import onnxruntime

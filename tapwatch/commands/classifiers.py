@@ -81,15 +81,14 @@ def train(
     save_model(model, out)
     if staff_set is not None and staff_categories is not None:
         data_sha256 = {"data_sha256": sha256_of(staff_categories)}
-        heads = fit_heads(model, staff_set, seed)
-        heads = replace(heads, metadata={**heads.metadata, **data_sha256})
+        heads: CategoryHeads | ReadingHeads
         if sentence_encoder:
-            reading = _reading_heads(model, staff_set, heads, out, seed)
-            save_heads(replace(reading, metadata={**reading.metadata, **data_sha256}), model, out)
-            print(f"reading heads fitted on {staff_categories} (train), thresholds on val")
+            heads = _reading_heads(model, staff_set, out, seed)
         else:
-            save_heads(heads, model, out)
-            print(f"category heads fitted on {staff_categories} (train), thresholds on val")
+            heads = fit_heads(model, staff_set, seed)
+        save_heads(replace(heads, metadata={**heads.metadata, **data_sha256}), model, out)
+        kind = "reading" if sentence_encoder else "category"
+        print(f"{kind} heads fitted on {staff_categories} (train and val, thresholds cross-fitted)")
     meta = model.metadata
     val_metrics = meta["val_metrics"]
     print(f"model {model.version} written to {out}")
@@ -105,13 +104,13 @@ def train(
 
 
 def _reading_heads(
-    model: ContentModel, staff_set: list[StaffRow], gate: CategoryHeads, out: Path, seed: int
+    model: ContentModel, staff_set: list[StaffRow], out: Path, seed: int
 ) -> ReadingHeads:
     """The encoder graph built into `out` from the MiniLM package, and the reading heads."""
     started = time.perf_counter()
     encoder_sha256 = write_encoder(minilm_model_dir(), out)
     encoder = SentenceEncoder.from_folder(out)
-    reading = fit_reading_heads(model, staff_set, gate, encoder, encoder_sha256, seed)
+    reading = fit_reading_heads(model, staff_set, encoder, encoder_sha256, seed)
     print(f"sentence encoder built and read in {time.perf_counter() - started:.1f} s")
     return reading
 

@@ -11,7 +11,7 @@ import pytest
 
 from classifiers.content.artifact import load_model, save_heads, save_model
 from classifiers.content.category_heads import CATEGORIES
-from classifiers.content.category_training import fit_heads, fit_reading_heads
+from classifiers.content.category_training import fit_reading_heads
 from classifiers.content.encoder_graph import ENCODER_FILE, write_encoder
 from classifiers.content.encoder_input import encoder_text
 from classifiers.content.errors import ArtifactError
@@ -46,10 +46,9 @@ def encoder_folder(tiny_bert: Path, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture(scope="module")
 def reading(tiny_model, encoder_folder):
     rows = load_staff_set(STAFF_SET)
-    gate = fit_heads(tiny_model, rows)
     encoder = SentenceEncoder.from_folder(encoder_folder)
     digest = (encoder_folder / "digest").read_text()
-    return replace(tiny_model, heads=fit_reading_heads(tiny_model, rows, gate, encoder, digest))
+    return replace(tiny_model, heads=fit_reading_heads(tiny_model, rows, encoder, digest, folds=2))
 
 
 def counting(heads: ReadingHeads, folder: Path) -> tuple[ReadingHeads, CountingEncoder]:
@@ -90,9 +89,11 @@ class TestReading:
         meta = reading.heads.metadata
         assert str(meta["version"]).startswith("reading-")
         assert meta["gate_version"] == reading.heads.gate.metadata["version"]
+        assert meta["fitted_on"] == ["train", "val"] and meta["folds"] == 2
+        assert set(meta["cross_fitted"]) == {c.value for c in CATEGORIES}
         assert meta["encoder_sha256"] == (encoder_folder / "digest").read_text()
         assert meta["read_bar"] == reading.heads.bar
-        assert 0 < float(meta["val_read_share"]) <= 1
+        assert 0 < float(meta["read_share"]) <= 1
 
 
 class TestArtifact:

@@ -20,7 +20,8 @@ TEXTS = ("the team played a great game!", "you stupid idiot", "", "school " * 60
 
 
 def reference_embedding(ids: list[int], w: dict[str, np.ndarray]) -> np.ndarray:
-    """BERT's forward pass and mean pooling, written out in numpy for one text."""
+    """BERT's forward pass, and the unit mean pools of the last layer and of the layer two
+    below it (the embeddings' output for this two-layer model), in numpy for one text."""
 
     def norm(x: np.ndarray, p: str) -> np.ndarray:
         centred = x - x.mean(-1, keepdims=True)
@@ -35,6 +36,7 @@ def reference_embedding(ids: list[int], w: dict[str, np.ndarray]) -> np.ndarray:
     width = TINY_BERT["hidden"] // heads
     x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
     x = norm(x + w["embeddings.token_type_embeddings.weight"][0], "embeddings.LayerNorm")
+    lower = x.mean(0) / np.linalg.norm(x.mean(0))
     for i in range(TINY_BERT["layers"]):
         p = f"encoder.layer.{i}."
         q, k, v = (
@@ -50,8 +52,8 @@ def reference_embedding(ids: list[int], w: dict[str, np.ndarray]) -> np.ndarray:
         )
         inner = gelu(linear(x, p + "intermediate.dense"))
         x = norm(x + linear(inner, p + "output.dense"), p + "output.LayerNorm")
-    pooled = x.mean(0)
-    return pooled / np.linalg.norm(pooled)
+    top = x.mean(0) / np.linalg.norm(x.mean(0))
+    return np.concatenate([top, lower])
 
 
 @pytest.fixture(scope="module")
@@ -78,13 +80,13 @@ class TestGraph:
             expected = reference_embedding(tokenizer.ids(text), weights)
             assert np.allclose(row, expected, atol=1e-4), text
 
-    def test_int8_embeddings_are_unit_length_and_near_the_float_ones(
-        self, float_encoder, int8_folder
-    ):
+    def test_int8_pools_are_unit_length_and_near_the_float_ones(self, float_encoder, int8_folder):
         quantized = SentenceEncoder.from_folder(int8_folder).encode(TEXTS[:3])
         exact = float_encoder.encode(TEXTS[:3])
-        assert np.allclose(np.linalg.norm(quantized, axis=1), 1.0, atol=1e-5)
-        assert np.all(np.sum(quantized * exact, axis=1) > 0.8)
+        assert quantized.shape == (3, 2 * TINY_BERT["hidden"])
+        for pool in (slice(0, TINY_BERT["hidden"]), slice(TINY_BERT["hidden"], None)):
+            assert np.allclose(np.linalg.norm(quantized[:, pool], axis=1), 1.0, atol=1e-5)
+            assert np.all(np.sum(quantized[:, pool] * exact[:, pool], axis=1) > 0.8)
 
     def test_the_folder_holds_the_graph_and_its_vocabulary(self, int8_folder, tiny_bert):
         assert (int8_folder / VOCAB_FILE).read_bytes() == (tiny_bert / VOCAB_FILE).read_bytes()
@@ -117,7 +119,7 @@ class TestSentenceEncoder:
 
     def test_no_texts_give_no_rows(self, int8_folder):
         encoder = SentenceEncoder.from_folder(int8_folder)
-        assert encoder.encode([]).shape == (0, TINY_BERT["hidden"])
+        assert encoder.encode([]).shape == (0, 2 * TINY_BERT["hidden"])
 
 
 @pytest.fixture(scope="module")
@@ -139,4 +141,5 @@ def test_minilm_puts_a_paraphrase_nearer_than_an_unrelated_post(minilm_encoder):
             "Field trip permission forms are due on Friday.",
         ]
     )
-    assert float(drunk @ paraphrase) > float(drunk @ unrelated) + 0.2
+    top = slice(0, 384)  # the sentence-transformers embedding itself
+    assert float(drunk[top] @ paraphrase[top]) > float(drunk[top] @ unrelated[top]) + 0.2
