@@ -12,8 +12,7 @@ from typing import TextIO
 
 from classifiers.content.artifact import load_model, save_heads, save_model
 from classifiers.content.category_eval import category_report, counts
-from classifiers.content.category_heads import CategoryHeads
-from classifiers.content.category_training import fit_heads, fit_reading_heads
+from classifiers.content.category_training import fit_reading_heads
 from classifiers.content.datasets import (
     LabeledTexts,
     load_split,
@@ -53,13 +52,11 @@ def train(
     seed: int,
     staff_posts: Path | None = None,
     staff_categories: Path | None = None,
-    sentence_encoder: bool = True,
 ) -> int:
     """Fit on every dataset's train split; tune on the first one's val split; write `out`.
 
-    With `staff_categories`, the category heads are fitted on its train split, tuned on
-    its val split and written beside the model; with `sentence_encoder` too, the reading
-    heads (the encoder graph written into `out` first).
+    With `staff_categories`, the reading heads (reading_heads.py) are fitted on its train
+    and val splits and written beside the model, the encoder graph into `out` first.
     """
     started = time.perf_counter()
     try:
@@ -81,14 +78,11 @@ def train(
     save_model(model, out)
     if staff_set is not None and staff_categories is not None:
         data_sha256 = {"data_sha256": sha256_of(staff_categories)}
-        heads: CategoryHeads | ReadingHeads
-        if sentence_encoder:
-            heads = _reading_heads(model, staff_set, out, seed)
-        else:
-            heads = fit_heads(model, staff_set, seed)
+        heads = _reading_heads(model, staff_set, out, seed)
         save_heads(replace(heads, metadata={**heads.metadata, **data_sha256}), model, out)
-        kind = "reading" if sentence_encoder else "category"
-        print(f"{kind} heads fitted on {staff_categories} (train and val, thresholds cross-fitted)")
+        print(
+            f"reading heads fitted on {staff_categories} (train and val, thresholds cross-fitted)"
+        )
     meta = model.metadata
     val_metrics = meta["val_metrics"]
     print(f"model {model.version} written to {out}")

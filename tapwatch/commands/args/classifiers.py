@@ -53,13 +53,6 @@ def register(commands: SubCommands) -> None:
         help="the staff-conduct set the category heads are fitted on (JSON lines; "
         "default tests/data/staff_categories.jsonl), e.g. --staff-categories my_set.jsonl",
     )
-    train.add_argument(
-        "--no-sentence-encoder",
-        dest="sentence_encoder",
-        action="store_false",
-        help="n-gram category heads only: no encoder graph, no reading heads (a model that"
-        " costs less CPU per post and finds fewer breaches; docs/rules.md)",
-    )
     evaluate = add_command(
         actions,
         "eval",
@@ -127,9 +120,7 @@ def _train(args: argparse.Namespace) -> int:
     staff_posts = args.staff_posts or classifiers.DEFAULT_STAFF_POSTS
     staff_categories = args.staff_categories or classifiers.DEFAULT_STAFF_CATEGORIES
     out = args.out or _default_model()
-    return classifiers.train(
-        args.dataset, out, args.seed, staff_posts, staff_categories, args.sentence_encoder
-    )
+    return classifiers.train(args.dataset, out, args.seed, staff_posts, staff_categories)
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -2,10 +2,7 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from classifiers.content.artifact import load_model, save_model
-from classifiers.content.category_heads import CategoryHeads
 from classifiers.content.encoder_graph import ENCODER_FILE
 from classifiers.content.reading_heads import ReadingHeads
 from tapwatch.commands.classifiers import evaluate, predict, train
@@ -23,18 +20,16 @@ class TestClassifierCommands:
         assert model.version in capsys.readouterr().out
         assert any(path.endswith("train_text.txt") for path in model.metadata["data_files"])
 
-    @pytest.mark.parametrize("reads", [True, False], ids=["reading", "n-gram-only"])
-    def test_train_fits_reading_heads_unless_told_not_to(
-        self, tiny_dataset, staff_posts, tmp_path, capsys, reads
+    def test_train_fits_reading_heads_with_the_encoder_graph(
+        self, tiny_dataset, staff_posts, tmp_path, capsys
     ):
-        """By default the encoder graph is built (from the MiniLM package) and the reading
-        heads fitted; --no-sentence-encoder leaves the n-gram heads and no graph."""
+        """With a staff set, the encoder graph is built (from the MiniLM package) beside the
+        model and the reading heads fitted."""
         out = tmp_path / "model"
-        assert train([tiny_dataset], out, 1, staff_posts, STAFF_SET, sentence_encoder=reads) == 0
-        heads = load_model(out).heads
-        assert isinstance(heads, ReadingHeads if reads else CategoryHeads)
-        assert (out / ENCODER_FILE).exists() is reads
-        assert ("reading heads fitted" in capsys.readouterr().out) is reads
+        assert train([tiny_dataset], out, 1, staff_posts, STAFF_SET) == 0
+        assert isinstance(load_model(out).heads, ReadingHeads)
+        assert (out / ENCODER_FILE).exists()
+        assert "reading heads fitted" in capsys.readouterr().out
 
     def test_train_refuses_a_folder_without_data(self, tmp_path, capsys):
         """A dataset folder without splits is an error, exit status 65 (bad input data)."""
