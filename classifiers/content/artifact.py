@@ -18,12 +18,11 @@ import numpy as np
 from classifiers.content.categories import LEXICON_DIGEST
 from classifiers.content.category_heads import CATEGORIES, CategoryHeads
 from classifiers.content.embedding import WordVectors
-from classifiers.content.encoder_graph import ENCODER_FILE
 from classifiers.content.errors import ArtifactError
 from classifiers.content.features import FeatureSpace
 from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, model_digest
-from classifiers.content.reading_heads import ReadingHeads
-from classifiers.content.sentence_encoder import SentenceEncoder
+from classifiers.content.reading_heads import ReadingHeads, model_reread
+from classifiers.content.sentence_encoder import JointEncoder
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -185,13 +184,19 @@ def save_heads(heads: CategoryHeads | ReadingHeads, model: ContentModel, folder:
 
 
 def _reading(
-    gate: CategoryHeads, loaded: dict[str, FloatArray], metadata: dict[str, Any], folder: Path
+    model: ContentModel,
+    gate: CategoryHeads,
+    loaded: dict[str, FloatArray],
+    metadata: dict[str, Any],
+    folder: Path,
 ) -> ReadingHeads:
     """The reading heads over `gate`, with the encoder graph checked against its sha256."""
-    graph = folder / ENCODER_FILE
-    if hashlib.sha256(graph.read_bytes()).hexdigest() != metadata.get("encoder_sha256"):
-        raise ValueError(f"{graph} is not the encoder these heads were fitted with")
-    encoder = SentenceEncoder.from_folder(folder)
+    graphs = [str(name) for name in metadata["encoders"]]
+    for name in graphs:
+        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        if digest != metadata["encoder_sha256"].get(name):
+            raise ValueError(f"{folder / name} is not the encoder these heads were fitted with")
+    encoder = JointEncoder.from_folder(folder, graphs)
     reader = CategoryHeads(
         weights=loaded["reader_weights"],
         biases=loaded["reader_biases"],
@@ -200,7 +205,8 @@ def _reading(
         metadata=metadata,
         sentence_dims=int(metadata["sentence_dims"]),
     )
-    return ReadingHeads(gate, reader, encoder, float(metadata["read_bar"]), metadata)
+    bar = float(metadata["read_bar"])
+    return ReadingHeads(gate, reader, encoder, bar, metadata, model_reread(model))
 
 
 def _with_heads(model: ContentModel, folder: Path) -> ContentModel:
@@ -224,7 +230,7 @@ def _with_heads(model: ContentModel, folder: Path) -> ContentModel:
             metadata=metadata.get("gate", metadata),
         )
         if "reader_weights" in loaded:
-            heads = _reading(heads, loaded, metadata, folder)
+            heads = _reading(model, heads, loaded, metadata, folder)
     except (OSError, KeyError, ValueError) as exc:
         raise ArtifactError(f"{folder / HEADS_FILE}: unreadable category heads: {exc}") from None
     return replace(model, heads=heads)

@@ -85,6 +85,11 @@ def head_matrix(
     return sp.hstack(blocks, format="csr")
 
 
+def _rows_times(block: npt.NDArray[np.floating], weights: FloatArray) -> FloatArray:
+    """`block @ weights`, each row summed in the same order whatever the batch."""
+    return np.asarray(np.einsum("ij,jk->ik", block.astype(np.float64), weights), np.float64)
+
+
 def combined(probabilities: FloatArray) -> FloatArray:
     """Per category, the geometric mean of its direct, topic and breach probabilities.
 
@@ -139,18 +144,19 @@ class CategoryHeads:
         w = self.weights
         logits = word @ w[:n_word] + char @ w[n_word : n_word + n_char]
         start = n_word + n_char
-        logits = logits + vectors @ w[start : start + dims]
+        # Dense blocks by einsum, which sums each row in one fixed order: a BLAS product of
+        # a batch may take another kernel than one row's, and a post must score the same
+        # alone as in any batch.
+        logits = logits + _rows_times(vectors, w[start : start + dims])
         start += dims
         if self.sentence_dims:
             if sentences is None or sentences.shape[1] != self.sentence_dims:
                 raise ValueError(f"these heads read {self.sentence_dims}-wide sentence vectors")
-            # einsum sums each row in one fixed order: a BLAS product of a batch may take
-            # another kernel than one row's, and a post must score the same alone.
             block = w[start : start + self.sentence_dims]
-            logits = logits + np.einsum("ij,jk->ik", sentences.astype(np.float64), block)
+            logits = logits + _rows_times(sentences, block)
             start += self.sentence_dims
         cues = cue_features(prepared)
-        logits = logits + cues @ w[start : start + cues.shape[1]]
+        logits = logits + _rows_times(cues, w[start : start + cues.shape[1]])
         logits = logits + np.outer(np.asarray(decisions) * DECISION_SCALE, w[-1])
         logits = logits + self.biases
         return np.asarray(0.5 * (1.0 + np.tanh(0.5 * logits)), dtype=np.float64)

@@ -14,7 +14,7 @@ The test split is never used to fit or choose anything.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TypeVar
 
@@ -25,10 +25,11 @@ from sklearn.linear_model import LogisticRegression
 
 from classifiers.content.category_eval import OFFENSIVE
 from classifiers.content.category_heads import CATEGORIES, CategoryHeads, head_matrix
+from classifiers.content.encoder_input import encoder_text
 from classifiers.content.features import Features
 from classifiers.content.model import ContentModel
-from classifiers.content.reading_heads import READ_BAR, ReadingHeads, sentence_vectors
-from classifiers.content.sentence_encoder import SentenceEncoder
+from classifiers.content.reading_heads import READ_BAR, ReadingHeads, model_reread
+from classifiers.content.sentence_encoder import Encoder
 from classifiers.content.staff_set import StaffRow, split_rows
 from classifiers.content.text import prepare
 from classifiers.content.thresholds import precision_first
@@ -54,10 +55,9 @@ Float32Array = npt.NDArray[np.float32]
 
 
 def _matrix(
-    model: ContentModel, rows: list[StaffRow], sentences: Float32Array | None = None
+    model: ContentModel, texts: list[str], sentences: Float32Array | None = None
 ) -> sp.csr_matrix:
-    """The heads' input for `rows` (with their sentence embeddings, for the reading heads)."""
-    texts = [row.text for row in rows]
+    """The heads' input for `texts` (with their sentence embeddings, for the reading heads)."""
     features = model.features.transform(texts)
     prepared = [prepare(t) for t in texts]
     return head_matrix(features, prepared, model.decisions(features), sentences)
@@ -176,7 +176,7 @@ def _inputs(model: ContentModel, rows: list[StaffRow]) -> tuple[list[str], Featu
 
 
 def _ngram_heads(model: ContentModel, rows: list[StaffRow], seed: int) -> CategoryHeads:
-    weights, biases = _fit_three(_matrix(model, rows), rows, seed)
+    weights, biases = _fit_three(_matrix(model, [row.text for row in rows]), rows, seed)
     unset = np.full(len(CATEGORIES), MIN_THRESHOLD)
     return CategoryHeads(weights, biases, unset, model.features.word_terms, {})
 
@@ -223,26 +223,31 @@ def fit_heads(
 def fit_reading_heads(
     model: ContentModel,
     rows: list[StaffRow],
-    encoder: SentenceEncoder,
-    encoder_sha256: str,
+    encoder: Encoder,
+    encoder_sha256: Mapping[str, str],
     seed: int = 0,
     folds: int = FOLDS,
 ) -> ReadingHeads:
     """The gate (n-gram heads) and the reading heads on train and val (every post encoded);
     thresholds cross-fitted, a post under the gate's bar scoring 0, as at run time."""
     fitted = _fitted_rows(rows)
-    sentences = sentence_vectors(encoder, [prepare(row.text) for row in fitted])
+    # What the reading heads read: each post without its identity words (encoder_input.py),
+    # for the encoder and for the n-gram blocks alike.
+    read = [encoder_text(prepare(row.text)) for row in fitted]
+    sentences = encoder.encode(read)
     position = {id(row): i for i, row in enumerate(fitted)}
+    reread = model_reread(model)
 
     def fit(part: list[StaffRow]) -> ReadingHeads:
         gate = _ngram_heads(model, part, seed)
-        own = sentences[[position[id(row)] for row in part]]
-        weights, biases = _fit_three(_matrix(model, part, own), part, seed)
+        own = [position[id(row)] for row in part]
+        matrix = _matrix(model, [read[i] for i in own], sentences[own])
+        weights, biases = _fit_three(matrix, part, seed)
         unset = np.full(len(CATEGORIES), MIN_THRESHOLD)
         reader = CategoryHeads(
             weights, biases, unset, model.features.word_terms, {}, sentence_dims=encoder.dims
         )
-        return ReadingHeads(gate, reader, encoder, READ_BAR, {})
+        return ReadingHeads(gate, reader, encoder, READ_BAR, {}, reread)
 
     def score(heads: ReadingHeads, part: list[StaffRow]) -> FloatArray:
         texts, features, decisions = _inputs(model, part)
@@ -252,22 +257,27 @@ def fit_reading_heads(
     thresholds, metrics = _held_out_thresholds(oof, fitted)
     heads = fit(fitted)
     texts, features, decisions = _inputs(model, fitted)
-    read = heads.read_rows(features, [prepare(t) for t in texts], decisions)
+    gated = heads.read_rows(features, [prepare(t) for t in texts], decisions)
     reader, gate = heads.reader, heads.gate
     gate_version = _digest([gate.weights, gate.biases])
-    version = _digest([reader.weights, reader.biases, thresholds], f"{encoder_sha256} {READ_BAR}")
+    graphs = " ".join(f"{name}={digest}" for name, digest in encoder_sha256.items())
+    version = _digest([reader.weights, reader.biases, thresholds], f"{graphs} {READ_BAR}")
     metadata = {
         "version": f"reading-{version[:12]}",
         **_common_metadata(fitted, seed, folds),
         "score": "geometric mean of the direct, topic and breach heads over the n-gram"
-        " blocks and the sentence embedding; 0 under the gate's bar",
+        " blocks and the sentence embeddings of the post without its identity words; 0"
+        " under the gate's bar",
         "read_bar": READ_BAR,
         "gate_version": f"gate-{gate_version[:12]}",
-        "encoder_sha256": encoder_sha256,
+        # The encoder graphs in the order their embeddings enter the heads, and each file's
+        # sha256 (artifact.py refuses another graph).
+        "encoders": list(encoder_sha256),
+        "encoder_sha256": dict(encoder_sha256),
         "sentence_dims": encoder.dims,
         "cross_fitted": metrics,
-        "read_share": round(read.size / max(len(fitted), 1), 4),
+        "read_share": round(gated.size / max(len(fitted), 1), 4),
     }
     gate = replace(gate, metadata={"version": metadata["gate_version"]})
     reader = replace(reader, thresholds=thresholds, metadata=metadata)
-    return ReadingHeads(gate, reader, encoder, READ_BAR, metadata)
+    return ReadingHeads(gate, reader, encoder, READ_BAR, metadata, reread)

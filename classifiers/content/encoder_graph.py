@@ -207,17 +207,13 @@ def build_graph(weights: dict[str, npt.NDArray[np.float32]], shape: BertShape) -
     return model
 
 
-def write_encoder(source: Path, folder: Path, quantize: bool = True) -> str:
-    """Build the graph from the model folder `source` into `folder` (int8 unless told
-    otherwise), with the vocabulary beside it; returns the graph file's sha256."""
+def save_graph(model: Any, target: Path, quantize: bool = True) -> str:
+    """Write `model` to `target` (int8 weights unless told otherwise); its sha256."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    shape = BertShape.read(source / "config.json")
-    model = build_graph(read_tensors(source / "model.safetensors"), shape)
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / ENCODER_FILE
-    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as scratch:
         plain = Path(scratch) / "float32.onnx"
         onnx.save(model, plain)
         built = Path(scratch) / "built.onnx"
@@ -226,5 +222,14 @@ def write_encoder(source: Path, folder: Path, quantize: bool = True) -> str:
         else:
             plain.replace(built)
         built.replace(target)
-    shutil.copyfile(source / VOCAB_FILE, folder / VOCAB_FILE)
     return hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def write_encoder(source: Path, folder: Path, quantize: bool = True) -> str:
+    """Build the graph from the model folder `source` into `folder` (int8 unless told
+    otherwise), with the vocabulary beside it; returns the graph file's sha256."""
+    shape = BertShape.read(source / "config.json")
+    model = build_graph(read_tensors(source / "model.safetensors"), shape)
+    digest = save_graph(model, folder / ENCODER_FILE, quantize)
+    shutil.copyfile(source / VOCAB_FILE, folder / VOCAB_FILE)
+    return digest

@@ -13,21 +13,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from classifiers.content.category_heads import CategoryHeads, CategoryScore, combined
 from classifiers.content.encoder_input import encoder_text
-from classifiers.content.features import Features
+from classifiers.content.features import Features, FeatureSpace
 from classifiers.content.labels import StaffCategory
-from classifiers.content.sentence_encoder import SentenceEncoder
+from classifiers.content.sentence_encoder import Encoder
 from classifiers.content.text import prepare
 
 FloatArray = npt.NDArray[np.float64]
 Float32Array = npt.NDArray[np.float32]
+
+
+class ContentModelLike(Protocol):
+    """What model_reread needs of a ContentModel (model.py imports this module)."""
+
+    @property
+    def features(self) -> FeatureSpace: ...
+
+    def decisions(self, features: Features) -> FloatArray: ...
 # The gate: a post is read when the n-gram breach head gives it at least this. Chosen on
 # val (session 14): 0.3 kept the offensive recall of reading every post (0.766 against
 # 0.771) while reading 12.9% of everyday posts and 23% of clean traps; 0.5 read 4.5% and
@@ -35,9 +45,20 @@ Float32Array = npt.NDArray[np.float32]
 READ_BAR = 0.3
 
 
-def sentence_vectors(encoder: SentenceEncoder, prepared: Sequence[str]) -> Float32Array:
-    """The encoder's embedding of each prepared text, identity words dropped (encoder_input.py)."""
-    return encoder.encode([encoder_text(text) for text in prepared])
+# The content model's own features and offensive decisions of some texts (the model's
+# FeatureSpace.transform and decisions): the reading heads' n-gram blocks are taken
+# from the read posts without their identity words.
+Reread = Callable[[Sequence[str]], tuple[Features, FloatArray]]
+
+
+def model_reread(model: ContentModelLike) -> Reread:
+    """`Reread` by `model`'s feature space and offensive decisions."""
+
+    def reread(texts: Sequence[str]) -> tuple[Features, FloatArray]:
+        features = model.features.transform(texts)
+        return features, model.decisions(features)
+
+    return reread
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,9 +67,10 @@ class ReadingHeads:
 
     gate: CategoryHeads
     reader: CategoryHeads
-    encoder: SentenceEncoder
+    encoder: Encoder
     bar: float
     metadata: Mapping[str, object]
+    reread: Reread
 
     def __post_init__(self) -> None:
         if self.reader.sentence_dims != self.encoder.dims:
@@ -79,9 +101,10 @@ class ReadingHeads:
         out = np.zeros((len(texts), len(self.reader.thresholds)), dtype=np.float64)
         rows = self.read_rows(features, prepared, decisions)
         if rows.size:
-            read = [prepared[i] for i in rows]
-            sentences = sentence_vectors(self.encoder, read)
-            raw = self.reader.raw_probabilities(features, read, decisions, sentences, rows)
+            read = [encoder_text(prepared[i]) for i in rows]
+            read_features, read_decisions = self.reread(read)
+            sentences = self.encoder.encode(read)
+            raw = self.reader.raw_probabilities(read_features, read, read_decisions, sentences)
             out[rows] = combined(raw)
         return out
 

@@ -28,6 +28,7 @@ Float32Array = npt.NDArray[np.float32]
 # limit if lower: the length the sentence-transformers model was trained with, more than
 # any staff post needs.
 MAX_TOKENS = 128
+TOKEN_TYPE_IDS = "token_type_ids"
 class SentenceEncoder:
     """Texts in, one embedding row each out: the graph's unit-length pools side by side."""
 
@@ -46,6 +47,8 @@ class SentenceEncoder:
             raise ValueError(f"{graph}: no {MAX_TOKENS_KEY} entry; rebuild it (encoder_graph.py)")
         self._tokenizer = TextTokenizer(read_vocab(vocab), min(MAX_TOKENS, int(longest)))
         self.dims = int(self._session.get_outputs()[0].shape[1])
+        # BERT exports that take token types (bge's) get type 0 for every token.
+        self._types = TOKEN_TYPE_IDS in {i.name for i in self._session.get_inputs()}
 
     @classmethod
     def from_folder(cls, folder: Path) -> SentenceEncoder:
@@ -63,6 +66,30 @@ class SentenceEncoder:
         for row, text in enumerate(texts):
             ids = np.array([self._tokenizer.ids(text)], dtype=np.int64)
             feed = {INPUT_IDS: ids, ATTENTION_MASK: np.ones_like(ids)}
+            if self._types:
+                feed[TOKEN_TYPE_IDS] = np.zeros_like(ids)
             (embedded,) = self._session.run([OUTPUT], feed)
             out[row] = embedded[0]
         return out
+
+
+class JointEncoder:
+    """Several encoders' embeddings side by side, in order (the reading heads' input)."""
+
+    def __init__(self, encoders: Sequence[SentenceEncoder]) -> None:
+        if not encoders:
+            raise ValueError("at least one encoder is needed")
+        self.encoders = tuple(encoders)
+        self.dims = sum(encoder.dims for encoder in self.encoders)
+
+    @classmethod
+    def from_folder(cls, folder: Path, graphs: Sequence[str]) -> JointEncoder:
+        """The graphs named (files in `folder`, in order), sharing its vocab.txt."""
+        return cls([SentenceEncoder(folder / graph, folder / VOCAB_FILE) for graph in graphs])
+
+    def encode(self, texts: Sequence[str]) -> Float32Array:
+        return np.hstack([encoder.encode(texts) for encoder in self.encoders])
+
+
+# What the reading heads read with: one encoder, or several side by side.
+Encoder = SentenceEncoder | JointEncoder

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from classifiers.content.artifact import load_model, save_heads, save_model
+from classifiers.content.bge_graph import DEFAULT_JAR, ENCODER_BGE_FILE, write_bge_encoder
 from classifiers.content.category_eval import category_report, counts
 from classifiers.content.category_training import fit_reading_heads
 from classifiers.content.datasets import (
@@ -20,13 +21,13 @@ from classifiers.content.datasets import (
     sha256_of,
 )
 from classifiers.content.decision import raised
-from classifiers.content.encoder_graph import write_encoder
+from classifiers.content.encoder_graph import ENCODER_FILE, write_encoder
 from classifiers.content.errors import ArtifactError, DatasetError
 from classifiers.content.metrics import binary_metrics
 from classifiers.content.minilm_table import model_dir as minilm_model_dir
 from classifiers.content.model import ContentModel
 from classifiers.content.reading_heads import ReadingHeads
-from classifiers.content.sentence_encoder import SentenceEncoder
+from classifiers.content.sentence_encoder import JointEncoder
 from classifiers.content.staff_set import StaffRow, load_staff_set, split_rows
 from classifiers.content.training import TrainingParams, train_model
 from tapwatch.exit_codes import ExitCode
@@ -52,11 +53,13 @@ def train(
     seed: int,
     staff_posts: Path | None = None,
     staff_categories: Path | None = None,
+    bge_jar: Path = DEFAULT_JAR,
 ) -> int:
     """Fit on every dataset's train split; tune on the first one's val split; write `out`.
 
     With `staff_categories`, the reading heads (reading_heads.py) are fitted on its train
-    and val splits and written beside the model, the encoder graph into `out` first.
+    and val splits and written beside the model, the encoder graphs into `out` first
+    (bge's from `bge_jar`).
     """
     started = time.perf_counter()
     try:
@@ -78,7 +81,7 @@ def train(
     save_model(model, out)
     if staff_set is not None and staff_categories is not None:
         data_sha256 = {"data_sha256": sha256_of(staff_categories)}
-        heads = _reading_heads(model, staff_set, out, seed)
+        heads = _reading_heads(model, staff_set, out, seed, bge_jar)
         save_heads(replace(heads, metadata={**heads.metadata, **data_sha256}), model, out)
         print(
             f"reading heads fitted on {staff_categories} (train and val, thresholds cross-fitted)"
@@ -98,14 +101,18 @@ def train(
 
 
 def _reading_heads(
-    model: ContentModel, staff_set: list[StaffRow], out: Path, seed: int
+    model: ContentModel, staff_set: list[StaffRow], out: Path, seed: int, bge_jar: Path
 ) -> ReadingHeads:
-    """The encoder graph built into `out` from the MiniLM package, and the reading heads."""
+    """The encoder graphs built into `out` (MiniLM's from its package, bge's from its
+    Maven jar), and the reading heads."""
     started = time.perf_counter()
-    encoder_sha256 = write_encoder(minilm_model_dir(), out)
-    encoder = SentenceEncoder.from_folder(out)
-    reading = fit_reading_heads(model, staff_set, encoder, encoder_sha256, seed)
-    print(f"sentence encoder built and read in {time.perf_counter() - started:.1f} s")
+    digests = {
+        ENCODER_FILE: write_encoder(minilm_model_dir(), out),
+        ENCODER_BGE_FILE: write_bge_encoder(bge_jar, out),
+    }
+    encoder = JointEncoder.from_folder(out, list(digests))
+    reading = fit_reading_heads(model, staff_set, encoder, digests, seed)
+    print(f"sentence encoders built and read in {time.perf_counter() - started:.1f} s")
     return reading
 
 

