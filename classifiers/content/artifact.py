@@ -18,11 +18,13 @@ import numpy as np
 from classifiers.content.categories import LEXICON_DIGEST
 from classifiers.content.category_heads import CATEGORIES, CategoryHeads
 from classifiers.content.embedding import WordVectors
+from classifiers.content.encoder_graph import VOCAB_FILE
 from classifiers.content.errors import ArtifactError
 from classifiers.content.features import FeatureSpace
 from classifiers.content.model import ARTIFACT_FORMAT, ContentModel, model_digest
 from classifiers.content.reading_heads import ReadingHeads, model_reread
-from classifiers.content.sentence_encoder import JointEncoder
+from classifiers.content.sentence_encoder import SentenceEncoder
+from classifiers.content.wordpiece import read_vocab
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -191,12 +193,14 @@ def _reading(
     folder: Path,
 ) -> ReadingHeads:
     """The reading heads over `gate`, with the encoder graph checked against its sha256."""
-    graphs = [str(name) for name in metadata["encoders"]]
-    for name in graphs:
-        digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        if digest != metadata["encoder_sha256"].get(name):
+    graphs = []
+    for name in metadata["encoders"]:
+        # Read once: checked, then handed to onnxruntime as bytes.
+        graph = (folder / name).read_bytes()
+        if hashlib.sha256(graph).hexdigest() != metadata["encoder_sha256"].get(name):
             raise ValueError(f"{folder / name} is not the encoder these heads were fitted with")
-    encoder = JointEncoder.from_folder(folder, graphs)
+        graphs.append(graph)
+    encoder = SentenceEncoder(graphs, read_vocab(folder / VOCAB_FILE))
     reader = CategoryHeads(
         weights=loaded["reader_weights"],
         biases=loaded["reader_biases"],

@@ -43,6 +43,8 @@ DECISION_SCALE = 0.2
 MAX_TERMS = 5
 # Weight columns: the direct heads (one per category), the topic heads, then the breach head.
 HEAD_COLUMNS = 2 * len(CATEGORIES) + 1
+# The breach head's column (the last).
+BREACH = slice(HEAD_COLUMNS - 1, HEAD_COLUMNS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,20 +130,17 @@ class CategoryHeads:
         prepared: Sequence[str],
         decisions: FloatArray,
         sentences: Float32Array | None = None,
-        rows: npt.NDArray[np.intp] | None = None,
+        columns: slice = slice(None),
     ) -> FloatArray:
-        """Each head's probability (HEAD_COLUMNS columns in the weights' order), for every
-        text or only those at `rows` (then `prepared` and `sentences` hold those texts).
+        """Each head's probability (HEAD_COLUMNS columns in the weights' order, or only
+        `columns` of them), one row per text.
 
         The logits are `head_matrix(...) @ weights`, block by block: stacking the blocks
         would copy every sparse row and densify nothing faster.
         """
         word, char, vectors = features.word, features.char, features.embedded.vectors
-        if rows is not None:
-            word, char, vectors = word[rows], char[rows], vectors[rows]
-            decisions = np.asarray(decisions)[rows]
         n_word, n_char, dims = word.shape[1], char.shape[1], vectors.shape[1]
-        w = self.weights
+        w = self.weights[:, columns]
         logits = word @ w[:n_word] + char @ w[n_word : n_word + n_char]
         start = n_word + n_char
         # Dense blocks by einsum, which sums each row in one fixed order: a BLAS product of
@@ -158,8 +157,14 @@ class CategoryHeads:
         cues = cue_features(prepared)
         logits = logits + _rows_times(cues, w[start : start + cues.shape[1]])
         logits = logits + np.outer(np.asarray(decisions) * DECISION_SCALE, w[-1])
-        logits = logits + self.biases
+        logits = logits + self.biases[columns]
         return np.asarray(0.5 * (1.0 + np.tanh(0.5 * logits)), dtype=np.float64)
+
+    def breach_probabilities(
+        self, features: Features, prepared: Sequence[str], decisions: FloatArray
+    ) -> FloatArray:
+        """The breach head's probability alone, one per text (the reading heads' gate)."""
+        return self.raw_probabilities(features, prepared, decisions, columns=BREACH)[:, 0]
 
     def probabilities(
         self, features: Features, prepared: Sequence[str], decisions: FloatArray

@@ -29,7 +29,7 @@ from classifiers.content.encoder_input import encoder_text
 from classifiers.content.features import Features
 from classifiers.content.model import ContentModel
 from classifiers.content.reading_heads import READ_BAR, ReadingHeads, model_reread
-from classifiers.content.sentence_encoder import Encoder
+from classifiers.content.sentence_encoder import SentenceEncoder
 from classifiers.content.staff_set import StaffRow, split_rows
 from classifiers.content.text import prepare
 from classifiers.content.thresholds import precision_first
@@ -223,7 +223,7 @@ def fit_heads(
 def fit_reading_heads(
     model: ContentModel,
     rows: list[StaffRow],
-    encoder: Encoder,
+    encoder: SentenceEncoder,
     encoder_sha256: Mapping[str, str],
     seed: int = 0,
     folds: int = FOLDS,

@@ -27,7 +27,7 @@ from classifiers.content.metrics import binary_metrics
 from classifiers.content.minilm_table import model_dir as minilm_model_dir
 from classifiers.content.model import ContentModel
 from classifiers.content.reading_heads import ReadingHeads
-from classifiers.content.sentence_encoder import JointEncoder
+from classifiers.content.sentence_encoder import SentenceEncoder
 from classifiers.content.staff_set import StaffRow, load_staff_set, split_rows
 from classifiers.content.training import TrainingParams, train_model
 from tapwatch.exit_codes import ExitCode
@@ -110,7 +110,7 @@ def _reading_heads(
         ENCODER_FILE: write_encoder(minilm_model_dir(), out),
         ENCODER_BGE_FILE: write_bge_encoder(bge_jar, out),
     }
-    encoder = JointEncoder.from_folder(out, list(digests))
+    encoder = SentenceEncoder.from_folder(out, list(digests))
     reading = fit_reading_heads(model, staff_set, encoder, digests, seed)
     print(f"sentence encoders built and read in {time.perf_counter() - started:.1f} s")
     return reading

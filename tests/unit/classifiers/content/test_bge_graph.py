@@ -17,7 +17,7 @@ from classifiers.content.bge_graph import (
     write_bge_encoder,
 )
 from classifiers.content.encoder_graph import save_graph
-from classifiers.content.sentence_encoder import JointEncoder, SentenceEncoder
+from classifiers.content.sentence_encoder import SentenceEncoder
 
 from .conftest import TINY_VOCAB
 
@@ -58,7 +58,7 @@ def test_the_pooled_graph_gives_the_cls_tokens_vector_unit_length(tables, tmp_pa
     table, types = tables
     (tmp_path / "vocab.txt").write_text("\n".join(TINY_VOCAB) + "\n", encoding="utf-8")
     save_graph(with_cls_pooling(export_like_graph(table, types)), tmp_path / "g.onnx", False)
-    encoder = SentenceEncoder(tmp_path / "g.onnx", tmp_path / "vocab.txt")
+    encoder = SentenceEncoder.from_folder(tmp_path, ["g.onnx"])
     (vector,) = encoder.encode(["the team"])
     cls = table[TINY_VOCAB.index("[CLS]")] + types[0]
     assert np.allclose(vector, cls / np.linalg.norm(cls), atol=1e-6)
@@ -84,8 +84,8 @@ def test_joint_embeddings_are_each_encoders_side_by_side(tables, tmp_path):
     (tmp_path / "vocab.txt").write_text("\n".join(TINY_VOCAB) + "\n", encoding="utf-8")
     save_graph(with_cls_pooling(export_like_graph(table, types)), tmp_path / "a.onnx", False)
     save_graph(with_cls_pooling(export_like_graph(-table, types)), tmp_path / "b.onnx", False)
-    joint = JointEncoder.from_folder(tmp_path, ["a.onnx", "b.onnx"])
-    single = SentenceEncoder(tmp_path / "a.onnx", tmp_path / "vocab.txt")
+    joint = SentenceEncoder.from_folder(tmp_path, ["a.onnx", "b.onnx"])
+    single = SentenceEncoder.from_folder(tmp_path, ["a.onnx"])
     (both,) = joint.encode(["great team"])
     assert joint.dims == 2 * WIDTH
     assert np.array_equal(both[:WIDTH], single.encode(["great team"])[0])
@@ -99,7 +99,7 @@ def test_the_real_graph_puts_a_paraphrase_nearer_than_an_unrelated_post(tmp_path
         pytest.fail(f"{DEFAULT_JAR} is missing: run `make setup`")
     shutil.copyfile(model_dir() / "vocab.txt", tmp_path / "vocab.txt")
     write_bge_encoder(DEFAULT_JAR, tmp_path)
-    encoder = SentenceEncoder(tmp_path / ENCODER_BGE_FILE, tmp_path / "vocab.txt")
+    encoder = SentenceEncoder.from_folder(tmp_path, [ENCODER_BGE_FILE])
     drunk, paraphrase, unrelated = encoder.encode(
         [
             "I was still drunk when I taught first period this morning.",
