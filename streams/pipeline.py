@@ -80,6 +80,36 @@ def detect_batch(
     The per-post rules come from `rules`; its batch rules run from `batch_detectors`,
     built around the loaded model (`RuleSet.batch_detectors`).
     """
+    batch = judge_posts(records, contexts, threads, detected_at, rules)
+    run_batch_rules(batch, batch_detectors or {})
+    return batch.finish()
+
+
+@dataclass(slots=True)
+class JudgedBatch:
+    """A batch after the per-post rules and the conversation states, before the batch
+    rules: what `run_batch_rules` reads and adds to."""
+
+    outcome: DetectionOutcome
+    decoded: list[tuple[RawRecord, Post, DistrictContext]]
+    detected_at: datetime
+
+    def finish(self) -> DetectionOutcome:
+        """The outcome, one alert per alert_id."""
+        self.outcome.alerts = _first_of_each(self.outcome.alerts)
+        self.outcome.judged = len(self.decoded)
+        return self.outcome
+
+
+def judge_posts(
+    records: Sequence[RawRecord],
+    contexts: ContextLookup,
+    threads: ThreadStore,
+    detected_at: datetime,
+    rules: RuleSet = RULES,
+) -> JudgedBatch:
+    """Decode, look up the district, run the per-post rules and observe the conversations
+    (the thread store is read and written here only); never raise for one bad record."""
     outcome = DetectionOutcome()
     detectors = rules.detectors
     decoded: list[tuple[RawRecord, Post, DistrictContext]] = []
@@ -124,11 +154,14 @@ def detect_batch(
         outcome.alerts.extend(
             build_alert(i.post, i.finding, detected_at, context) for i in thread_findings
         )
-    for rule, batch_detector in (batch_detectors or {}).items():
-        _run_batch_detector(rule, batch_detector, decoded, detected_at, outcome)
-    outcome.alerts = _first_of_each(outcome.alerts)
-    outcome.judged = len(decoded)
-    return outcome
+    return JudgedBatch(outcome, decoded, detected_at)
+
+
+def run_batch_rules(batch: JudgedBatch, batch_detectors: Mapping[str, BatchDetector]) -> None:
+    """Run the batch rules (the content model) on the judged posts, adding to the batch's
+    outcome. Touches nothing but `batch`, so the worker runs it off its event loop."""
+    for rule, batch_detector in batch_detectors.items():
+        _run_batch_detector(rule, batch_detector, batch.decoded, batch.detected_at, batch.outcome)
 
 
 def _error(exc: Exception) -> str:

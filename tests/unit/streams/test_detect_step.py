@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -75,6 +76,19 @@ class AlwaysFails:
         raise RuntimeError("model file truncated")
 
 
+class WaitsForTheLoop:
+    """A batch rule that blocks until a coroutine on the event loop has run: it can only
+    finish if the step runs it off the loop."""
+
+    def __init__(self) -> None:
+        self.loop_ran = threading.Event()
+
+    def detect_batch(self, posts: Sequence[Post], contexts: Sequence[DistrictContext]) -> list[Any]:
+        if not self.loop_ran.wait(timeout=5):
+            raise RuntimeError("the event loop was blocked while the batch rule ran")
+        return [() for _ in posts]
+
+
 def _step(
     producer: FakeProducer,
     threads: FakeThreads,
@@ -136,3 +150,20 @@ class TestDetectStep:
         posts = [make_post(post_id=f"9{i}", created_at=AFTER_SCHOOL) for i in range(5)]
         asyncio.run(step.run(_records(*posts)))
         assert producer.topics() == ["tapwatch-posts-deadletter"] * 5
+
+    def test_batch_rules_leave_the_event_loop_free(self) -> None:
+        """While the content model reads a batch, the loop serves other work (heartbeats,
+        indexing the previous batch)."""
+        producer, rule = FakeProducer(), WaitsForTheLoop()
+        step = _step(producer, FakeThreads(), {"inappropriate_content": rule})
+
+        async def batch_and_a_tick() -> list[Post]:
+            detecting = asyncio.ensure_future(
+                step.run(_records(make_post(created_at=AFTER_SCHOOL)))
+            )
+            await asyncio.sleep(0.05)
+            rule.loop_ran.set()
+            return await detecting
+
+        assert len(asyncio.run(batch_and_a_tick())) == 1
+        assert "tapwatch-posts-deadletter" not in producer.topics()
