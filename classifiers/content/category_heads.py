@@ -14,10 +14,11 @@
 # the text's word vector) plus the cue counts of every category (category_cues.py) and
 # the offensive model's own decision. Reusing the blocks keeps a batch at one feature
 # pass: the heads add one sparse product with 2 * 6 + 1 columns.
-# Precision first: each category's threshold is the lowest one that keeps val precision
-# at VAL_PRECISION or more (category_training.py), never below 0.5. Session 11's gate
-# (a head under 0.8 fired only when the offensive model agreed) is gone: on val it cost
-# recall (offensive 0.60 -> 0.49) while the thresholds already held precision.
+# Precision first: each category's threshold is the lowest one that keeps the share of
+# its cross-fitted flags that are right at a set level (category_training.py), never
+# below 0.5. Session 11's gate (a head under 0.8 fired only when the offensive model
+# agreed) is gone: on val it cost recall (offensive 0.60 -> 0.49) while the thresholds
+# already held precision.
 # The test split is never used to fit or choose anything.
 
 from __future__ import annotations
