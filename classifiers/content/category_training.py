@@ -130,8 +130,9 @@ def _held_out_thresholds(
 ) -> tuple[FloatArray, dict[str, dict[str, float]]]:
     """Each category's threshold on held-out scores of `rows`: the lowest at which its
     share of right flags (_flag_precision, _right_flags) is reached. A principal needs a
-    flag to be a real breach; a threat flagged as an insult is still one. Per category the precision
-    of the category itself, of its flags being right, and its recall are reported.
+    flag to be a real breach; a threat flagged as an insult is still one. Per category
+    the precision of the category itself, of its flags being right, and its recall are
+    reported.
 
     Against the category's own label (session 13's rule), the cross-fitted offensive
     recall was 0.68 (any breach 0.59); against the flags being right, 0.78 (0.74), with
