@@ -93,9 +93,8 @@ def _share(hits: npt.NDArray[np.bool_], of: npt.NDArray[np.bool_]) -> float:
 
 
 def _fit(x: sp.csr_matrix, y: _Labels, seed: int, c: float) -> LogisticRegression:
-    return LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=seed).fit(
-        x, y
-    )
+    head = LogisticRegression(C=c, class_weight="balanced", max_iter=3000, random_state=seed)
+    return head.fit(x, y)
 
 
 def _labels(rows: list[StaffRow]) -> list[_Labels]:

@@ -1,10 +1,10 @@
 """Sentence embeddings at run time: the encoder graphs on onnxruntime, one thread."""
 
 # The graphs (encoder_graph.py, bge_graph.py) and their vocabulary sit in the model
-# folder, written by
-# training; the worker needs onnxruntime and nothing of the training packages. One
-# intra-op thread: a worker process is one core's worth of work (more workers scale out
-# in the consumer group), and the measured cost is per core (bench/RESULTS.md).
+# folder, written by training; the worker needs onnxruntime and nothing of the training
+# packages. One intra-op thread: a worker process is one core's worth of work (more
+# workers scale out in the consumer group), and the measured cost is per core
+# (bench/RESULTS.md).
 
 from __future__ import annotations
 
