@@ -43,11 +43,15 @@ from classifiers.content.thresholds import precision_first
 HEAD_C = 8.0
 GATE_C = 16.0
 # Precision first: a category's threshold is the lowest at which this share of its
-# out-of-fold flags are right (_held_out_thresholds). The offensive categories keep the
-# issue's precision target; alcohol_drugs and misconduct, for which the issue sets a
-# recall target only, take a little less, which keeps nine in ten of all flags on real
-# breaches (EXPERIMENTS.md, session 15).
-OFFENSIVE_PRECISION = 0.9
+# out-of-fold flags are right (_held_out_thresholds). The offensive categories aim a
+# little over the issue's 90% target: thresholds chosen on some folds' scores and
+# measured on the others' give the precision the choice itself delivers, and at a 90%
+# share that was 0.900 (a coin flip on any new split); at 91.5% it is 0.910 while
+# offensive recall stays 0.81 and every category's 0.74 or more, about equal margins
+# over both targets (EXPERIMENTS.md, session 16). alcohol_drugs and misconduct, for
+# which the issue sets a recall target only, take 87.5%, which keeps nine in ten of all
+# flags on real breaches (session 15).
+OFFENSIVE_PRECISION = 0.915
 OTHER_PRECISION = 0.875
 # Folds of the cross-fitted thresholds.
 FOLDS = 5
